@@ -1,0 +1,37 @@
+// mm mcp [--http]: the MCP server for assistants.
+import type { Command } from 'commander';
+import { Registry } from '../lib/registry';
+import { FileAuditSink } from '../lib/audit-file';
+import type { ServerDeps } from '../mcp/deps';
+import { serveHttp } from '../mcp/http';
+import { serveStdio } from '../mcp/stdio';
+import { createTemporalAccess } from '../mcp/temporal-access';
+import { commandContext } from './context';
+
+export function buildServerDeps(name: string): ServerDeps {
+  const { config, logger } = commandContext(name);
+  const audit = FileAuditSink.inStateDir(config.stateDir);
+  return {
+    config,
+    logger,
+    audit,
+    registry: new Registry(config.registryPath, { audit, actor: 'mcp' }),
+    temporal: createTemporalAccess(config, logger),
+  };
+}
+
+export function registerMcpCommand(program: Command): void {
+  program
+    .command('mcp')
+    .description('Serve the MCP tools to an assistant: stdio by default, or streamable HTTP on 127.0.0.1 with --http')
+    .option('--http', 'serve streamable HTTP on 127.0.0.1 (bearer token: MM_HTTP_TOKEN or MM_STATE_DIR/http-token)')
+    .option('--port <port>', 'HTTP port (default MM_HTTP_PORT, 3333)', (v) => Number(v))
+    .action(async (options: { http?: boolean; port?: number }) => {
+      const deps = buildServerDeps('mcp');
+      if (options.http) {
+        await serveHttp(deps, options.port);
+        return;
+      }
+      await serveStdio(deps);
+    });
+}

@@ -1,0 +1,96 @@
+// mm server, mm worker, mm up: the embedded Temporal dev server and the main worker.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Worker } from '@temporalio/worker';
+import type { Config } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import { ensureTemporalCli } from '../lib/temporal/cli';
+import { temporalAnswers, TemporalUnreachableError } from '../lib/temporal/connection';
+import { startDevServer, type DevServer } from '../lib/temporal/dev-server';
+import { createMainWorker, installRuntime } from '../workers/main';
+import { commandContext, say } from './context';
+
+/**
+ * The dev server for the embedded default: reused when one already answers at TEMPORAL_ADDRESS,
+ * otherwise started on the SQLite file in MM_STATE_DIR. Returns undefined when reused.
+ */
+export async function ensureDevServer(config: Config): Promise<DevServer | undefined> {
+  if (await temporalAnswers(config.temporal)) {
+    say(`Temporal already answers at ${config.temporal.address}: reusing it.`);
+    return undefined;
+  }
+  if (!config.temporal.embedded) {
+    throw new TemporalUnreachableError(config.temporal, 'mm starts a dev server only on a loopback address without TLS');
+  }
+  const cli = await ensureTemporalCli(config.temporal.cliPath, say);
+  say(`Starting the Temporal dev server (${path.join(config.stateDir, 'temporal.db')})…`);
+  const server = await startDevServer({
+    cli,
+    address: config.temporal.address,
+    namespace: config.temporal.namespace,
+    uiPort: config.uiPort,
+    dbFile: path.join(config.stateDir, 'temporal.db'),
+    logFile: path.join(config.logDir, 'temporal-server.log'),
+  });
+  say(`Temporal is up at ${server.address}; UI: ${server.uiUrl}`);
+  return server;
+}
+
+async function runWorker(config: Config, logger: Logger): Promise<Worker> {
+  installRuntime(logger);
+  const worker = await createMainWorker({ config, logger });
+  say(`Worker polling task queue 'm365' at ${config.temporal.address} (Ctrl-C stops it; in-flight activities finish first).`);
+  return worker;
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+  });
+}
+
+export function registerTemporalCommands(program: Command): void {
+  program
+    .command('server')
+    .description('Run the embedded Temporal dev server (SQLite file in MM_STATE_DIR, UI on MM_UI_PORT) in the foreground')
+    .action(async () => {
+      const { config } = commandContext('server', { pretty: true });
+      const server = await ensureDevServer(config);
+      if (!server) return;
+      await untilSignal();
+      say('Stopping the Temporal dev server…');
+      await server.stop();
+    });
+
+  program
+    .command('worker')
+    .description('Run the main worker (all workflows, Graph/store/registry activities) against TEMPORAL_ADDRESS')
+    .action(async () => {
+      const { config, logger } = commandContext('worker', { pretty: process.stderr.isTTY });
+      const worker = await runWorker(config, logger);
+      await worker.run();
+      say('Worker stopped.');
+    });
+
+  program
+    .command('up')
+    .description('Run the dev server and the worker together in the foreground; prints the Temporal UI address; Ctrl-C stops both')
+    .action(async () => {
+      const { config, logger } = commandContext('up', { pretty: process.stderr.isTTY });
+      const server = await ensureDevServer(config);
+      const pidFile = path.join(config.stateDir, 'mm-up.pid');
+      fs.writeFileSync(pidFile, String(process.pid));
+      try {
+        const worker = await runWorker(config, logger);
+        if (server) say(`Temporal UI: ${server.uiUrl}`);
+        await worker.run();
+      } finally {
+        fs.rmSync(pidFile, { force: true });
+        if (server) {
+          say('Stopping the Temporal dev server…');
+          await server.stop();
+        }
+      }
+    });
+}

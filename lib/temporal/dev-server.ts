@@ -1,0 +1,113 @@
+// The embedded default: the Temporal CLI dev server on a SQLite file in MM_STATE_DIR, with the
+// project's search attributes registered. Started, awaited until healthy, stopped cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { SEARCH_ATTRIBUTE_ARGS } from './names';
+import { temporalAnswers } from './connection';
+import type { TemporalSettings } from '../config';
+
+export interface DevServerOptions {
+  cli: string;
+  /** Host and port of the frontend, e.g. 127.0.0.1:7233. */
+  address: string;
+  namespace: string;
+  uiPort: number;
+  /** SQLite file; omitted: in memory (tests). */
+  dbFile?: string;
+  /** Where the server's own output goes; omitted: discarded. */
+  logFile?: string;
+  startTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export class DevServerStartError extends Error {
+  override name = 'DevServerStartError';
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function splitAddress(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  return { host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) };
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const { host, port } = splitAddress(options.address);
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    host,
+    '--port',
+    String(port),
+    '--ui-port',
+    String(options.uiPort),
+    '--http-port',
+    String(await freePort()),
+    '--metrics-port',
+    String(await freePort()),
+    '--log-level',
+    'warn',
+    ...SEARCH_ATTRIBUTE_ARGS,
+  ];
+  if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  if (options.dbFile) {
+    fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
+  const child: ChildProcess = spawn(options.cli, args, { stdio: ['ignore', out, out], detached: false });
+  if (typeof out === 'number') fs.closeSync(out);
+
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = `exit ${code ?? signal}`;
+  });
+  const settings: TemporalSettings = { address: options.address, namespace: options.namespace, embedded: true };
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
+  while (!(await temporalAnswers(settings))) {
+    if (exited !== undefined) {
+      throw new DevServerStartError(
+        `The Temporal dev server stopped at start (${exited}).` + (options.logFile ? ` Its output: ${options.logFile}` : ''),
+      );
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new DevServerStartError(`The Temporal dev server did not answer at ${options.address} in time.`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    address: options.address,
+    uiUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${options.uiPort}`,
+    pid: child.pid ?? -1,
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,20 @@
+// Names other processes depend on: task queues, search attributes, workflow id keys. Defined once,
+// imported by workers, clients, workflows and tests. Pure data: safe to import from workflow code.
+export const TASK_QUEUE = 'm365';
+
+/** The pwsh pool worker's host-affine queue: all commands of a session reach the process holding it. */
+export const pwshTaskQueue = (host: string) => `m365-pwsh@${host}`;
+
+export const SEARCH_ATTRIBUTES = {
+  connection: 'M365Connection',
+  operation: 'M365Operation',
+  target: 'M365Target',
+} as const;
+
+/** `temporal server start-dev --search-attribute` arguments. */
+export const SEARCH_ATTRIBUTE_ARGS = Object.values(SEARCH_ATTRIBUTES).flatMap((name) => ['--search-attribute', `${name}=Keyword`]);
+
+/** Workflow ids come from business keys, so a repeated request adopts the existing workflow. */
+export function workflowIdFor(operation: string, ...keys: string[]): string {
+  return [operation, ...keys.map((k) => k.trim().toLowerCase())].join('/');
+}

@@ -1,0 +1,57 @@
+import crypto from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { ServerDeps } from '../deps';
+import { answerResult, progressReporter } from '../answers';
+import { toolError } from '../results';
+import { startAndWait, type RunAnswer } from '../workflow-runner';
+import type { HealthCheckResult } from '../../workflows/healthCheck';
+
+export async function runHealthCheck(deps: ServerDeps, waitSeconds: number, onProgress?: Parameters<typeof startAndWait>[3]): Promise<RunAnswer> {
+  const client = await deps.temporal.client();
+  return startAndWait(
+    client,
+    {
+      workflowType: 'healthCheck',
+      workflowId: `health/${new Date().toISOString()}-${crypto.randomBytes(3).toString('hex')}`,
+      args: [],
+      tags: { operation: 'health' },
+      taskQueue: deps.temporal.taskQueue,
+    },
+    waitSeconds * 1000,
+    onProgress,
+  );
+}
+
+export function summarizeHealth(result: unknown): string {
+  const r = result as HealthCheckResult;
+  const lines = r.worker.checks.map((c) => `${c.ok ? 'ok ' : 'BAD'} ${c.name}: ${c.detail}`);
+  return [
+    `${r.healthy ? 'Healthy' : 'Unhealthy'} (workflow ${r.workflowId}, worker ${r.worker.host} pid ${r.worker.pid})`,
+    ...lines,
+    `versions: node ${r.worker.versions.node}, mm ${r.worker.versions.project}, Temporal SDK ${r.worker.versions.temporalSdk}`,
+  ].join('\n');
+}
+
+export function registerHealthTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'health',
+    {
+      title: 'Health check',
+      description:
+        "Checks the whole path: this server reaches Temporal, a worker runs a healthCheck workflow, and the worker reports whether it can read the connection registry and write its state dir. Answers with the workflow's id.",
+      inputSchema: {
+        waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
+      },
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ waitSeconds }, extra) => {
+      try {
+        const answer = await runHealthCheck(deps, waitSeconds ?? deps.config.waitSeconds, progressReporter(extra));
+        return answerResult(answer, summarizeHealth);
+      } catch (err) {
+        return toolError(`Health check could not start: ${(err as Error).message}`);
+      }
+    },
+  );
+}

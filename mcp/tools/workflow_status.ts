@@ -1,0 +1,41 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import type { ServerDeps } from '../deps';
+import { answerResult, progressReporter } from '../answers';
+import { toolError } from '../results';
+import { waitForAnswer } from '../workflow-runner';
+
+export const workflowIdField = z
+  .string()
+  .min(1)
+  .max(1000)
+  .describe('Workflow id returned by an earlier tool call, e.g. "provision-user/contoso-ga/jane@contoso.com"');
+
+export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'workflow_status',
+    {
+      title: 'Workflow status',
+      description:
+        'State of a workflow started by another tool: done (with its result), failed (with the reason), running, waiting for sign-in (device code) or waiting for confirmation (preview). Optionally waits for it to finish.',
+      inputSchema: {
+        workflowId: workflowIdField,
+        waitSeconds: z.number().min(0).max(120).optional().describe('Wait up to this long for the workflow to finish (default 0: answer now)'),
+      },
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ workflowId, waitSeconds }, extra) => {
+      try {
+        const client = await deps.temporal.client();
+        const handle = client.workflow.getHandle(workflowId);
+        return answerResult(await waitForAnswer(client, handle, (waitSeconds ?? 0) * 1000, progressReporter(extra)));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          return toolError(`No workflow with id '${workflowId}'. List recent ones with list_workflows.`);
+        }
+        return toolError(`Could not read workflow '${workflowId}': ${(err as Error).message}`);
+      }
+    },
+  );
+}

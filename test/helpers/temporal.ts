@@ -1,0 +1,44 @@
+// The run's shared Temporal dev server (started by test/run.ts, address in TEMPORAL_ADDRESS), a
+// client, and a real main worker on a private task queue per test file, so files run in parallel.
+import crypto from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Config } from '../../lib/config';
+import { silentLogger } from '../../lib/logger';
+import { createMainWorker, installRuntime } from '../../workers/main';
+
+export function temporalAddress(): string {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run the tests with `npm test` (it starts a dev server).');
+  return address;
+}
+
+export async function testClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: temporalAddress() });
+  return new Client({ connection, namespace: 'default' });
+}
+
+export const uniqueQueue = (prefix: string) => `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
+
+export interface RunningWorker {
+  worker: Worker;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the real main worker on `taskQueue` and runs it until stop(). */
+export async function startTestWorker(config: Config, taskQueue: string): Promise<RunningWorker> {
+  installRuntime(silentLogger);
+  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const worker = await createMainWorker({ config, logger: silentLogger, connection, taskQueue });
+  const running = worker.run();
+  return {
+    worker,
+    taskQueue,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// The test command (npm test): type check, lint, then every test file under test/ with Node's test
+// runner, sharing ONE Temporal dev server for the run (or TEMPORAL_ADDRESS when it is set).
+// Arguments narrow the files: `npm test -- test/mcp` runs only those.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureTemporalCli } from '../lib/temporal/cli';
+import { freePort, startDevServer, type DevServer } from '../lib/temporal/dev-server';
+import { PROJECT_ROOT } from '../lib/paths';
+
+const OUTPUT_DIR = path.join(PROJECT_ROOT, 'test-output');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: 'inherit', env });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function testFiles(filters: string[]): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.test.ts')) files.push(path.relative(PROJECT_ROOT, full));
+    }
+  };
+  walk(path.join(PROJECT_ROOT, 'test'));
+  const wanted = filters.map((f) => path.relative(PROJECT_ROOT, path.resolve(f)));
+  return files.filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w))).sort();
+}
+
+function tapCounts(file: string): { pass: number; fail: number; skipped: number } {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
+}
+
+async function main(): Promise<number> {
+  const filters = process.argv.slice(2);
+  const quick = filters.length > 0;
+  let failures = 0;
+  const bin = (name: string) => path.join(PROJECT_ROOT, 'node_modules', '.bin', name);
+  if (!quick) {
+    say('== type check (tsc --noEmit)');
+    if ((await run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])) !== 0) failures += 1;
+    say('== lint (eslint)');
+    if ((await run(bin('eslint'), ['.'])) !== 0) failures += 1;
+  }
+
+  const env: NodeJS.ProcessEnv = { ...process.env, MM_LOG_LEVEL: process.env.MM_LOG_LEVEL ?? 'warn' };
+  let server: DevServer | undefined;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    const cli = await ensureTemporalCli(process.env.TEMPORAL_CLI, say);
+    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+    server = await startDevServer({
+      cli,
+      address: `127.0.0.1:${await freePort()}`,
+      namespace: 'default',
+      uiPort: await freePort(),
+      logFile: path.join(OUTPUT_DIR, 'temporal-server.log'),
+    });
+    env.TEMPORAL_ADDRESS = server.address;
+    env.TEMPORAL_CLI = cli;
+    say(`== Temporal dev server for this run at ${server.address}`);
+  }
+
+  const files = testFiles(filters);
+  say(`== ${files.length} test files`);
+  const tapFile = path.join(OUTPUT_DIR, 'results.tap');
+  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  fs.rmSync(tapFile, { force: true });
+  const code = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=2',
+      '--test-timeout=600000',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...files,
+    ],
+    env,
+  );
+  await server?.stop();
+  const counts = tapCounts(tapFile);
+  if (code !== 0 && counts.fail === 0) counts.fail = 1;
+  // Type check and lint count as tests of their own in the closing line.
+  if (!quick) {
+    counts.pass += 2 - failures;
+    counts.fail += failures;
+  }
+  say(`${counts.pass} passed, ${counts.fail} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+  return counts.fail > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

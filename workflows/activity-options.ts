@@ -1,0 +1,37 @@
+// Named activity option profiles, in one place. Temporal owns retries: the Graph client does not
+// retry by itself, and retryable errors carry the delay Microsoft asked for (nextRetryDelay).
+import type { ActivityOptions } from '@temporalio/workflow';
+
+export const quick = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+} as const satisfies ActivityOptions;
+
+export const graphRead = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+} as const satisfies ActivityOptions;
+
+export const graphWrite = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: ['GraphClientError', 'ValidationError'],
+  },
+} as const satisfies ActivityOptions;
+
+export const pwshCommand = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['GuardrailError', 'PwshCommandError'] },
+} as const satisfies ActivityOptions;
+
+/** Waits on a person (device-code sign-in): long, heartbeating, cancellable. */
+export const longPoll = {
+  startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
+} as const satisfies ActivityOptions;
