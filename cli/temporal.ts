@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger';
 import { ensureTemporalCli } from '../lib/temporal/cli';
 import { temporalAnswers, TemporalUnreachableError } from '../lib/temporal/connection';
 import { startDevServer, type DevServer } from '../lib/temporal/dev-server';
+import { TASK_QUEUE } from '../lib/temporal/names';
 import { createMainWorker, installRuntime } from '../workers/main';
 import { commandContext, say } from './context';
 
@@ -37,10 +38,10 @@ export async function ensureDevServer(config: Config): Promise<DevServer | undef
   return server;
 }
 
-async function runWorker(config: Config, logger: Logger): Promise<Worker> {
+async function runWorker(config: Config, logger: Logger, taskQueue = TASK_QUEUE): Promise<Worker> {
   installRuntime(logger);
-  const worker = await createMainWorker({ config, logger });
-  say(`Worker polling task queue 'm365' at ${config.temporal.address} (Ctrl-C stops it; in-flight activities finish first).`);
+  const worker = await createMainWorker({ config, logger, taskQueue });
+  say(`Worker polling task queue '${taskQueue}' at ${config.temporal.address} (Ctrl-C stops it; in-flight activities finish first).`);
   return worker;
 }
 
@@ -66,9 +67,10 @@ export function registerTemporalCommands(program: Command): void {
   program
     .command('worker')
     .description('Run the main worker (all workflows, Graph/store/registry activities) against TEMPORAL_ADDRESS')
-    .action(async () => {
+    .option('--task-queue <name>', `task queue to poll (default '${TASK_QUEUE}'; another name runs a separate pool)`)
+    .action(async (options: { taskQueue?: string }) => {
       const { config, logger } = commandContext('worker', { pretty: process.stderr.isTTY });
-      const worker = await runWorker(config, logger);
+      const worker = await runWorker(config, logger, options.taskQueue);
       await worker.run();
       say('Worker stopped.');
     });

@@ -27,9 +27,9 @@ export interface RunningWorker {
 }
 
 /** Starts the real main worker on `taskQueue` and runs it until stop(). */
-export async function startTestWorker(config: Config, taskQueue: string): Promise<RunningWorker> {
+export async function startTestWorker(config: Config, taskQueue: string, address = temporalAddress()): Promise<RunningWorker> {
   installRuntime(silentLogger);
-  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const connection = await NativeConnection.connect({ address });
   const worker = await createMainWorker({ config, logger: silentLogger, connection, taskQueue });
   const running = worker.run();
   return {
