@@ -7,7 +7,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { TASK_QUEUE } from '../lib/temporal/names';
 import { searchAttributesFor, type WorkflowTags } from '../lib/temporal/search-attributes';
 import { statusQuery, type WaitingFor, type WorkflowView } from '../workflows/status';
@@ -54,23 +54,16 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
       taskQueue: spec.taskQueue ?? TASK_QUEUE,
       args: spec.args,
       typedSearchAttributes: searchAttributesFor(spec.tags),
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       workflowIdReusePolicy: spec.allowRerun ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
-    // With USE_EXISTING a running workflow is returned as if started; its start time tells them apart.
-    const adopted = await startedBefore(handle, Date.now() - 2000);
-    return { handle, adopted };
+    return { handle, adopted: false };
   } catch (err) {
+    // Running, or finished and not to be rerun: the same business key adopts that workflow.
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       return { handle: client.workflow.getHandle(spec.workflowId), adopted: true };
     }
     throw err;
   }
-}
-
-async function startedBefore(handle: WorkflowHandle, instant: number): Promise<boolean> {
-  const description = await handle.describe();
-  return description.startTime.getTime() < instant;
 }
 
 const STATUS_BY_NAME: Record<string, RunStatus> = {
@@ -132,36 +125,47 @@ export async function currentAnswer(client: Client, handle: WorkflowHandle): Pro
   };
 }
 
+/** The answer for a workflow whose result promise settled, without asking the server again. */
+function settledAnswer(handle: WorkflowHandle, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): RunAnswer {
+  const base = { workflowId: handle.workflowId };
+  if (outcome.ok) return { ...base, status: 'done', result: outcome.value };
+  const cause = outcome.error instanceof WorkflowFailedError ? outcome.error.cause : undefined;
+  const status: RunStatus =
+    cause instanceof CancelledFailure ? 'cancelled' : cause instanceof TerminatedFailure ? 'terminated' : cause instanceof TimeoutFailure ? 'timed_out' : 'failed';
+  return { ...base, status, error: errorText(outcome.error) };
+}
+
 /**
  * Waits up to `waitMs` for the workflow to finish. Returns early when it waits on a person (sign-in,
- * confirmation): the caller shows the code or the preview at once.
+ * confirmation): the caller shows the code or the preview at once. Asks for the workflow's view only
+ * while it still runs, so a quick workflow costs one start and one result call.
  */
 export async function waitForAnswer(
   client: Client,
   handle: WorkflowHandle,
   waitMs: number,
   onProgress?: ProgressReporter,
-  pollMs = 400,
+  pollMs = 300,
 ): Promise<RunAnswer> {
   const deadline = Date.now() + waitMs;
-  let finished = false;
-  const result = handle.result().then(
-    () => (finished = true),
-    () => (finished = true),
+  let outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
+  const settled = handle.result().then(
+    (value) => (outcome = { ok: true, value }),
+    (error) => (outcome = { ok: false, error }),
   );
   let lastPhase: string | undefined;
   for (;;) {
-    if (finished) return currentAnswer(client, handle);
+    const left = deadline - Date.now();
+    await Promise.race([settled, new Promise((r) => setTimeout(r, Math.max(0, Math.min(pollMs, left))))]);
+    if (outcome) return settledAnswer(handle, outcome);
     const view = await queryView(client, handle);
-    if (finished) return currentAnswer(client, handle);
+    if (outcome) return settledAnswer(handle, outcome);
     if (view && waitingStatus(view)) return currentAnswer(client, handle);
     if (view && onProgress && (view.phase !== lastPhase || view.progress)) {
       lastPhase = view.phase;
       onProgress(view.progress?.message ?? view.phase, view.progress);
     }
-    const left = deadline - Date.now();
-    if (left <= 0) return currentAnswer(client, handle);
-    await Promise.race([result, new Promise((r) => setTimeout(r, Math.min(pollMs, left)))]);
+    if (Date.now() >= deadline) return currentAnswer(client, handle);
   }
 }
 

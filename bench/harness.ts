@@ -1,0 +1,50 @@
+// Bench plumbing: timing samples, percentiles, and the results files (JSON + Markdown table).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../lib/paths';
+
+export interface BenchRow {
+  name: string;
+  n: number;
+  p50?: number;
+  p95?: number;
+  value?: number;
+  unit: string;
+  note?: string;
+}
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const started = performance.now();
+    await fn(i);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+export function latencyRow(name: string, samples: number[], note?: string): BenchRow {
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return { name, n: samples.length, p50: round(percentile(samples, 50)), p95: round(percentile(samples, 95)), unit: 'ms', note };
+}
+
+export function writeResults(rows: BenchRow[], meta: Record<string, unknown>): { json: string; markdown: string } {
+  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const json = path.join(dir, 'results.json');
+  const markdown = path.join(dir, 'results.md');
+  fs.writeFileSync(json, JSON.stringify({ ...meta, rows }, null, 2));
+  const cell = (v: number | undefined) => (v === undefined ? '' : String(v));
+  const table = [
+    '| measure | n | p50 | p95 | value | unit | note |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.n} | ${cell(r.p50)} | ${cell(r.p95)} | ${cell(r.value)} | ${r.unit} | ${r.note ?? ''} |`),
+  ].join('\n');
+  fs.writeFileSync(markdown, `# Bench results\n\n${Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${table}\n`);
+  return { json, markdown };
+}

@@ -1,0 +1,84 @@
+// npm run bench: measures the targets of DESIGN.md on this machine and writes bench/results/.
+// Uses TEMPORAL_ADDRESS when set, else starts its own dev server (in memory).
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { ensureTemporalCli } from '../lib/temporal/cli';
+import { freePort, startDevServer, type DevServer } from '../lib/temporal/dev-server';
+import { silentLogger } from '../lib/logger';
+import { createHealthActivities } from '../activities/health';
+import { createMainWorker, installRuntime } from '../workers/main';
+import { makeTestEnv } from '../test/helpers/env';
+import { connectMcp, testDeps } from '../test/helpers/mcp';
+import { latencyRow, timeEach, writeResults, type BenchRow } from './harness';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const CALLS = Number(process.env.BENCH_CALLS ?? 200);
+
+async function main() {
+  let server: DevServer | undefined;
+  let address = process.env.TEMPORAL_ADDRESS;
+  if (!address) {
+    const cli = await ensureTemporalCli(process.env.TEMPORAL_CLI, say);
+    server = await startDevServer({ cli, address: `127.0.0.1:${await freePort()}`, namespace: 'default', uiPort: await freePort() });
+    address = server.address;
+  }
+  const env = makeTestEnv({ TEMPORAL_ADDRESS: address });
+  installRuntime(silentLogger);
+  const workerConnection = await NativeConnection.connect({ address });
+  const taskQueue = `bench-${crypto.randomBytes(3).toString('hex')}`;
+  const worker = await createMainWorker({ config: env.config, logger: silentLogger, connection: workerConnection, taskQueue });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const temporal = new Client({ connection });
+  const mcp = await connectMcp(testDeps(env, temporal, taskQueue));
+  const rows: BenchRow[] = [];
+
+  say(`health through MCP → workflow → activity, ${CALLS} calls…`);
+  await mcp.client.callTool({ name: 'health', arguments: {} }); // warm-up
+  rows.push(latencyRow('health tool: MCP → workflow → activity → result', await timeEach(CALLS, () => mcp.client.callTool({ name: 'health', arguments: {} }))));
+
+  say(`healthCheck workflow through the Temporal client alone (start + result), ${CALLS} calls…`);
+  rows.push(
+    latencyRow(
+      'healthCheck workflow: client start + result (no MCP)',
+      await timeEach(CALLS, (i) => temporal.workflow.execute('healthCheck', { taskQueue, workflowId: `bench/direct-${taskQueue}-${i}`, args: [] })),
+    ),
+  );
+
+  say(`the same activity called directly, ${CALLS} calls…`);
+  const { reportWorkerHealth } = createHealthActivities(env.config);
+  rows.push(latencyRow('health activity called directly', await timeEach(CALLS, () => reportWorkerHealth())));
+  const overhead = rows[0].p50! - rows[2].p50!;
+  rows.push({ name: 'overhead of the Temporal path (p50 difference)', n: CALLS, value: Math.round(overhead * 100) / 100, unit: 'ms' });
+
+  const starts = CALLS;
+  say(`workflow starts, ${starts} concurrent…`);
+  const startedAt = performance.now();
+  await Promise.all(
+    Array.from({ length: starts }, (_, i) =>
+      temporal.workflow.start('healthCheck', { taskQueue, workflowId: `bench/start-${taskQueue}-${i}`, args: [] }),
+    ),
+  );
+  const seconds = (performance.now() - startedAt) / 1000;
+  rows.push({ name: 'workflow starts per second (dev server)', n: starts, value: Math.round(starts / seconds), unit: 'starts/s' });
+
+  const { markdown, json } = writeResults(rows, {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model ?? ''}`,
+    node: process.version,
+    temporal: server ? 'dev server started by the bench (in memory)' : address,
+  });
+  process.stdout.write(`${(await import('node:fs')).readFileSync(markdown, 'utf8')}\nwritten: ${json}, ${markdown}\n`);
+
+  await mcp.close();
+  worker.shutdown();
+  await running;
+  await workerConnection.close();
+  await connection.close();
+  await server?.stop();
+  env.cleanup();
+}
+
+await main();
