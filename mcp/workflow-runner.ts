@@ -129,7 +129,9 @@ export async function currentAnswer(client: Client, handle: WorkflowHandle): Pro
 function settledAnswer(handle: WorkflowHandle, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): RunAnswer {
   const base = { workflowId: handle.workflowId };
   if (outcome.ok) return { ...base, status: 'done', result: outcome.value };
-  const cause = outcome.error instanceof WorkflowFailedError ? outcome.error.cause : undefined;
+  // Not a workflow outcome (not found, server unreachable): the caller reports it.
+  if (!(outcome.error instanceof WorkflowFailedError)) throw outcome.error;
+  const cause = outcome.error.cause;
   const status: RunStatus =
     cause instanceof CancelledFailure ? 'cancelled' : cause instanceof TerminatedFailure ? 'terminated' : cause instanceof TimeoutFailure ? 'timed_out' : 'failed';
   return { ...base, status, error: errorText(outcome.error) };
