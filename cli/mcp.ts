@@ -26,10 +26,11 @@ export function registerMcpCommand(program: Command): void {
     .description('Serve the MCP tools to an assistant: stdio by default, or streamable HTTP on 127.0.0.1 with --http')
     .option('--http', 'serve streamable HTTP on 127.0.0.1 (bearer token: MM_HTTP_TOKEN or MM_STATE_DIR/http-token)')
     .option('--port <port>', 'HTTP port (default MM_HTTP_PORT, 3333)', (v) => Number(v))
-    .action(async (options: { http?: boolean; port?: number }) => {
+    .option('--host <address>', 'HTTP listen address (default 127.0.0.1; 0.0.0.0 only inside a container network)')
+    .action(async (options: { http?: boolean; port?: number; host?: string }) => {
       const deps = buildServerDeps('mcp');
       if (options.http) {
-        await serveHttp(deps, options.port);
+        await serveHttp(deps, options.port, options.host);
         return;
       }
       await serveStdio(deps);

@@ -39,7 +39,10 @@ function guard(token: string) {
   };
 }
 
-export async function serveHttp(deps: ServerDeps, port = deps.config.env.MM_HTTP_PORT): Promise<http.Server> {
+export async function serveHttp(deps: ServerDeps, port = deps.config.env.MM_HTTP_PORT, host = '127.0.0.1'): Promise<http.Server> {
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    deps.logger.warn({ host }, 'MCP HTTP server listens beyond loopback: keep it behind a private network (the bearer token is required)');
+  }
   const { token, file } = httpToken(deps);
   const app = express();
   app.use(express.json({ limit: '4mb' }));
@@ -61,8 +64,8 @@ export async function serveHttp(deps: ServerDeps, port = deps.config.env.MM_HTTP
   app.get('/mcp', notAllowed);
   app.delete('/mcp', notAllowed);
   return new Promise((resolve) => {
-    const listener = app.listen(port, '127.0.0.1', () => {
-      deps.logger.info({ url: `http://127.0.0.1:${port}/mcp`, tokenFile: file }, 'MCP server ready on streamable HTTP');
+    const listener = app.listen(port, host, () => {
+      deps.logger.info({ url: `http://${host}:${port}/mcp`, tokenFile: file }, 'MCP server ready on streamable HTTP');
       resolve(listener);
     });
   });
