@@ -1,0 +1,43 @@
+// The zod fields the email-template tools share, each described once for the model.
+import { z } from 'zod';
+import { TEMPLATE_CATEGORIES } from '../../lib/store';
+
+export const templateIdField = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe('Template id (e.g. "wiring-instructions") or exact template name, as list_email_templates shows');
+
+export const templateNameField = z.string().min(1).max(200).describe('Unique display name, e.g. "Quarterly Wiring Update"');
+
+export const subjectField = z.string().min(1).max(998).describe('Subject line; may use variables, e.g. "Welcome, {{firstName}}"');
+
+export const bodyHtmlField = z
+  .string()
+  .min(1)
+  .max(1_000_000)
+  .describe(
+    'HTML body with Handlebars variables ({{name}}, {{#if x}}, {{#each list}}). Sanitised on save: scripts, event handlers and unsafe URLs are removed. Values are HTML-escaped when sent.',
+  );
+
+export const bodyTextField = z
+  .string()
+  .max(1_000_000)
+  .describe('Plain-text body; derived from bodyHtml when omitted');
+
+export const categoryField = z
+  .enum(TEMPLATE_CATEGORIES)
+  .describe('wiring, customer_communication or marketing (marketing needs an unsubscribe link and a postal address)');
+
+export const variablesField = z
+  .array(z.string().min(1).max(100))
+  .max(200)
+  .describe('Variable names a send must supply, e.g. ["firstName","amount"]; derived from the template when omitted');
+
+export const descriptionField = z.string().max(2000).describe('What the template is for');
+
+export const variableValuesField = z
+  .record(z.string(), z.unknown())
+  .describe('Values for every declared variable, e.g. {"firstName":"Jane"}; no more, no fewer');
+
+export const versionField = z.number().int().min(1).describe('Version number, as email_template_versions lists');
