@@ -1,8 +1,6 @@
 // mm mcp [--http]: the MCP server for assistants.
 import type { Command } from 'commander';
-import { Registry } from '../lib/registry';
-import { FileAuditSink } from '../lib/audit-file';
-import type { ServerDeps } from '../mcp/deps';
+import { buildServerDeps as build, type ServerDeps } from '../mcp/deps';
 import { serveHttp } from '../mcp/http';
 import { serveStdio } from '../mcp/stdio';
 import { createTemporalAccess } from '../mcp/temporal-access';
@@ -10,14 +8,7 @@ import { commandContext } from './context';
 
 export function buildServerDeps(name: string): ServerDeps {
   const { config, logger } = commandContext(name);
-  const audit = FileAuditSink.inStateDir(config.stateDir);
-  return {
-    config,
-    logger,
-    audit,
-    registry: new Registry(config.registryPath, { audit, actor: 'mcp' }),
-    temporal: createTemporalAccess(config, logger),
-  };
+  return build(config, logger, createTemporalAccess(config, logger));
 }
 
 export function registerMcpCommand(program: Command): void {

@@ -1,10 +1,12 @@
 // What the MCP server's tools are built from. Built once by the process entry (stdio or HTTP) and
-// by tests; tools take only what they use.
+// by tests; tools take only what they use. The encrypted store opens on first use, so listing tools
+// costs no key derivation.
 import type { Client } from '@temporalio/client';
 import type { AuditSink } from '../lib/audit';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
-import type { Registry } from '../lib/registry';
+import { Registry } from '../lib/registry';
+import { openStore, type Store } from '../lib/store';
 
 export interface TemporalAccess {
   /** Connects on first use (starting the embedded server when autostart is on). */
@@ -19,4 +21,22 @@ export interface ServerDeps {
   registry: Registry;
   audit: AuditSink;
   temporal: TemporalAccess;
+  /** The encrypted store (templates, usage, audit, compliance), opened on first access. */
+  readonly store: Store;
+}
+
+export function buildServerDeps(config: Config, logger: Logger, temporal: TemporalAccess): ServerDeps {
+  let store: Store | undefined;
+  const open = () => (store ??= openStore({ stateDir: config.stateDir, key: config.env.MM_DB_KEY, logger }));
+  const audit: AuditSink = { record: (entry) => open().audit.record(entry) };
+  return {
+    config,
+    logger,
+    audit,
+    registry: new Registry(config.registryPath, { audit, actor: 'mcp' }),
+    temporal,
+    get store() {
+      return open();
+    },
+  };
 }

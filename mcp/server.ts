@@ -5,6 +5,9 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createRequire } from 'node:module';
 import type { ServerDeps } from './deps';
 import { registerCancelWorkflowTool } from './tools/cancel_workflow';
+import { registerConfirmTool } from './tools/confirm';
+import { registerGraphRequestTool } from './tools/graph_request';
+import { registerTemplateTools } from './tools/templates';
 import { registerHealthTool, runHealthCheck, summarizeHealth } from './tools/health';
 import { registerListWorkflowsTool } from './tools/list_workflows';
 import { registerWorkflowStatusTool } from './tools/workflow_status';
@@ -23,6 +26,9 @@ export function createServer(deps: ServerDeps): McpServer {
   registerWorkflowStatusTool(server, deps);
   registerListWorkflowsTool(server, deps);
   registerCancelWorkflowTool(server, deps);
+  registerGraphRequestTool(server, deps);
+  registerConfirmTool(server, deps);
+  registerTemplateTools(server, deps);
 
   server.registerResource(
     'health',

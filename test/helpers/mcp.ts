@@ -4,28 +4,19 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import assert from 'node:assert/strict';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { FileAuditSink } from '../../lib/audit-file';
 import { silentLogger } from '../../lib/logger';
-import { Registry } from '../../lib/registry';
-import type { ServerDeps } from '../../mcp/deps';
+import { buildServerDeps, type ServerDeps } from '../../mcp/deps';
 import { createServer } from '../../mcp/server';
 import type { TestEnv } from './env';
 
 export function testDeps(env: TestEnv, temporal: TemporalClient | undefined, taskQueue: string): ServerDeps {
-  const audit = FileAuditSink.inStateDir(env.config.stateDir);
-  return {
-    config: env.config,
-    logger: silentLogger,
-    audit,
-    registry: new Registry(env.config.registryPath, { audit, actor: 'mcp' }),
-    temporal: {
-      taskQueue,
-      client: async () => {
-        if (!temporal) throw new Error('no Temporal in this test');
-        return temporal;
-      },
+  return buildServerDeps(env.config, silentLogger, {
+    taskQueue,
+    client: async () => {
+      if (!temporal) throw new Error('no Temporal in this test');
+      return temporal;
     },
-  };
+  });
 }
 
 export async function connectMcp(deps: ServerDeps): Promise<{ client: Client; close(): Promise<void> }> {
