@@ -52,7 +52,7 @@ function problemOf(issue: IssueLike): string {
 }
 
 /** A zod error map that words every issue of `field` as "field: problem. Fix: ...". */
-const says =
+export const says =
   (field: string, problem?: string) =>
   (issue: IssueLike): string =>
     fieldMessage(field, issue.input === undefined && issue.code === 'invalid_type' ? 'is required' : (problem ?? problemOf(issue)));

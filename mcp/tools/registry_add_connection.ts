@@ -1,0 +1,39 @@
+// registry_add_connection: adds a connection; without an appId it answers with the setup steps.
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { summarize } from '../../lib/registry/listing';
+import { toolResult } from '../results';
+import type { ServerDeps } from '../deps';
+import { mcpOrigin, nameInput, optionalFieldInputs, registryFailure, requiredFieldInputs } from './registry-common';
+
+export function registerRegistryAddConnectionTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'registry_add_connection',
+    {
+      title: 'Add a connection',
+      description:
+        'Add a connection (tenant + app registration) to the registry. appId, tenant, tenantId, description and mcps are required; ' +
+        'include "mm" in mcps for this server to use it. No appId yet? Call registry_setup_instructions first.',
+      inputSchema: {
+        name: nameInput,
+        ...requiredFieldInputs,
+        appId: requiredFieldInputs.appId.optional(),
+        ...optionalFieldInputs,
+        tenantId: optionalFieldInputs.tenantId.describe('Directory (tenant) ID GUID (required for a new connection)'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    async ({ name, ...fields }) => {
+      try {
+        const added = await deps.registry.add(name, fields, mcpOrigin(deps));
+        const summary = summarize(added);
+        return toolResult(
+          `Added connection '${name}' (tenant ${fields.tenant}, appId ${fields.appId}, mcps ${fields.mcps.join(', ')}) to ${deps.registry.filePath}. ` +
+            'The first call that uses it shows a device code to sign in with.',
+          { connection: summary, file: deps.registry.filePath },
+        );
+      } catch (error) {
+        return registryFailure(error, { tenant: fields.tenant, name });
+      }
+    },
+  );
+}
