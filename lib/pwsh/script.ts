@@ -1,0 +1,140 @@
+// Every line of PowerShell the pool sends to pwsh is built here, and nowhere else.
+//
+// Framing (pwsh started as `pwsh -NoLogo -NoProfile -NonInteractive -Command -`):
+// pwsh reads stdin line by line and runs each line once it holds a complete statement (a multi-line
+// block would need a blank line after it). So everything we send is ONE line:
+//   1. once per process, the prelude: the definition of the function __mm_Invoke;
+//   2. per command: `__mm_Invoke '<nonce>' '<base64 of the UTF-8 command>' <depth>`.
+// The command travels base64-encoded, so nothing in it (quotes, newlines, here-strings) can break the
+// line or the framing; __mm_Invoke decodes it into a script block and runs it. It writes, on stdout:
+//   <<mm:NONCE:begin>>
+//   ...whatever the command prints to the host meanwhile (Write-Host, warnings, device-code lines)...
+//   <<mm:NONCE:result>>{"output":[...],"errors":[...]}     (ConvertTo-Json -Compress: one line)
+//     or <<mm:NONCE:error>>{"message":...,"category":...,"fullyQualifiedErrorId":...,"exceptionType":...}
+//   <<mm:NONCE:end>>
+// `errors` are the command's non-terminating error records (its error stream merged with 2>&1); a
+// terminating error (throw, a missing cmdlet, a parse error) gives the error frame instead. The nonce
+// is random per command, so output cannot forge a frame. Host lines can also reach stderr (errors
+// written by the host, warnings on some hosts): the pool reads both streams.
+import { randomBytes } from 'node:crypto';
+import type { Connection } from '../registry/schema';
+
+export const PWSH_MODULES = ['exo', 'pnp', 'azure', 'teams'] as const;
+export type PwshModule = (typeof PWSH_MODULES)[number];
+
+export const PWSH_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'] as const;
+
+export const FRAME = /^<<mm:([0-9a-f]{16}):(begin|result|error|end)>>(.*)$/;
+
+/**
+ * The prelude, sent once per process. Kept as small as the framing allows; its lines are joined
+ * with spaces into one line (no statement here may rely on a newline).
+ */
+export const PRELUDE = [
+  'function __mm_Error($record) {',
+  '@{ message = [string]$record.Exception.Message; category = [string]$record.CategoryInfo.Category;',
+  'fullyQualifiedErrorId = [string]$record.FullyQualifiedErrorId; exceptionType = $record.Exception.GetType().FullName } };',
+  'function __mm_Invoke([string]$Nonce, [string]$Source, [int]$Depth) {',
+  "$mark = '<<mm:' + $Nonce;",
+  "[Console]::Out.WriteLine($mark + ':begin>>');",
+  'try {',
+  '$block = [scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Source)));',
+  '$out = [Collections.Generic.List[object]]::new(); $errs = [Collections.Generic.List[object]]::new();',
+  'foreach ($item in @(& $block 2>&1)) { if ($item -is [Management.Automation.ErrorRecord]) { $errs.Add((__mm_Error $item)) } else { $out.Add($item) } };',
+  "[Console]::Out.WriteLine($mark + ':result>>' + (ConvertTo-Json -InputObject @{ output = $out.ToArray(); errors = $errs.ToArray() } -Depth ($Depth + 1) -Compress))",
+  "} catch { [Console]::Out.WriteLine($mark + ':error>>' + (ConvertTo-Json -InputObject (__mm_Error $_) -Compress)) }",
+  "finally { [Console]::Out.WriteLine($mark + ':end>>') } }",
+].join(' ');
+
+export function newNonce(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** The line that runs `command` framed by `nonce`. */
+export function invocationLine(nonce: string, command: string, depth: number): string {
+  if (!/^[0-9a-f]{16}$/.test(nonce)) throw new Error(`nonce: expected 16 hex digits, got ${JSON.stringify(nonce)}`);
+  if (!Number.isInteger(depth) || depth < 1 || depth > 100) throw new Error(`depth: expected an integer 1-100, got ${depth}`);
+  return `__mm_Invoke '${nonce}' '${Buffer.from(command, 'utf8').toString('base64')}' ${depth}`;
+}
+
+/**
+ * A PowerShell single-quoted string literal of `value`. PowerShell also treats the typographic
+ * quotes U+2018-U+201B as single quotes, so they are doubled as well; nothing else is special
+ * inside single quotes (no `$`, no backtick).
+ */
+export function quote(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
+}
+
+/** The sovereign-cloud parameter of each module's connect command (the sandbox and global need none). */
+const CLOUD_PARAMETERS: Partial<Record<Connection['cloud'], Record<PwshModule, string>>> = {
+  usgovhigh: { exo: '-ExchangeEnvironmentName O365USGovGCCHigh', teams: '-TeamsEnvironmentName TeamsGCCH', azure: '-Environment AzureUSGovernment', pnp: '-AzureEnvironment USGovernmentHigh' },
+  dod: { exo: '-ExchangeEnvironmentName O365USGovDoD', teams: '-TeamsEnvironmentName TeamsDOD', azure: '-Environment AzureUSGovernment', pnp: '-AzureEnvironment USGovernmentDoD' },
+  china: { exo: '-ExchangeEnvironmentName O365China', teams: '-TeamsEnvironmentName TeamsChina', azure: '-Environment AzureChinaCloud', pnp: '-AzureEnvironment China' },
+};
+
+export class ConnectCommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectCommandError';
+  }
+}
+
+/**
+ * The module's native device-code sign-in (mm-mcp-design.md), followed by a command whose output
+ * names the signed-in account so the pool can compare it with expectedEmail.
+ */
+export function connectCommand(connection: Connection, module: PwshModule): string {
+  const tenant = connection.tenantId ?? connection.tenant;
+  const cloud = CLOUD_PARAMETERS[connection.cloud]?.[module];
+  const extra = cloud ? ` ${cloud}` : '';
+  switch (module) {
+    case 'exo':
+      return `Connect-ExchangeOnline -Device -ShowBanner:$false${extra}; Get-ConnectionInformation | Select-Object UserPrincipalName, TenantID`;
+    case 'teams':
+      return `Connect-MicrosoftTeams -UseDeviceAuthentication -TenantId ${quote(tenant)}${extra}`;
+    case 'azure': {
+      // Az.Accounts 3+ asks interactively for a tenant unless -TenantId (or -Subscription) is given;
+      // autosave off keeps this process's context out of the shared ~/.Azure of other sessions.
+      const subscription = connection.azureSubscription ? ` -Subscription ${quote(connection.azureSubscription)}` : '';
+      const steps = [
+        'Disable-AzContextAutosave -Scope Process | Out-Null',
+        `Connect-AzAccount -UseDeviceAuthentication -TenantId ${quote(tenant)}${subscription}${extra} | Out-Null`,
+      ];
+      if (connection.expectedEmail) {
+        steps.push(
+          `Get-AzContext -ListAvailable | Where-Object { $_.Account.Id -eq ${quote(connection.expectedEmail)} } | Select-Object -First 1 | Select-AzContext | Out-Null`,
+        );
+      }
+      steps.push('Get-AzContext | Select-Object Name, Account, Tenant');
+      return steps.join('; ');
+    }
+    case 'pnp': {
+      if (!connection.sharepointUrl) {
+        throw new ConnectCommandError(
+          `Connection '${connection.name}' has no sharepointUrl, which Connect-PnPOnline needs: set it (e.g. https://contoso.sharepoint.com) with registry_update_connection.`,
+        );
+      }
+      return (
+        `Connect-PnPOnline -Url ${quote(connection.sharepointUrl)} -DeviceLogin -ClientId ${quote(connection.appId)} -Tenant ${quote(tenant)}${extra}; ` +
+        'Get-PnPConnection | Select-Object Url'
+      );
+    }
+  }
+}
+
+/** A cheap command per module that keeps the session and its tokens alive. */
+export const KEEPALIVE_COMMANDS: Record<PwshModule, string> = {
+  exo: 'Get-ConnectionInformation | Select-Object State',
+  teams: 'Get-CsTenant | Select-Object TenantId',
+  azure: 'Get-AzTenant | Select-Object -First 1 Id',
+  pnp: 'Get-PnPConnection | Select-Object Url',
+};
+
+/** Ends the module's session before the process is closed. */
+export const DISCONNECT_COMMANDS: Record<PwshModule, string> = {
+  exo: 'Disconnect-ExchangeOnline -Confirm:$false',
+  teams: 'Disconnect-MicrosoftTeams',
+  azure: 'Disconnect-AzAccount | Out-Null',
+  pnp: 'Disconnect-PnPOnline',
+};

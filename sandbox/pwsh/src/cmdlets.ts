@@ -1,0 +1,233 @@
+// The cmdlets the stand-in pwsh knows: the four modules' connect/disconnect and context cmdlets,
+// a few core cmdlets, and forwarding of every other cmdlet of a connected Exchange, Teams or PnP
+// session to the sandbox's InvokeCommand endpoint (as the EXO v3 module does for its cmdlets).
+import { FIRST_PARTY_CLIENT_IDS, RESOURCES } from '../../constants';
+import { PwshError, commandNotFound, property, runtimeError, type Cmdlet, type CmdletCall, type ScriptBlockValue } from './interpreter';
+import { SignInFailed, currentToken, deviceCodeSignIn, sandboxUrl, type SignIn } from './signin';
+
+type Service = 'exo' | 'teams' | 'azure' | 'pnp';
+
+/** What this process is signed in to (a real pwsh process holds the modules' state the same way). */
+export class Services {
+  readonly signedIn = new Map<Service, SignIn & { url?: string }>();
+}
+
+// Exchange and PnP print the prompt with Write-Host (information stream, stdout); Az and Teams (MSAL
+// through Azure.Identity) write it as a warning. Both URL forms are in use by Microsoft.
+const PROMPTS: Record<Service, { url: string; stream: 'stdout' | 'stderr' }> = {
+  exo: { url: 'https://microsoft.com/devicelogin', stream: 'stdout' },
+  pnp: { url: 'https://microsoft.com/devicelogin', stream: 'stdout' },
+  teams: { url: 'https://login.microsoft.com/device', stream: 'stderr' },
+  azure: { url: 'https://login.microsoft.com/device', stream: 'stderr' },
+};
+
+const str = (call: CmdletCall, name: string) => {
+  const v = call.named.get(name);
+  return v === undefined || v === true ? undefined : String(v);
+};
+
+async function signIn(call: CmdletCall, services: Services, service: Service, tenant: string, clientId: string, scope: string, url?: string) {
+  const prompt = PROMPTS[service];
+  try {
+    const result = await deviceCodeSignIn({
+      tenant,
+      clientId,
+      scope,
+      prompt: (code) => {
+        const line = `To sign in, use a web browser to open the page ${prompt.url} and enter the code ${code} to authenticate.`;
+        if (prompt.stream === 'stdout') call.runtime.host.out(line);
+        else call.runtime.host.err(`WARNING: ${line}`);
+      },
+    });
+    services.signedIn.set(service, { ...result, url });
+    return result;
+  } catch (e) {
+    if (e instanceof SignInFailed) {
+      throw new PwshError({ message: e.message, category: 'AuthenticationError', fullyQualifiedErrorId: `${service}SignInFailed`, exceptionType: 'Microsoft.Identity.Client.MsalServiceException' });
+    }
+    throw e;
+  }
+}
+
+function requireSignIn(services: Services, service: Service, hint: string): SignIn & { url?: string } {
+  const s = services.signedIn.get(service);
+  if (!s) throw runtimeError(hint, 'InvalidOperation', 'NotConnected');
+  return s;
+}
+
+function azContext(s: SignIn) {
+  return {
+    Name: `Sandbox subscription (00000000-0000-0000-0000-000000000000) - ${s.tenantId} - ${s.account}`,
+    Account: { Id: s.account, Type: 'User' },
+    Tenant: { Id: s.tenantId },
+    Subscription: { Id: '00000000-0000-0000-0000-000000000000', Name: 'Sandbox subscription', TenantId: s.tenantId },
+    Environment: { Name: 'AzureCloud' },
+  };
+}
+
+export function createCmdlets(services: Services): (name: string) => Cmdlet | undefined {
+  const local: Record<string, Cmdlet> = {
+    // ---- modules' sign-in ----
+    'connect-exchangeonline': async (call) => {
+      if (call.named.get('device') !== true) throw runtimeError('The stand-in pwsh signs in to Exchange with -Device only.', 'InvalidArgument', 'StandInUnsupported');
+      await signIn(call, services, 'exo', 'organizations', FIRST_PARTY_CLIENT_IDS.exchangeOnline, `${RESOURCES.exchange}/.default`);
+      return [];
+    },
+    'connect-microsoftteams': async (call) => {
+      if (call.named.get('usedeviceauthentication') !== true) throw runtimeError('The stand-in pwsh signs in to Teams with -UseDeviceAuthentication only.', 'InvalidArgument', 'StandInUnsupported');
+      const s = await signIn(call, services, 'teams', str(call, 'tenantid') ?? 'organizations', FIRST_PARTY_CLIENT_IDS.microsoftTeams, `${RESOURCES.teamsAdmin}/.default`);
+      return [{ Account: s.account, Environment: 'AzureCloud', Tenant: s.tenantId, TenantId: s.tenantId }];
+    },
+    'connect-azaccount': async (call) => {
+      if (call.named.get('usedeviceauthentication') !== true) throw runtimeError('The stand-in pwsh signs in to Azure with -UseDeviceAuthentication only.', 'InvalidArgument', 'StandInUnsupported');
+      const tenant = str(call, 'tenantid') ?? str(call, 'tenant') ?? (call.named.has('subscription') ? 'organizations' : undefined);
+      if (!tenant) {
+        // Az.Accounts 3+ would stop here and ask which tenant to use; -NonInteractive makes that an error.
+        throw runtimeError('Az.Accounts needs -TenantId or -Subscription to sign in without the interactive tenant picker.', 'InvalidOperation', 'InteractiveTenantSelection');
+      }
+      const s = await signIn(call, services, 'azure', tenant, FIRST_PARTY_CLIENT_IDS.azurePowerShell, `${RESOURCES.azure}/.default`);
+      return [{ Context: azContext(s) }];
+    },
+    'connect-pnponline': async (call) => {
+      const url = str(call, 'url') ?? (call.positional[0] === undefined ? undefined : String(call.positional[0]));
+      const clientId = str(call, 'clientid');
+      if (!url || !clientId || call.named.get('devicelogin') !== true) {
+        throw runtimeError('The stand-in pwsh signs in to SharePoint with -Url <url> -DeviceLogin -ClientId <appId> only.', 'InvalidArgument', 'StandInUnsupported');
+      }
+      await signIn(call, services, 'pnp', str(call, 'tenant') ?? 'organizations', clientId, `${new URL(url).origin}/.default`, url);
+      return [];
+    },
+    'disconnect-exchangeonline': () => (services.signedIn.delete('exo'), []),
+    'disconnect-microsoftteams': () => (services.signedIn.delete('teams'), []),
+    'disconnect-azaccount': () => (services.signedIn.delete('azure'), []),
+    'disconnect-pnponline': () => (services.signedIn.delete('pnp'), []),
+    // One process holds one Azure context here, so there is no shared ~/.Azure to keep out of.
+    'disable-azcontextautosave': () => [{ ContextDirectory: null, ContextFile: null, Mode: 'Process' }],
+    'get-azcontext': () => {
+      const s = services.signedIn.get('azure');
+      return s ? [azContext(s)] : [];
+    },
+    'select-azcontext': (call) => {
+      const wanted = call.input[0] ?? call.named.get('inputobject') ?? str(call, 'name');
+      const s = services.signedIn.get('azure');
+      const name = typeof wanted === 'string' ? wanted : String(property(wanted, 'Name') ?? '');
+      if (!s || name !== azContext(s).Name) throw runtimeError(`Provided context '${name}' does not exist.`, 'InvalidArgument', 'Microsoft.Azure.Commands.Profile.Context.SelectAzureRmContext');
+      return [azContext(s)];
+    },
+    'get-aztenant': () => {
+      const s = requireSignIn(services, 'azure', 'Run Connect-AzAccount to login.');
+      return [{ Id: s.tenantId, Name: 'Contoso (sandbox)' }];
+    },
+    'get-connectioninformation': () => {
+      const s = services.signedIn.get('exo');
+      return s ? [{ UserPrincipalName: s.account, TenantID: s.tenantId, State: 'Connected', TokenStatus: 'Active', ConnectionUsedForInbuiltCmdlets: true }] : [];
+    },
+    'get-cstenant': () => {
+      const s = requireSignIn(services, 'teams', 'Session is not established, run Connect-MicrosoftTeams before requesting access token');
+      return [{ TenantId: s.tenantId, DisplayName: 'Contoso (sandbox)' }];
+    },
+    'get-pnpconnection': () => {
+      const s = requireSignIn(services, 'pnp', 'The current connection holds no SharePoint context. Please use one of the Connect-PnPOnline commands which uses the -Url argument to connect.');
+      return [{ Url: s.url, ConnectionType: 'O365', ClientId: s.clientId, Tenant: s.tenantId }];
+    },
+
+    // ---- core cmdlets ----
+    'write-output': (call) => [...call.input, ...call.positional.flat(), ...(call.named.has('inputobject') ? [call.named.get('inputobject')] : [])],
+    'write-host': (call) => {
+      call.runtime.host.out(call.positional.map(String).join(' '));
+      return [];
+    },
+    'write-warning': (call) => {
+      call.runtime.host.out(`WARNING: ${String(call.positional[0] ?? call.named.get('message') ?? '')}`);
+      return [];
+    },
+    'write-error': (call) => {
+      call.runtime.writeError({
+        message: String(call.positional[0] ?? call.named.get('message') ?? ''),
+        category: String(call.named.get('category') ?? 'NotSpecified'),
+        fullyQualifiedErrorId: String(call.named.get('errorid') ?? 'Microsoft.PowerShell.Commands.WriteErrorException'),
+        exceptionType: 'Microsoft.PowerShell.Commands.WriteErrorException',
+      });
+      return [];
+    },
+    'start-sleep': async (call) => {
+      const ms = call.named.has('milliseconds') ? Number(call.named.get('milliseconds')) : Number(call.named.get('seconds') ?? call.positional[0] ?? 0) * 1000;
+      await new Promise((r) => setTimeout(r, ms));
+      return [];
+    },
+    'out-null': () => [],
+    'convertto-json': (call) => [JSON.stringify(call.input.length === 1 ? call.input[0] : call.input)],
+    'select-object': (call) => selectObject(call),
+    'where-object': async (call) => {
+      const filter = (call.named.get('filterscript') ?? call.positional[0]) as ScriptBlockValue | undefined;
+      if (filter?.kind !== 'scriptblock') throw runtimeError('The stand-in pwsh runs Where-Object with a script block only.', 'InvalidArgument', 'StandInUnsupported');
+      const kept: unknown[] = [];
+      for (const item of call.input) if (await call.runtime.filter(filter, item)) kept.push(item);
+      return kept;
+    },
+  };
+
+  return (name: string) => {
+    const key = name.toLowerCase();
+    if (local[key]) return local[key];
+    if (!/^[a-z]+-[a-z0-9]+$/i.test(name)) return undefined;
+    const service = (['exo', 'teams', 'pnp'] as const).find((s) => services.signedIn.has(s));
+    return service ? (call) => forward(services.signedIn.get(service)!, call) : undefined;
+  };
+}
+
+function selectObject(call: CmdletCall): unknown[] {
+  let items = call.input;
+  const first = call.named.get('first');
+  const last = call.named.get('last');
+  if (first !== undefined) items = items.slice(0, Number(first));
+  if (last !== undefined) items = items.slice(-Number(last));
+  const expand = call.named.get('expandproperty');
+  if (typeof expand === 'string') return items.map((i) => property(i, expand));
+  const props = [call.named.get('property') ?? call.positional[0]].flat().filter((p): p is string => typeof p === 'string');
+  if (!props.length) return items;
+  return items.map((i) => Object.fromEntries(props.map((p) => [p, property(i, p) ?? null])));
+}
+
+/** Category names PowerShell would show for the exception types the sandbox returns. */
+function categoryOf(exceptionType: string): string {
+  if (/NotFound/.test(exceptionType)) return 'ObjectNotFound';
+  if (/AccessDenied|Unauthorized/i.test(exceptionType)) return 'PermissionDenied';
+  if (/ParameterBinding|Argument/.test(exceptionType)) return 'InvalidArgument';
+  return 'NotSpecified';
+}
+
+/** Sends a cmdlet to the sandbox's InvokeCommand with the session's token. */
+async function forward(signIn: SignIn, call: CmdletCall): Promise<unknown[]> {
+  const parameters: Record<string, unknown> = {};
+  for (const [k, v] of call.named) parameters[k] = v;
+  if (call.positional.length) parameters.Identity = call.positional[0];
+  if (call.input.length && parameters.Identity === undefined) {
+    // Piped objects bind by their Identity, as Exchange cmdlets do.
+    const results: unknown[] = [];
+    for (const item of call.input) {
+      results.push(...(await forward(signIn, { ...call, input: [], positional: [property(item, 'Identity') ?? property(item, 'UserPrincipalName') ?? item] })));
+    }
+    return results;
+  }
+  let token: string;
+  try {
+    token = await currentToken(signIn);
+  } catch (e) {
+    throw new PwshError({ message: (e as Error).message, category: 'AuthenticationError', fullyQualifiedErrorId: 'TokenRefreshFailed', exceptionType: 'Microsoft.Identity.Client.MsalUiRequiredException' });
+  }
+  const res = await fetch(`${sandboxUrl()}/adminapi/beta/${encodeURIComponent(signIn.tenantId)}/InvokeCommand`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-responseformat': 'json' },
+    body: JSON.stringify({ CmdletInput: { CmdletName: call.name, Parameters: parameters } }),
+  });
+  const body = (await res.json().catch(() => ({}))) as { value?: unknown[]; error?: { message?: string; innererror?: { message?: string; type?: string } } };
+  if (res.ok) return body.value ?? [];
+  const type = body.error?.innererror?.type ?? (res.status === 401 ? 'System.UnauthorizedAccessException' : 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException');
+  const message = body.error?.innererror?.message ?? body.error?.message ?? `InvokeCommand answered ${res.status}`;
+  if (type === 'System.Management.Automation.CommandNotFoundException') throw commandNotFound(call.name);
+  const record = { message, category: categoryOf(type), fullyQualifiedErrorId: `${type.split('.').pop()},${call.name}`, exceptionType: type };
+  if (res.status === 401 || res.status === 403) throw new PwshError(record);
+  call.runtime.writeError(record); // Exchange writes cmdlet failures as non-terminating errors
+  return [];
+}

@@ -1,0 +1,130 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkCommand } from '../../lib/pwsh/guardrails';
+
+function expectVerdict(command: string, verdict: string, reason?: RegExp) {
+  const result = checkCommand(command);
+  assert.equal(result.verdict, verdict, `${command} → ${JSON.stringify(result)}`);
+  if (reason) assert.ok(result.reasons.some((r) => reason.test(r)), `${command}: no reason matches ${reason}: ${result.reasons.join(' | ')}`);
+  return result;
+}
+
+describe('guardrails: blocked as documented in mm-readme.md', () => {
+  const blocked: [string, RegExp][] = [
+    ['Install-Module ExchangeOnlineManagement', /Install-Module.*container integrity/],
+    ['install-module -Name Az -Force', /container integrity/],
+    ['PowerShellGet\\Install-Module Az', /container integrity/],
+    ['Install-PSResource Az', /container integrity/],
+    ['New-AzRoleAssignment -SignInName a@contoso.com -RoleDefinitionName Owner', /access escalation/],
+    ['New-AzADApplication -DisplayName evil', /app registrations/],
+    ['Update-MgApplication -ApplicationId 1 -DisplayName x', /app registrations/],
+    ['New-MgServicePrincipal -AppId 00000000-0000-0000-0000-000000000000', /app registrations/],
+    ['Remove-MgApplication -ApplicationId 1', /app registrations/],
+    ['Add-MgApplicationPassword -ApplicationId 1', /app registrations/],
+    ['New-AzADServicePrincipal -ApplicationId 1', /app registrations/],
+    ['Set-AzureADApplication -ObjectId 1', /app registrations/],
+    ['Invoke-RestMethod -Method Post -Uri https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token -Body @{grant_type="password"}', /Raw OAuth/],
+    ["irm 'https://login.microsoftonline.com/common/oauth2/v2.0/token' -Method Post", /Raw OAuth/],
+    ['iwr -Uri "https://login.microsoftonline.com/$tenant/oauth2/token" -Method POST', /Raw OAuth/],
+    ['curl https://login.microsoft.com/organizations/oauth2/v2.0/devicecode', /Raw OAuth/],
+    ["(New-Object Net.WebClient).UploadString('https://login.microsoftonline.com/x/oauth2/v2.0/token', 'a=b')", /Raw OAuth/],
+    ['Get-AzAccessToken -ResourceUrl https://graph.microsoft.com', /tokens never leave/],
+    ["Invoke-MgGraphRequest -Method POST -Uri 'https://graph.microsoft.com/v1.0/applications' -Body @{displayName='x'}", /app registrations/],
+  ];
+  for (const [command, reason] of blocked) test(command, () => void expectVerdict(command, 'block', reason));
+});
+
+describe('guardrails: obfuscated forms are blocked', () => {
+  const blocked: [string, RegExp][] = [
+    ["& ('Install'+'-Module') Az", /computed at run time/],
+    ['Ins`tall-Module Az', /backtick/],
+    ["Ins'tall'-Module Az", /quotes/],
+    ['iex "Install-Module x"', /container integrity.*inside iex/],
+    ["Invoke-Expression 'New-AzRoleAssignment -ObjectId 1'", /access escalation.*inside Invoke-Expression/],
+    ['Invoke-Expression -Command $cmd', /computed at run time/],
+    ['iex ("Install-" + "Module")', /computed at run time/],
+    ["'Install-Module x' | iex", /piped input/],
+    ['.{ New-AzRoleAssignment -ObjectId 1 }', /access escalation/],
+    ['& { Install-Module Az }', /container integrity/],
+    ['Get-Mailbox | ForEach-Object { New-AzRoleAssignment -ObjectId $_.Id }', /access escalation/],
+    ['Get-Mailbox; Install-Module Az', /container integrity/],
+    ['Get-Mailbox && Install-Module Az', /container integrity/],
+    ['$x = Install-Module Az', /container integrity/],
+    ['Write-Output "$(Install-Module Az)"', /container integrity/],
+    ['if ($true) { Install-Module Az }', /container integrity/],
+    ['& $x', /computed at run time/],
+    ['& "Install-$name"', /computed at run time/],
+    ['. $script', /computed at run time/],
+    ['Start-Process pwsh -ArgumentList "-EncodedCommand SQBuAHMAdABhAGwAbAA="', /encoded command/],
+    ['pwsh -enc SQBuAHMAdABhAGwAbAA=', /encoded command/],
+    ['powershell.exe -EncodedCommand SQBuAHMAdABhAGwAbAA=', /encoded command/],
+    ['pwsh -Command "Install-Module x"', /another shell/],
+    ["[scriptblock]::Create('Install-Module x').Invoke()", /::Create/],
+    ['$ExecutionContext.InvokeCommand.InvokeScript("x")', /ExecutionContext/],
+    ['Set-Alias -Name safe -Value Install-Module; safe Az', /alias/],
+    ['Install-Modul* Az', /wildcard/],
+    ['./evil.ps1', /script file/],
+    ['@{ a = Install-Module Az }', /container integrity/],
+    ['return Install-Module Az', /container integrity/],
+    ['Ins\u2018tall\u2019-Module Az', /quotes/],
+    ["Get-Mailbox -Identity \u2018x\u2019; Install-Module Az", /container integrity/],
+  ];
+  for (const [command, reason] of blocked) test(command, () => void expectVerdict(command, 'block', reason));
+
+  test('unparseable input is refused with the reason', () => {
+    expectVerdict("Get-Mailbox -Identity 'unterminated", 'block', /cannot be parsed.*Unterminated single-quoted string/);
+    expectVerdict('Get-Mailbox | ForEach-Object { $_', 'block', /Missing closing '}'/);
+  });
+});
+
+describe('guardrails: warned but allowed', () => {
+  test('Remove-Az* is warned', () => void expectVerdict('Remove-AzResourceGroup -Name rg1 -Force', 'warn', /deletes Azure resources/));
+  test('New-InboxRule -ForwardTo is warned', () =>
+    void expectVerdict('New-InboxRule -Mailbox a@contoso.com -Name fwd -ForwardTo ext@example.com', 'warn', /forwards mail/));
+  test('Set-Mailbox -ForwardingSmtpAddress is warned', () =>
+    void expectVerdict('Set-Mailbox a@contoso.com -ForwardingSmtpAddress smtp:ext@example.com', 'warn', /ForwardingSmtpAddress forwards mail/));
+  test('an abbreviated forwarding parameter is still warned', () =>
+    void expectVerdict('Set-Mailbox a@contoso.com -ForwardingSmtp x@example.com', 'warn', /forwards mail/));
+  test('Set-Mailbox without forwarding is allowed', () => void expectVerdict('Set-Mailbox a@contoso.com -HiddenFromAddressListsEnabled $true', 'allow'));
+});
+
+describe('guardrails: send guards need confirmation with a preview', () => {
+  const sends = ['Send-MailMessage', 'Send-MgUserMail', 'New-MgChatMessage', 'New-MgTeamChannelMessage', 'Submit-PnPTeamsChannelMessage'];
+  for (const cmdlet of sends) {
+    test(cmdlet, () => {
+      const r = expectVerdict(`${cmdlet} -To 'bob@contoso.com' -Subject "Quarterly numbers" -Body 'Hi Bob'`, 'confirm', /needs|confirmation/);
+      assert.equal(r.sends?.[0].cmdlet, cmdlet);
+      assert.match(r.sends![0].preview, /To: bob@contoso\.com/);
+      assert.match(r.sends![0].preview, /Subject: Quarterly numbers/);
+    });
+  }
+  test('a send hidden in a pipeline script block is still guarded', () => {
+    const r = expectVerdict("Get-Team | ForEach-Object { New-MgTeamChannelMessage -TeamId $_.GroupId -ChannelId c -Body @{content='hi'} }", 'confirm');
+    assert.match(r.sends![0].preview, /Body: @\{content='hi'\}/);
+  });
+  test('a Graph send through Invoke-MgGraphRequest is guarded too', () => {
+    const r = expectVerdict("Invoke-MgGraphRequest -Method POST -Uri '/v1.0/users/a@b.c/sendMail' -Body $message", 'confirm');
+    assert.equal(r.sends?.[0].cmdlet, 'Invoke-MgGraphRequest');
+  });
+  test('a block wins over a send', () => void expectVerdict('Send-MailMessage -To a@b.c; Install-Module x', 'block'));
+});
+
+describe('guardrails: ordinary admin commands pass', () => {
+  const allowed = [
+    'Get-Mailbox -ResultSize 1',
+    'Get-Mailbox -Identity "O\'Brien" | Select-Object DisplayName, PrimarySmtpAddress',
+    "Get-Mailbox -Filter \"DisplayName -like 'install-module*'\"",
+    'Get-MessageTraceV2 -StartDate (Get-Date).AddDays(-2) -EndDate (Get-Date)',
+    'Set-MailboxMessageConfiguration -Identity a@contoso.com -SignatureHtml "<p>Hi</p>"',
+    "$m = Get-Mailbox -ResultSize 10; $m | Where-Object { $_.RecipientTypeDetails -eq 'SharedMailbox' }",
+    'Get-Team | Select-Object -First 5 # Install-Module in a comment does nothing',
+    "<# Install-Module #> Get-Team",
+    "Write-Output 'Install-Module is just text here'",
+    "foreach ($u in Get-Mailbox) { $u.DisplayName }",
+    "Get-AzResourceGroup | Format-Table",
+    "Invoke-MgGraphRequest -Uri '/v1.0/applications'",
+    "Get-PnPList -Identity 'Documents' `\n  | Select-Object Title",
+    "Get-Mailbox -Identity @'\nInstall-Module x\n'@",
+  ];
+  for (const command of allowed) test(command, () => void expectVerdict(command, 'allow'));
+});
