@@ -6,7 +6,8 @@ import type { AuditSink } from '../lib/audit';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { Registry } from '../lib/registry';
-import { openStore, type Store } from '../lib/store';
+import type { Store } from '../lib/store';
+import { lazyStore } from '../lib/store/lazy';
 
 export interface TemporalAccess {
   /** Connects on first use (starting the embedded server when autostart is on). */
@@ -26,9 +27,7 @@ export interface ServerDeps {
 }
 
 export function buildServerDeps(config: Config, logger: Logger, temporal: TemporalAccess): ServerDeps {
-  let store: Store | undefined;
-  const open = () => (store ??= openStore({ stateDir: config.stateDir, key: config.env.MM_DB_KEY, logger }));
-  const audit: AuditSink = { record: (entry) => open().audit.record(entry) };
+  const { store, audit } = lazyStore(config, logger);
   return {
     config,
     logger,
@@ -36,7 +35,7 @@ export function buildServerDeps(config: Config, logger: Logger, temporal: Tempor
     registry: new Registry(config.registryPath, { audit, actor: 'mcp' }),
     temporal,
     get store() {
-      return open();
+      return store();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { ServerDeps } from './deps';
 import { registerCancelWorkflowTool } from './tools/cancel_workflow';
 import { registerConfirmTool } from './tools/confirm';
 import { registerGraphRequestTool } from './tools/graph_request';
+import { registerRegistryTools } from './tools/registry';
 import { registerTemplateTools } from './tools/templates';
 import { registerHealthTool, runHealthCheck, summarizeHealth } from './tools/health';
 import { registerListWorkflowsTool } from './tools/list_workflows';
@@ -22,6 +23,7 @@ export const SERVER_INSTRUCTIONS =
 
 export function createServer(deps: ServerDeps): McpServer {
   const server = new McpServer({ name: 'mm', version }, { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } });
+  registerRegistryTools(server, deps);
   registerHealthTool(server, deps);
   registerWorkflowStatusTool(server, deps);
   registerListWorkflowsTool(server, deps);

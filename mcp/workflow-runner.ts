@@ -137,18 +137,19 @@ function settledAnswer(handle: WorkflowHandle, outcome: { ok: true; value: unkno
   return { ...base, status, error: errorText(outcome.error) };
 }
 
+export interface WaitOptions {
+  onProgress?: ProgressReporter;
+  /** Return as soon as the workflow waits on a person (a tool that starts work shows the code or preview at once). */
+  untilPerson?: boolean;
+  pollMs?: number;
+}
+
 /**
- * Waits up to `waitMs` for the workflow to finish. Returns early when it waits on a person (sign-in,
- * confirmation): the caller shows the code or the preview at once. Asks for the workflow's view only
- * while it still runs, so a quick workflow costs one start and one result call.
+ * Waits up to `waitMs` for the workflow to finish, or (untilPerson) to wait on a person. Asks for the
+ * workflow's view only while it still runs, so a quick workflow costs one start and one result call.
  */
-export async function waitForAnswer(
-  client: Client,
-  handle: WorkflowHandle,
-  waitMs: number,
-  onProgress?: ProgressReporter,
-  pollMs = 300,
-): Promise<RunAnswer> {
+export async function waitForAnswer(client: Client, handle: WorkflowHandle, waitMs: number, options: WaitOptions = {}): Promise<RunAnswer> {
+  const { onProgress, untilPerson = false, pollMs = 300 } = options;
   const deadline = Date.now() + waitMs;
   let outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
   const settled = handle.result().then(
@@ -162,7 +163,7 @@ export async function waitForAnswer(
     if (outcome) return settledAnswer(handle, outcome);
     const view = await queryView(client, handle);
     if (outcome) return settledAnswer(handle, outcome);
-    if (view && waitingStatus(view)) return currentAnswer(client, handle);
+    if (untilPerson && view && waitingStatus(view)) return currentAnswer(client, handle);
     if (view && onProgress && (view.phase !== lastPhase || view.progress)) {
       lastPhase = view.phase;
       onProgress(view.progress?.message ?? view.phase, view.progress);
@@ -178,6 +179,6 @@ export async function startAndWait(
   onProgress?: ProgressReporter,
 ): Promise<RunAnswer> {
   const { handle, adopted } = await startWorkflow(client, spec);
-  const answer = await waitForAnswer(client, handle, waitMs, onProgress);
+  const answer = await waitForAnswer(client, handle, waitMs, { onProgress, untilPerson: true });
   return adopted ? { ...answer, adopted } : answer;
 }

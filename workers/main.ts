@@ -1,16 +1,49 @@
 // The main worker: all workflows, and the activities that need no pwsh session.
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { resolveTokenKey, TokenManager } from '../lib/auth';
+import { createGraphClient, type GraphClient } from '../lib/graph';
+import { Registry } from '../lib/registry';
+import { connectClient, connectWorker } from '../lib/temporal/connection';
+import { createAuthActivities } from '../activities/auth';
+import { createGraphActivities } from '../activities/graph';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
-import { connectWorker } from '../lib/temporal/connection';
 import { temporalLogger } from '../lib/temporal/log-adapter';
 import { TASK_QUEUE } from '../lib/temporal/names';
 import { createHealthActivities } from '../activities/health';
 import { workflowBundle } from './bundle';
 
-export function mainActivities(config: Config) {
+/** The clients activities share, built once per worker process. */
+export interface WorkerServices {
+  registry: Registry;
+  tokens: TokenManager;
+  graph: GraphClient;
+  temporal: () => Promise<Client>;
+}
+
+export function createWorkerServices(config: Config, logger: Logger): WorkerServices {
+  const tokens = new TokenManager({
+    tokenDir: config.tokenDir,
+    sandboxUrl: config.sandboxUrl,
+    encryptionKey: resolveTokenKey({ envKey: config.env.MM_TOKEN_KEY, keyFile: path.join(config.tokenDir, 'token.key') }),
+    logger: logger.child({ part: 'auth' }),
+  });
+  let client: Promise<Client> | undefined;
+  return {
+    registry: new Registry(config.registryPath),
+    tokens,
+    graph: createGraphClient({ tokens, sandboxUrl: config.sandboxUrl, logger: logger.child({ part: 'graph' }) }),
+    temporal: () => (client ??= connectClient(config.temporal)),
+  };
+}
+
+export function mainActivities(config: Config, services: WorkerServices, logger: Logger) {
   return {
     ...createHealthActivities(config),
+    ...createAuthActivities({ ...services, logger }),
+    ...createGraphActivities({ config, ...services }),
   };
 }
 
@@ -19,6 +52,7 @@ export interface MainWorkerOptions {
   logger: Logger;
   connection?: NativeConnection;
   taskQueue?: string;
+  services?: WorkerServices;
 }
 
 /** Installs the Temporal runtime's logger once per process, before any worker or connection. */
@@ -38,7 +72,7 @@ export async function createMainWorker(options: MainWorkerOptions): Promise<Work
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: await workflowBundle(logger),
-    activities: mainActivities(config),
+    activities: mainActivities(config, options.services ?? createWorkerServices(config, logger), logger),
     shutdownGraceTime: '30 seconds',
   });
 }

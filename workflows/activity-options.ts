@@ -23,6 +23,12 @@ export const graphWrite = {
   },
 } as const satisfies ActivityOptions;
 
+/** Sends (mail, Teams messages): heartbeating, so a lost attempt is noticed in seconds; see callGraph. */
+export const graphSend = {
+  ...graphWrite,
+  heartbeatTimeout: '20 seconds',
+} as const satisfies ActivityOptions;
+
 export const pwshCommand = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',

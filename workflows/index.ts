@@ -1,1 +1,3 @@
 export { healthCheck } from './healthCheck';
+export { signIn } from './signIn';
+export { graphRequest } from './graphRequest';

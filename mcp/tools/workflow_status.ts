@@ -29,7 +29,7 @@ export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps):
       try {
         const client = await deps.temporal.client();
         const handle = client.workflow.getHandle(workflowId);
-        return answerResult(await waitForAnswer(client, handle, (waitSeconds ?? 0) * 1000, progressReporter(extra)));
+        return answerResult(await waitForAnswer(client, handle, (waitSeconds ?? 0) * 1000, { onProgress: progressReporter(extra) }));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
           return toolError(`No workflow with id '${workflowId}'. List recent ones with list_workflows.`);

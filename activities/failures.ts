@@ -1,0 +1,49 @@
+// One mapping from our typed errors to Temporal failures: what may be retried (throttling, 5xx,
+// network) and after how long, and what a retry cannot fix (bad input, missing permission, a
+// connection that needs a person to sign in).
+import { ApplicationFailure } from '@temporalio/common';
+import { SignInRequiredError } from '../lib/auth';
+import { GraphError } from '../lib/graph';
+import { RegistryFileError, RegistryValidationError, UnknownConnectionError } from '../lib/registry';
+
+export const FAILURE_TYPES = {
+  graphClient: 'GraphClientError',
+  graphThrottled: 'GraphThrottled',
+  signInRequired: 'SignInRequired',
+  validation: 'ValidationError',
+} as const;
+
+export function toActivityFailure(err: unknown): unknown {
+  if (err instanceof GraphError) {
+    return ApplicationFailure.create({
+      message: err.describe(),
+      type: err.retryable ? FAILURE_TYPES.graphThrottled : FAILURE_TYPES.graphClient,
+      nonRetryable: !err.retryable,
+      nextRetryDelay: err.retryable && err.retryAfterMs !== undefined ? err.retryAfterMs : undefined,
+      details: [err.toJSON()],
+    });
+  }
+  if (err instanceof SignInRequiredError) {
+    return ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.signInRequired, nonRetryable: true });
+  }
+  if (err instanceof UnknownConnectionError || err instanceof RegistryValidationError || err instanceof RegistryFileError) {
+    return ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.validation, nonRetryable: true });
+  }
+  return err;
+}
+
+/** Wraps every function of an activity object so its errors reach Temporal classified. */
+export function classified<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      async (...args: never[]) => {
+        try {
+          return await fn(...args);
+        } catch (err) {
+          throw toActivityFailure(err);
+        }
+      },
+    ]),
+  ) as T;
+}

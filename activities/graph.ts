@@ -1,0 +1,106 @@
+// Graph activities for graph_request: what a request needs before it runs (sign-in, read-only
+// refusal, send guard preview) and the call itself. Sends are made at most once: see callGraph.
+import crypto from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Config } from '../lib/config';
+import { draftPreview, isGuardedSend } from '../lib/graph/send-guards';
+import { stripMessageSignatures } from '../lib/graph/signature';
+import { trimResponse } from '../lib/graph/trim';
+import { GraphError, type GraphClient, type HttpMethod } from '../lib/graph';
+import type { Registry } from '../lib/registry';
+import { classified, FAILURE_TYPES } from './failures';
+
+export interface GraphRequestSpec {
+  connection: string;
+  method: HttpMethod;
+  endpoint: string;
+  body?: unknown;
+  resource: 'graph' | 'flow';
+  version?: 'v1.0' | 'beta';
+}
+
+export interface GraphRequestPlan {
+  /** Set when the request is a send that waits for confirmation. */
+  guard?: { preview: string; hash: string };
+  confirmWith: 'assistant' | 'human';
+}
+
+export interface GraphCallResult {
+  httpStatus: number;
+  body: unknown;
+  location?: string;
+  note?: string;
+}
+
+export interface GraphActivityDeps {
+  config: Config;
+  registry: Registry;
+  graph: GraphClient;
+}
+
+/** Largest response kept whole; above it the answer is trimmed with a note on paging. */
+export const MAX_RESPONSE_BYTES = 200_000;
+
+/** The hash a confirmation must quote: the exact request, canonical JSON. */
+export function requestHash(spec: GraphRequestSpec): string {
+  const canonical = JSON.stringify([spec.connection, spec.method, spec.endpoint, spec.resource, spec.version ?? 'v1.0', spec.body ?? null]);
+  return crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+const isMessageRead = (spec: GraphRequestSpec) => spec.method === 'GET' && /\/messages(\/|\?|$)|\/mailFolders\//i.test(spec.endpoint);
+
+export function createGraphActivities(deps: GraphActivityDeps) {
+  return classified({
+    async planGraphRequest(spec: GraphRequestSpec): Promise<GraphRequestPlan> {
+      const connection = deps.registry.forMcp(spec.connection);
+      if (connection.readOnly && spec.method !== 'GET') {
+        throw ApplicationFailure.create({
+          type: FAILURE_TYPES.validation,
+          nonRetryable: true,
+          message: `Connection '${connection.name}' is read-only: only GET requests are allowed (method was ${spec.method}). Use another connection or set readOnly to false with registry_update_connection.`,
+        });
+      }
+      const guarded = deps.config.sendGuards && !connection.skipSendGuards && isGuardedSend(spec.method, spec.endpoint, spec.body);
+      return {
+        confirmWith: connection.confirmWith,
+        guard: guarded ? { preview: draftPreview(spec.method, spec.endpoint, spec.body).text, hash: requestHash(spec) } : undefined,
+      };
+    },
+
+    /**
+     * The call. For a send, an attempt that may have reached Microsoft is never repeated: the attempt
+     * records "posting" in its heartbeat before the POST, and a later attempt that finds it stops with
+     * SendOutcomeUnknown instead of sending twice (a throttled or refused POST is marked safe to retry).
+     */
+    async callGraph(spec: GraphRequestSpec, oneShot: boolean): Promise<GraphCallResult> {
+      const ctx = Context.current();
+      const connection = deps.registry.forMcp(spec.connection);
+      if (oneShot && (ctx.info.heartbeatDetails as { phase?: string } | undefined)?.phase === 'posting') {
+        throw ApplicationFailure.create({
+          type: 'SendOutcomeUnknown',
+          nonRetryable: true,
+          message: `An earlier attempt of this send may have reached Microsoft before it was interrupted: not sending again. Check the sender's Sent Items; to send anyway, make a new request.`,
+        });
+      }
+      if (oneShot) ctx.heartbeat({ phase: 'posting' });
+      const beat = oneShot ? setInterval(() => ctx.heartbeat({ phase: 'posting' }), 5000) : undefined;
+      let response;
+      try {
+        response = await deps.graph
+          .forConnection(connection)
+          .request(spec.method, spec.endpoint, spec.body, { resource: spec.resource, version: spec.version });
+      } catch (err) {
+        // An answer from Microsoft (not a network failure) means the send was not taken: safe to retry.
+        if (oneShot && err instanceof GraphError && err.status !== 0) ctx.heartbeat({ phase: 'refused' });
+        throw err;
+      } finally {
+        clearInterval(beat);
+      }
+      let body = response.body;
+      if (isMessageRead(spec) && !connection.skipSignatureStrip) body = stripMessageSignatures(body);
+      const trimmed = trimResponse(body, MAX_RESPONSE_BYTES);
+      return { httpStatus: response.status, body: trimmed.body, location: response.headers.location, note: trimmed.note };
+    },
+  });
+}

@@ -1,0 +1,42 @@
+// Confirming an action a workflow holds: through the confirm Update (its validator checks the hash and
+// who decides), by the assistant where the connection allows it, by a person through MCP elicitation.
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { confirmUpdate, type ConfirmationInput, type ConfirmationOutcome } from '../workflows/signals';
+import type { RunAnswer } from './workflow-runner';
+
+export class ConfirmationRefused extends Error {
+  override name = 'ConfirmationRefused';
+}
+
+export async function sendConfirmation(client: Client, workflowId: string, input: ConfirmationInput): Promise<ConfirmationOutcome> {
+  try {
+    return await client.workflow.getHandle(workflowId).executeUpdate(confirmUpdate, {
+      args: [input],
+      // The same decision sent twice is one update: a repeated confirmation gets the first answer.
+      updateId: `confirm-${input.hash}-${input.approve ? 'approve' : 'reject'}-${input.by}`,
+    });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new ConfirmationRefused((err.cause as Error | undefined)?.message ?? err.message);
+    throw err;
+  }
+}
+
+/**
+ * Asks the person at the MCP client (elicitation) whether to go ahead. Returns undefined when the
+ * client cannot ask, so the caller points to `mm approve` instead.
+ */
+export async function askPerson(server: McpServer, answer: RunAnswer): Promise<boolean | undefined> {
+  if (answer.waitingFor?.kind !== 'confirmation') return undefined;
+  if (!server.server.getClientCapabilities()?.elicitation) return undefined;
+  const reply = await server.server.elicitInput({
+    message: `${answer.waitingFor.preview}\n\nGo ahead? (workflow ${answer.workflowId}, hash ${answer.waitingFor.hash})`,
+    requestedSchema: {
+      type: 'object',
+      properties: { approve: { type: 'boolean', title: 'Approve', description: 'Yes to go ahead, no to reject' } },
+      required: ['approve'],
+    },
+  });
+  if (reply.action !== 'accept') return reply.action === 'decline' ? false : undefined;
+  return reply.content?.approve === true;
+}

@@ -1,0 +1,43 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import type { ServerDeps } from '../deps';
+import { answerResult, progressReporter } from '../answers';
+import { ConfirmationRefused, sendConfirmation } from '../confirmation';
+import { toolError } from '../results';
+import { waitForAnswer } from '../workflow-runner';
+import { workflowIdField } from './workflow_status';
+
+export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'confirm',
+    {
+      title: 'Confirm or reject a waiting action',
+      description:
+        'Confirms (or rejects) an action waiting for confirmation, such as a mail send, after the user saw its preview. The hash must be the one shown with the preview: a stale hash is refused. Connections with confirmWith "human" refuse this tool: a person approves with `mm approve` or the MCP client prompt.',
+      inputSchema: {
+        workflowId: workflowIdField,
+        hash: z.string().regex(/^[0-9a-f]{8,64}$/).describe('The hash shown with the preview'),
+        approve: z.boolean().optional().describe('true to go ahead (default), false to reject'),
+        waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the result after confirming (default MM_WAIT_SECONDS)'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    async ({ workflowId, hash, approve, waitSeconds }, extra) => {
+      try {
+        const client = await deps.temporal.client();
+        const outcome = await sendConfirmation(client, workflowId, { hash, approve: approve ?? true, by: 'assistant' });
+        await deps.audit.record({ actor: 'mcp', action: `confirm:${outcome.decision}`, workflowId, outcome: 'ok' });
+        const answer = await waitForAnswer(client, client.workflow.getHandle(workflowId), (waitSeconds ?? deps.config.waitSeconds) * 1000, { onProgress: progressReporter(extra) });
+        return answerResult(answer);
+      } catch (err) {
+        if (err instanceof ConfirmationRefused) {
+          await deps.audit.record({ actor: 'mcp', action: 'confirm', workflowId, outcome: 'refused', detail: err.message });
+          return toolError(err.message);
+        }
+        if (err instanceof WorkflowNotFoundError) return toolError(`No workflow with id '${workflowId}'. List waiting ones with list_workflows {"status":"running"}.`);
+        return toolError(`Could not confirm '${workflowId}': ${(err as Error).message}`);
+      }
+    },
+  );
+}

@@ -1,0 +1,128 @@
+import crypto from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import { UnknownConnectionError } from '../../lib/registry';
+import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graphRequest';
+import type { ServerDeps } from '../deps';
+import { answerResult, progressReporter } from '../answers';
+import { askPerson, ConfirmationRefused, sendConfirmation } from '../confirmation';
+import { toolError } from '../results';
+import { startAndWait, waitForAnswer, type RunAnswer } from '../workflow-runner';
+
+const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+
+export const graphRequestShape = {
+  connection: connectionNameSchema,
+  endpoint: z
+    .string()
+    .min(1)
+    .max(4000)
+    .regex(/^(\/|https:\/\/)/, 'endpoint: start with "/" (e.g. "/me/messages") or give a full https nextLink')
+    .describe('API path, e.g. "/me", "/users?$top=5", "/me/sendMail"; for resource "flow": "/providers/Microsoft.ProcessSimple/environments"'),
+  method: z.enum(METHODS).optional().describe('HTTP method (default GET)'),
+  body: z.record(z.string(), z.unknown()).optional().describe('JSON body for POST, PATCH or PUT'),
+  resource: z.enum(['graph', 'flow']).optional().describe('graph (default) or flow (Power Automate API)'),
+  version: z.enum(['v1.0', 'beta']).optional().describe('Graph version (default v1.0; beta only when needed)'),
+  confirmed: z
+    .boolean()
+    .optional()
+    .describe('true confirms a guarded send (mail, Teams message) after the user saw its preview; only on connections that let the assistant confirm'),
+  requestId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional()
+    .describe('Set a new value to repeat an identical write on purpose; otherwise an identical write adopts the first one (no double sends)'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
+};
+
+function workflowIdFor(input: GraphRequestInput, requestId?: string): string {
+  const key = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([input.method, input.endpoint, input.resource, input.version ?? 'v1.0', input.body ?? null, requestId ?? '']))
+    .digest('hex')
+    .slice(0, 20);
+  // Reads are fresh every time; writes keep their key so a repeated write adopts the first.
+  const suffix = input.method === 'GET' ? `${key}-${crypto.randomBytes(4).toString('hex')}` : key;
+  return `graph-request/${input.connection.toLowerCase()}/${input.method.toLowerCase()}-${suffix}`;
+}
+
+function summarize(result: unknown): string {
+  const r = result as GraphRequestResult;
+  if (r.status !== 'done') return `Not sent: ${r.status}${r.by ? ` by the ${r.by}` : ''}.\n${r.preview}`;
+  const lines = [`HTTP ${r.httpStatus}${r.signedInDuringRequest ? ' (after sign-in)' : ''}`];
+  if (r.location) lines.push(`Location: ${r.location}`);
+  if (r.body !== null && r.body !== undefined && r.body !== '') lines.push(typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2));
+  if (r.note) lines.push(r.note);
+  return lines.join('\n');
+}
+
+export function registerGraphRequestTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'graph_request',
+    {
+      title: 'Microsoft Graph request',
+      description:
+        'Calls Microsoft Graph (or the Power Automate API) as the connection, in a durable workflow. A connection that is not signed in answers with a DEVICE CODE and URL; the same request completes after sign-in (follow it with workflow_status). Mail and Teams message sends answer with a draft preview and wait for confirmation. Read-only connections allow GET only.',
+      inputSchema: graphRequestShape,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    },
+    async (args, extra) => {
+      let connection;
+      try {
+        connection = deps.registry.forMcp(args.connection);
+      } catch (err) {
+        if (err instanceof UnknownConnectionError) return toolError(err.message);
+        throw err;
+      }
+      const method = args.method ?? 'GET';
+      if (args.body && (method === 'GET' || method === 'DELETE')) {
+        return toolError(`body: a ${method} request takes no body; use POST, PATCH or PUT, or move the parameters into the endpoint's query.`);
+      }
+      const input: GraphRequestInput = {
+        connection: connection.name,
+        method,
+        endpoint: args.endpoint,
+        body: args.body,
+        resource: args.resource ?? 'graph',
+        version: args.version,
+        confirmed: args.confirmed,
+      };
+      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
+      try {
+        const client = await deps.temporal.client();
+        const onProgress = progressReporter(extra);
+        let answer: RunAnswer = await startAndWait(
+          client,
+          {
+            workflowType: 'graphRequest',
+            workflowId: workflowIdFor(input, args.requestId),
+            args: [input],
+            tags: { operation: 'graph-request', connection: connection.name, target: `${method} ${args.endpoint}`.slice(0, 200) },
+            taskQueue: deps.temporal.taskQueue,
+          },
+          waitMs,
+          onProgress,
+        );
+        if (answer.status === 'waiting_for_confirmation' && answer.waitingFor?.kind === 'confirmation') {
+          const { hash } = answer.waitingFor;
+          let decision: boolean | undefined;
+          let by: 'assistant' | 'human' = 'assistant';
+          if (connection.confirmWith === 'assistant' && args.confirmed) decision = true;
+          if (connection.confirmWith === 'human') {
+            decision = await askPerson(server, answer);
+            by = 'human';
+          }
+          if (decision !== undefined) {
+            await sendConfirmation(client, answer.workflowId, { hash, approve: decision, by });
+            answer = await waitForAnswer(client, client.workflow.getHandle(answer.workflowId), waitMs, { onProgress });
+          }
+        }
+        return answerResult(answer, summarize);
+      } catch (err) {
+        if (err instanceof ConfirmationRefused) return toolError(err.message);
+        return toolError(`graph_request failed to start: ${(err as Error).message}`);
+      }
+    },
+  );
+}
