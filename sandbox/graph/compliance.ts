@@ -1,0 +1,162 @@
+// Compliance reads (and the few writes a remediation needs): security defaults, conditional access,
+// directory roles, MFA registration details, risky users, alerts, secure scores, app registrations
+// with credential expiry, the authorization policy and SharePoint tenant settings.
+import crypto from 'node:crypto';
+import { ROLE_TEMPLATE_IDS } from '../apps';
+import { FIRST_PARTY_CLIENT_IDS, SANDBOX_TENANT_ID } from '../constants';
+import { badRequest, notFound } from '../errors';
+import { newId, type Json } from '../state';
+import { certificateThumbprint } from '../tokens';
+import type { ThrottleClass } from '../throttle';
+import { GRAPH_BASE, listResponse, type EntityInfo } from './odata';
+import { identity, noContent, ok, requireBody, route, type Ctx, type Permission, type Route } from './router';
+
+const p = (delegated: string[], application = delegated): Permission => ({ delegated, application });
+const POLICY_READ = p(['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess', 'Directory.Read.All']);
+const ROLES_READ = p(['RoleManagement.Read.Directory', 'Directory.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.ReadWrite.All']);
+
+/** Identity protection and conditional access: 1 request per second per tenant for all apps. */
+const protection = (): ThrottleClass => ({ family: 'protection' });
+
+const open = (type: string, rows: Json[]): EntityInfo => {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return { type, defaults: keys, all: keys };
+};
+
+function list(ctx: Ctx, rows: Json[], path: string, type: string) {
+  return ok(listResponse(rows, { query: ctx.req.query, headers: { consistencylevel: 'eventual', ...ctx.req.headers }, path, contextPath: path.slice(1) }, open(type, rows)));
+}
+
+function single(context: string, body: Json) {
+  return ok({ '@odata.context': `${GRAPH_BASE}/$metadata#${context}`, ...body });
+}
+
+function patchInto(target: Json, body: Json, writable: string[]) {
+  for (const [k, v] of Object.entries(body)) {
+    if (!writable.includes(k)) throw badRequest(`Property '${k}' is read-only or unknown and cannot be updated.`, 'BadRequest');
+    target[k] = v && typeof v === 'object' && !Array.isArray(v) ? { ...(target[k] as Json), ...(v as Json) } : v;
+  }
+}
+
+function directoryRoles(ctx: Ctx): Json[] {
+  const held = new Set(Object.values(ctx.state.data.users).flatMap((u) => u.roles));
+  return Object.entries(ROLE_TEMPLATE_IDS)
+    .filter(([name]) => held.has(name))
+    .map(([displayName, roleTemplateId]) => ({ id: roleObjectId(roleTemplateId), deletedDateTime: null, description: `${displayName} role`, displayName, roleTemplateId }));
+}
+
+const roleObjectId = (templateId: string) => {
+  const h = crypto.createHash('sha256').update(`role:${templateId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+function roleMembers(ctx: Ctx) {
+  const role = directoryRoles(ctx).find((r) => r.id === ctx.params.id || r.roleTemplateId === ctx.params.id);
+  if (!role) throw notFound(ctx.params.id);
+  const rows = Object.values(ctx.state.data.users)
+    .filter((u) => u.roles.includes(String(role.displayName)))
+    .map((u) => ({ '@odata.type': '#microsoft.graph.user', id: u.graph.id, displayName: u.graph.displayName, userPrincipalName: u.graph.userPrincipalName, accountEnabled: u.graph.accountEnabled }));
+  return list(ctx, rows, `/directoryRoles/${role.id}/members`, 'directoryObject');
+}
+
+function registrationDetails(ctx: Ctx) {
+  const c = ctx.state.data.compliance;
+  const rows = Object.values(ctx.state.data.users).map((u) => {
+    const reg = c.registration[u.graph.id] ?? { methodsRegistered: [], isSsprRegistered: false };
+    const mfa = reg.methodsRegistered.some((m) => m !== 'email');
+    return {
+      id: u.graph.id,
+      userPrincipalName: u.graph.userPrincipalName,
+      userDisplayName: u.graph.displayName,
+      userType: 'member',
+      isAdmin: u.roles.length > 0,
+      isSsprRegistered: reg.isSsprRegistered,
+      isSsprEnabled: true,
+      isSsprCapable: reg.isSsprRegistered,
+      isMfaRegistered: mfa,
+      isMfaCapable: mfa,
+      isPasswordlessCapable: reg.methodsRegistered.includes('microsoftAuthenticatorPasswordless'),
+      methodsRegistered: reg.methodsRegistered,
+      isSystemPreferredAuthenticationMethodEnabled: true,
+      systemPreferredAuthenticationMethods: mfa ? [reg.methodsRegistered[0]] : [],
+      userPreferredMethodForSecondaryAuthentication: mfa ? reg.methodsRegistered[0] : 'none',
+      lastUpdatedDateTime: '2024-01-15T09:00:00Z',
+    };
+  });
+  return list(ctx, rows, '/reports/authenticationMethods/userRegistrationDetails', 'userRegistrationDetails');
+}
+
+function applications(ctx: Ctx) {
+  const firstParty = new Set<string>(Object.values(FIRST_PARTY_CLIENT_IDS));
+  const rows = Object.values(ctx.state.data.apps)
+    .filter((a) => !firstParty.has(a.appId))
+    .map((a) => ({
+      id: crypto.createHash('sha256').update(`app:${a.appId}`).digest('hex').replace(/^(.{8})(.{4}).(.{3}).(.{3})(.{12}).*/, '$1-$2-4$3-a$4-$5'),
+      appId: a.appId,
+      displayName: a.displayName,
+      signInAudience: 'AzureADMyOrg',
+      isFallbackPublicClient: a.publicClient,
+      publisherDomain: 'contoso.example',
+      createdDateTime: '2024-01-15T09:00:00Z',
+      passwordCredentials: ctx.state.data.compliance.appCredentials[a.appId] ?? [],
+      keyCredentials: (a.certificates ?? []).map((pem, i) => {
+        const cert = new crypto.X509Certificate(pem);
+        return {
+          keyId: newIdFor(a.appId, i),
+          type: 'AsymmetricX509Cert',
+          usage: 'Verify',
+          displayName: cert.subject.replace(/\n/g, ', '),
+          customKeyIdentifier: Buffer.from(certificateThumbprint(pem).x5t, 'base64url').toString('hex').toUpperCase(),
+          startDateTime: new Date(cert.validFrom).toISOString(),
+          endDateTime: new Date(cert.validTo).toISOString(),
+        };
+      }),
+      requiredResourceAccess: [],
+    }));
+  return list(ctx, rows, '/applications', 'application');
+}
+
+const newIdFor = (appId: string, i: number) => `${appId.slice(0, 24)}${String(i).padStart(12, '0')}`;
+
+const securityRead = (perms: string[]) => p(perms);
+
+export const complianceRoutes: Route[] = [
+  route('GET', '/policies/identitySecurityDefaultsEnforcementPolicy', POLICY_READ, (ctx) => identity(ctx), (ctx) => single('policies/identitySecurityDefaultsEnforcementPolicy/$entity', ctx.state.data.compliance.securityDefaults)),
+  route('PATCH', '/policies/identitySecurityDefaultsEnforcementPolicy', p(['Policy.ReadWrite.SecurityDefaults']), (ctx) => identity(ctx), (ctx) => {
+    patchInto(ctx.state.data.compliance.securityDefaults, requireBody(ctx), ['isEnabled']);
+    ctx.state.changed();
+    return noContent();
+  }),
+  route('GET', '/identity/conditionalAccess/policies', POLICY_READ, protection, (ctx) => list(ctx, ctx.state.data.compliance.conditionalAccessPolicies, '/identity/conditionalAccess/policies', 'conditionalAccessPolicy')),
+  route('POST', '/identity/conditionalAccess/policies', p(['Policy.ReadWrite.ConditionalAccess']), protection, (ctx) => {
+    const b = requireBody(ctx);
+    if (typeof b.displayName !== 'string' || !b.conditions) throw badRequest('displayName and conditions are required.', 'BadRequest');
+    if (!['enabled', 'disabled', 'enabledForReportingButNotEnforced'].includes(String(b.state))) throw badRequest(`Invalid state '${String(b.state)}'.`, 'BadRequest');
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const policy = { id: newId(), createdDateTime: now, modifiedDateTime: now, sessionControls: null, grantControls: null, ...b };
+    ctx.state.data.compliance.conditionalAccessPolicies.push(policy);
+    ctx.state.changed();
+    return single('identity/conditionalAccess/policies/$entity', policy);
+  }),
+  route('GET', '/directoryRoles', ROLES_READ, (ctx) => identity(ctx), (ctx) => list(ctx, directoryRoles(ctx), '/directoryRoles', 'directoryRole')),
+  route('GET', '/directoryRoles/{id}/members', ROLES_READ, (ctx) => identity(ctx, 3), roleMembers),
+  route('GET', '/reports/authenticationMethods/userRegistrationDetails', p(['AuditLog.Read.All', 'UserAuthenticationMethod.Read.All']), (ctx) => identity(ctx), registrationDetails),
+  route('GET', '/identityProtection/riskyUsers', p(['IdentityRiskyUser.Read.All']), protection, (ctx) => list(ctx, ctx.state.data.compliance.riskyUsers, '/identityProtection/riskyUsers', 'riskyUser')),
+  route('GET', '/security/alerts_v2', securityRead(['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All']), () => ({ family: 'none' }), (ctx) => list(ctx, ctx.state.data.compliance.alerts, '/security/alerts_v2', 'security.alert')),
+  route('GET', '/security/secureScores', securityRead(['SecurityEvents.Read.All', 'SecurityEvents.ReadWrite.All']), () => ({ family: 'none' }), (ctx) =>
+    list(ctx, ctx.state.data.compliance.secureScores.map((s) => ({ ...s, azureTenantId: SANDBOX_TENANT_ID })), '/security/secureScores', 'secureScore')),
+  route('GET', '/applications', p(['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All']), (ctx) => identity(ctx, 2), applications),
+  route('GET', '/policies/authorizationPolicy', POLICY_READ, (ctx) => identity(ctx), (ctx) => single('policies/authorizationPolicy/$entity', ctx.state.data.compliance.authorizationPolicy)),
+  route('PATCH', '/policies/authorizationPolicy', p(['Policy.ReadWrite.Authorization']), (ctx) => identity(ctx), (ctx) => {
+    patchInto(ctx.state.data.compliance.authorizationPolicy, requireBody(ctx), ['allowInvitesFrom', 'allowedToUseSSPR', 'blockMsolPowerShell', 'defaultUserRolePermissions', 'allowEmailVerifiedUsersToJoinOrganization', 'allowedToSignUpEmailBasedSubscriptions']);
+    ctx.state.changed();
+    return noContent();
+  }),
+  route('GET', '/admin/sharepoint/settings', p(['SharePointTenantSettings.Read.All', 'SharePointTenantSettings.ReadWrite.All']), () => ({ family: 'none' }), (ctx) => single('admin/sharepoint/settings/$entity', ctx.state.data.compliance.sharepointSettings)),
+  route('PATCH', '/admin/sharepoint/settings', p(['SharePointTenantSettings.ReadWrite.All']), () => ({ family: 'none' }), (ctx) => {
+    const b = requireBody(ctx);
+    patchInto(ctx.state.data.compliance.sharepointSettings, b, Object.keys(ctx.state.data.compliance.sharepointSettings));
+    ctx.state.changed();
+    return single('admin/sharepoint/settings/$entity', ctx.state.data.compliance.sharepointSettings);
+  }),
+];
