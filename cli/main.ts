@@ -5,7 +5,10 @@ import { ConfigError } from '../lib/config';
 import { TemporalCliMissingError } from '../lib/temporal/cli';
 import { TemporalUnreachableError } from '../lib/temporal/connection';
 import { DevServerStartError } from '../lib/temporal/dev-server';
+import { registerApproveCommand } from './approve';
+import { registerConnectionsCommand } from './connections';
 import { registerMcpCommand } from './mcp';
+import { registerSandboxCommand } from './sandbox';
 import { registerStatusCommand } from './status';
 import { registerTemporalCommands } from './temporal';
 
@@ -25,9 +28,12 @@ export function buildProgram(): Command {
       '\nEnvironment: M365_CONNECTIONS, MM_STATE_DIR, MM_LOG_DIR, MM_TOKEN_DIR, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_CLI,\n' +
         'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_AUTOSTART (see README.md, Configuration).',
     );
+  registerConnectionsCommand(program);
   registerMcpCommand(program);
+  registerSandboxCommand(program);
   registerTemporalCommands(program);
   registerStatusCommand(program);
+  registerApproveCommand(program);
   return program;
 }
 

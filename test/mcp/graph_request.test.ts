@@ -1,10 +1,12 @@
 // graph_request end to end: real MCP client → workflow → real MSAL and Graph client → sandbox tenant.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_APP_ID, SANDBOX_DOMAIN, SANDBOX_TENANT_ID, type Sandbox } from '../../sandbox';
+import { PROJECT_ROOT } from '../../lib/paths';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
 import { connectMcp, expectToolError, testDeps, textOf } from '../helpers/mcp';
 import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../helpers/temporal';
@@ -139,7 +141,24 @@ describe('graph_request against the sandbox tenant', () => {
     const refused = await mcp.client.callTool({ name: 'confirm', arguments: { workflowId: waiting.s.workflowId, hash: waiting.s.waitingFor!.hash! } });
     expectToolError(refused, /requires a person/);
     assert.equal(sandbox.outbox().length, before);
-    await temporal.workflow.getHandle(waiting.s.workflowId).cancel();
+
+    // Not spawnSync: the worker answering mm approve's query runs in this process.
+    const approve = (args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'mm.js'), 'approve', ...args], { env: env.env }, (err, stdout, stderr) =>
+          resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const listed = await approve([]);
+    assert.match(listed.stdout, new RegExp(waiting.s.workflowId.replace(/[/-]/g, '.')));
+    const approved = await approve([waiting.s.workflowId, '--yes']);
+    assert.equal(approved.status, 0, approved.stderr);
+    assert.match(approved.stdout, /Needs a person/);
+    assert.match(approved.stdout, /^Approved: /m);
+    const done = await mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: waiting.s.workflowId, waitSeconds: 30 } });
+    assert.equal((done.structuredContent as unknown as Structured).status, 'done', textOf(done));
+    assert.equal(sandbox.outbox().length, before + 1, 'the person\'s approval sent exactly one mail');
+    assert.equal((await approve([waiting.s.workflowId, '--yes'])).status, 1, 'nothing left to approve');
   });
 
   test('invalid input answers isError naming the field, and read-only connections refuse writes', async () => {

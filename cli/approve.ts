@@ -1,0 +1,71 @@
+// mm approve: a person confirms (or rejects) an action waiting for confirmation. This is the path the
+// assistant cannot take for connections with confirmWith "human".
+import type { Command } from 'commander';
+import { confirm as ask } from '@inquirer/prompts';
+import type { Client } from '@temporalio/client';
+import { connectClient } from '../lib/temporal/connection';
+import { sendConfirmation, ConfirmationRefused } from '../mcp/confirmation';
+import { statusQuery, type WorkflowView } from '../workflows/status';
+import { commandContext, say } from './context';
+
+async function viewOf(client: Client, workflowId: string): Promise<WorkflowView | undefined> {
+  return client.connection.withDeadline(Date.now() + 5000, () => client.workflow.getHandle(workflowId).query(statusQuery)).catch(() => undefined);
+}
+
+async function waitingWorkflows(client: Client): Promise<{ workflowId: string; view: WorkflowView }[]> {
+  const waiting: { workflowId: string; view: WorkflowView }[] = [];
+  for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running'", pageSize: 100 })) {
+    const view = await viewOf(client, wf.workflowId);
+    if (view?.waitingFor?.kind === 'confirmation') waiting.push({ workflowId: wf.workflowId, view });
+    if (waiting.length >= 50) break;
+  }
+  return waiting;
+}
+
+export function registerApproveCommand(program: Command): void {
+  program
+    .command('approve')
+    .argument('[workflowId]', 'the workflow waiting for confirmation (omit to list them)')
+    .description('Approve (or --reject) an action waiting for confirmation, as a person: shows the preview first')
+    .option('--reject', 'reject instead of approving')
+    .option('-y, --yes', 'do not ask (for scripts); without it a terminal is required')
+    .action(async (workflowId: string | undefined, options: { reject?: boolean; yes?: boolean }) => {
+      const { config } = commandContext('approve');
+      const client = await connectClient(config.temporal);
+      try {
+        if (!workflowId) {
+          const waiting = await waitingWorkflows(client);
+          process.stdout.write(waiting.length ? `${waiting.map((w) => `${w.workflowId}\n  ${w.view.waitingFor?.kind === 'confirmation' ? w.view.waitingFor.preview.split('\n')[0] : ''}`).join('\n')}\n` : 'Nothing waits for confirmation.\n');
+          return;
+        }
+        const view = await viewOf(client, workflowId);
+        if (view?.waitingFor?.kind !== 'confirmation') {
+          say(`mm: workflow ${workflowId} is not waiting for confirmation${view ? ` (it is ${view.phase})` : ''}.`);
+          process.exitCode = 1;
+          return;
+        }
+        const { preview, hash } = view.waitingFor;
+        process.stdout.write(`${preview}\n\nhash ${hash}\n`);
+        const approve = !options.reject;
+        if (!options.yes) {
+          if (!process.stdin.isTTY) {
+            say('mm: no terminal to ask on: add --yes to decide without a prompt.');
+            process.exitCode = 1;
+            return;
+          }
+          if (!(await ask({ message: approve ? 'Approve this action?' : 'Reject this action?', default: false }))) {
+            say('Nothing decided.');
+            return;
+          }
+        }
+        const outcome = await sendConfirmation(client, workflowId, { hash, approve, by: 'human' });
+        process.stdout.write(`${outcome.decision === 'approved' ? 'Approved' : 'Rejected'}: ${workflowId}\n`);
+      } catch (err) {
+        if (!(err instanceof ConfirmationRefused)) throw err;
+        say(`mm: ${err.message}`);
+        process.exitCode = 1;
+      } finally {
+        await client.connection.close();
+      }
+    });
+}
