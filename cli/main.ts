@@ -7,6 +7,7 @@ import { TemporalUnreachableError } from '../lib/temporal/connection';
 import { DevServerStartError } from '../lib/temporal/dev-server';
 import { registerApproveCommand } from './approve';
 import { registerConnectionsCommand } from './connections';
+import { registerDemoCommand } from './demo';
 import { registerMcpCommand } from './mcp';
 import { registerSandboxCommand } from './sandbox';
 import { registerStatusCommand } from './status';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
       '\nEnvironment: M365_CONNECTIONS, MM_STATE_DIR, MM_LOG_DIR, MM_TOKEN_DIR, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_CLI,\n' +
         'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_AUTOSTART (see README.md, Configuration).',
     );
+  registerDemoCommand(program);
   registerConnectionsCommand(program);
   registerMcpCommand(program);
   registerSandboxCommand(program);

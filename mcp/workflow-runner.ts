@@ -152,23 +152,31 @@ export async function waitForAnswer(client: Client, handle: WorkflowHandle, wait
   const { onProgress, untilPerson = false, pollMs = 300 } = options;
   const deadline = Date.now() + waitMs;
   let outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
-  const settled = handle.result().then(
-    (value) => (outcome = { ok: true, value }),
-    (error) => (outcome = { ok: false, error }),
-  );
+  // The long poll for the result stops when this wait ends: a workflow may wait on a person for a day.
+  const stopPolling = new AbortController();
+  const settled = client
+    .withAbortSignal(stopPolling.signal, () => handle.result())
+    .then(
+      (value) => (outcome = { ok: true, value }),
+      (error) => (outcome ??= stopPolling.signal.aborted ? undefined : { ok: false, error }),
+    );
   let lastPhase: string | undefined;
-  for (;;) {
-    const left = deadline - Date.now();
-    await Promise.race([settled, new Promise((r) => setTimeout(r, Math.max(0, Math.min(pollMs, left))))]);
-    if (outcome) return settledAnswer(handle, outcome);
-    const view = await queryView(client, handle);
-    if (outcome) return settledAnswer(handle, outcome);
-    if (untilPerson && view && waitingStatus(view)) return currentAnswer(client, handle);
-    if (view && onProgress && (view.phase !== lastPhase || view.progress)) {
-      lastPhase = view.phase;
-      onProgress(view.progress?.message ?? view.phase, view.progress);
+  try {
+    for (;;) {
+      const left = deadline - Date.now();
+      await Promise.race([settled, new Promise((r) => setTimeout(r, Math.max(0, Math.min(pollMs, left))))]);
+      if (outcome) return settledAnswer(handle, outcome);
+      const view = await queryView(client, handle);
+      if (outcome) return settledAnswer(handle, outcome);
+      if (untilPerson && view && waitingStatus(view)) return await currentAnswer(client, handle);
+      if (view && onProgress && (view.phase !== lastPhase || view.progress)) {
+        lastPhase = view.phase;
+        onProgress(view.progress?.message ?? view.phase, view.progress);
+      }
+      if (Date.now() >= deadline) return await currentAnswer(client, handle);
     }
-    if (Date.now() >= deadline) return currentAnswer(client, handle);
+  } finally {
+    stopPolling.abort();
   }
 }
 

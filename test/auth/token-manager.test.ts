@@ -126,17 +126,14 @@ describe('TokenManager against the sandbox', () => {
     assert.equal((await graphMe(sandbox, await restarted.getAccessToken(conn, 'graph'))).status, 200);
   });
 
-  // Sandbox deviations, run as todo until the sandbox follows Entra: it answers invalid_scope for real
-  // Graph permissions it does not list (Calendars.ReadWrite, Files.ReadWrite.All, Chat.ReadWrite,
-  // ChannelMessage.Send...), and invalid_resource for the Flow API (https://service.flow.microsoft.com).
-  test('sign-in with the default scopes (mm-readme\'s delegated permissions)', { todo: 'sandbox rejects real permissions it does not list' }, async () => {
+  test('sign-in with the default scopes (the app registration\'s granted permissions)', async () => {
     const conn = connection('Sandbox-Defaults');
     const account = await tokens.startDeviceCode(conn, undefined, (info) => sandbox.approve(info.userCode));
     assert.equal(account.username.toLowerCase(), SANDBOX_ADMIN_UPN.toLowerCase());
     assert.equal((await graphMe(sandbox, await tokens.getAccessToken(conn, 'graph'))).status, 200);
   });
 
-  test('a delegated token for the Flow API from the same sign-in', { todo: 'sandbox does not know the Flow resource' }, async () => {
+  test('a delegated token for the Flow API from the same sign-in', async () => {
     const conn = connection('Sandbox-Flow');
     await tokens.startDeviceCode(conn, SCOPES, (info) => sandbox.approve(info.userCode));
     const token = await tokens.getAccessToken(conn, 'flow');
@@ -205,9 +202,7 @@ describe('TokenManager against the sandbox', () => {
     await assert.rejects(unset.getAccessToken(conn, 'graph'), (e: unknown) => e instanceof AuthConfigError && /MM_TEST_DAEMON_SECRET/.test((e as Error).message));
   });
 
-  // Sandbox deviation: it matches the assertion's x5t#S256 header against a SHA-1 thumbprint, while Entra
-  // documents x5t#S256 as the SHA-256 thumbprint (PS256), which is what MSAL Node sends. Runs as todo until fixed.
-  test('app-only with a certificate file (client assertion signed by MSAL)', { todo: 'sandbox compares x5t#S256 with a SHA-1 thumbprint' }, async () => {
+  test('app-only with a certificate file (client assertion signed by MSAL)', async () => {
     const dir = path.join(env.root, 'cert');
     fs.mkdirSync(dir);
     const keyFile = path.join(dir, 'key.pem');
