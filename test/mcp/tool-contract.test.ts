@@ -1,0 +1,83 @@
+// Every tool, present and future: typed and described within the tool-list budget, and malformed input
+// answered with isError naming the field (never a crash, never a partial write).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { makeTestEnv, type TestEnv } from '../helpers/env';
+import { connectMcp, testDeps, textOf } from '../helpers/mcp';
+
+/** DESIGN.md: tools/list at most 48 KB of JSON. */
+const TOOL_LIST_BUDGET = 48 * 1024;
+
+type Schema = { type?: string | string[]; enum?: unknown[]; anyOf?: Schema[]; items?: Schema };
+
+/** A value of the wrong type for a field's JSON schema. */
+function wrongValue(schema: Schema): unknown {
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type ?? schema.anyOf?.[0]?.type;
+  if (schema.enum) return '__not_one_of_the_options__';
+  switch (type) {
+    case 'string':
+      return 12345;
+    case 'number':
+    case 'integer':
+      return 'not a number';
+    case 'boolean':
+      return 'not a boolean';
+    case 'array':
+      return 'not an array';
+    case 'object':
+      return 7;
+    default:
+      return Symbol.for('skip');
+  }
+}
+
+describe('the tool contract', () => {
+  let env: TestEnv;
+  let mcp: Awaited<ReturnType<typeof connectMcp>>;
+  let tools: Tool[];
+
+  before(async () => {
+    env = makeTestEnv();
+    fs.writeFileSync(env.config.registryPath, JSON.stringify({ _schema: 'x', connections: {} }));
+    mcp = await connectMcp(testDeps(env, undefined, 'unused'));
+    tools = (await mcp.client.listTools()).tools;
+  });
+  after(async () => {
+    await mcp.close();
+    env.cleanup();
+  });
+
+  test('tools/list fits the budget, and every tool and field is described and annotated', () => {
+    const size = Buffer.byteLength(JSON.stringify({ tools }));
+    assert.ok(size <= TOOL_LIST_BUDGET, `tools/list is ${size} bytes for ${tools.length} tools (budget ${TOOL_LIST_BUDGET})`);
+    for (const tool of tools) {
+      assert.ok(tool.description && tool.description.length >= 20, `${tool.name} has a description`);
+      assert.ok(tool.annotations && typeof tool.annotations.readOnlyHint === 'boolean', `${tool.name} says whether it is read-only`);
+      assert.equal(tool.inputSchema.type, 'object');
+      for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
+        assert.ok((schema as { description?: string }).description, `${tool.name}.${field} is described`);
+      }
+    }
+  });
+
+  test('each field given the wrong type: isError naming the field, nothing written', async () => {
+    const files = () => [env.config.registryPath, path.join(env.config.stateDir, 'mm.db')].map((f) => (fs.existsSync(f) ? fs.readFileSync(f).toString('base64') : ''));
+    const before = files();
+    let checked = 0;
+    for (const tool of tools) {
+      for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
+        const value = wrongValue(schema as Schema);
+        if (value === Symbol.for('skip')) continue;
+        const result = await mcp.client.callTool({ name: tool.name, arguments: { [field]: value } });
+        assert.equal(result.isError, true, `${tool.name}.${field}=${JSON.stringify(value)} is refused`);
+        assert.match(textOf(result), new RegExp(field), `${tool.name}: the answer names ${field}: ${textOf(result)}`);
+        checked += 1;
+      }
+    }
+    assert.ok(checked >= 30, `checked ${checked} fields`);
+    assert.deepEqual(files(), before, 'no partial write');
+  });
+});
