@@ -12,6 +12,7 @@ import { createMainWorker, installRuntime } from '../workers/main';
 import { makeTestEnv } from '../test/helpers/env';
 import { connectMcp, testDeps } from '../test/helpers/mcp';
 import { latencyRow, timeEach, writeResults, type BenchRow } from './harness';
+import { benchToolList } from './tool-list';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
@@ -63,6 +64,9 @@ async function main() {
   );
   const seconds = (performance.now() - startedAt) / 1000;
   rows.push({ name: 'workflow starts per second (dev server)', n: starts, value: Math.round(starts / seconds), unit: 'starts/s' });
+
+  say('tools/list from a freshly spawned `mm mcp` (stdio, before Temporal is touched)…');
+  rows.push(...(await benchToolList(env.env)));
 
   const { markdown, json } = writeResults(rows, {
     date: new Date().toISOString(),
