@@ -18,6 +18,21 @@ export const DELEGATED_PERMISSIONS: ReadonlyArray<{ permission: string; for: str
   { permission: 'Team.ReadBasic.All', for: 'Teams team info' },
   { permission: 'Channel.ReadBasic.All', for: 'Teams channels' },
   { permission: 'ChannelMessage.Send', for: 'Send Teams messages' },
+  // Beyond the seed's list: what the administration tools need (sign-in asks for /.default, i.e. these).
+  { permission: 'Mail.Send', for: 'Send mail (guarded sends, template sends)' },
+  { permission: 'MailboxSettings.ReadWrite', for: 'Automatic replies, mailbox settings' },
+  { permission: 'User.ReadWrite.All', for: 'Create, license, block and offboard users' },
+  { permission: 'Group.ReadWrite.All', for: 'Groups, memberships, teams from groups' },
+  { permission: 'Directory.ReadWrite.All', for: 'Domains, licences (subscribedSkus), deleted items' },
+  { permission: 'TeamSettings.ReadWrite.All', for: 'Team settings' },
+  { permission: 'Channel.Create', for: 'Team channels' },
+  { permission: 'TeamMember.ReadWrite.All', for: 'Team owners and members' },
+  { permission: 'Policy.Read.All', for: 'Compliance: conditional access, security defaults, guest settings' },
+  { permission: 'AuditLog.Read.All', for: 'Compliance: sign-in activity, MFA registration' },
+  { permission: 'SecurityEvents.Read.All', for: 'Compliance: secure score, alerts' },
+  { permission: 'IdentityRiskyUser.Read.All', for: 'Compliance: risky users' },
+  { permission: 'RoleManagement.Read.Directory', for: 'Compliance: admin role members' },
+  { permission: 'Application.Read.All', for: 'Compliance: app registrations with expiring secrets' },
 ];
 
 interface CloudHosts {
