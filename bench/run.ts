@@ -13,6 +13,7 @@ import { makeTestEnv } from '../test/helpers/env';
 import { connectMcp, testDeps } from '../test/helpers/mcp';
 import { latencyRow, timeEach, writeResults, type BenchRow } from './harness';
 import { benchToolList } from './tool-list';
+import { benchWaitingConfirmations } from './confirmations';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
@@ -64,6 +65,10 @@ async function main() {
   );
   const seconds = (performance.now() - startedAt) / 1000;
   rows.push({ name: 'workflow starts per second (dev server)', n: starts, value: Math.round(starts / seconds), unit: 'starts/s' });
+
+  const waiting = Number(process.env.BENCH_WAITING ?? 1000);
+  say(`${waiting} workflows waiting for confirmation…`);
+  rows.push(...(await benchWaitingConfirmations(temporal, address, waiting)));
 
   say('tools/list from a freshly spawned `mm mcp` (stdio, before Temporal is touched)…');
   rows.push(...(await benchToolList(env.env)));
