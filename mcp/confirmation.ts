@@ -3,7 +3,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { confirmUpdate, type ConfirmationInput, type ConfirmationOutcome } from '../workflows/signals';
-import type { RunAnswer } from './workflow-runner';
+import { waitForAnswer, type ProgressReporter, type RunAnswer } from './workflow-runner';
 
 export class ConfirmationRefused extends Error {
   override name = 'ConfirmationRefused';
@@ -39,4 +39,24 @@ export async function askPerson(server: McpServer, answer: RunAnswer): Promise<b
   });
   if (reply.action !== 'accept') return reply.action === 'decline' ? false : undefined;
   return reply.content?.approve === true;
+}
+
+/**
+ * After a tool started (or adopted) a workflow now waiting for confirmation: confirms at once when the
+ * assistant passed `confirmed: true` and the workflow lets the assistant decide, asks the person at
+ * the MCP client when a person must decide, and answers with the state after that. Otherwise the
+ * answer is returned as it is (the preview, with how to confirm).
+ */
+export async function settleConfirmation(
+  server: McpServer,
+  client: Client,
+  answer: RunAnswer,
+  options: { confirmed?: boolean; waitMs: number; onProgress?: ProgressReporter },
+): Promise<RunAnswer> {
+  if (answer.status !== 'waiting_for_confirmation' || answer.waitingFor?.kind !== 'confirmation') return answer;
+  const { hash, confirmWith } = answer.waitingFor;
+  const decision = confirmWith === 'human' ? await askPerson(server, answer) : options.confirmed ? true : undefined;
+  if (decision === undefined) return answer;
+  await sendConfirmation(client, answer.workflowId, { hash, approve: decision, by: confirmWith });
+  return waitForAnswer(client, client.workflow.getHandle(answer.workflowId), options.waitMs, { onProgress: options.onProgress });
 }

@@ -69,9 +69,9 @@ async function main(): Promise<number> {
 
   const files = testFiles(filters);
   say(`== ${files.length} test files`);
-  const tapFile = path.join(OUTPUT_DIR, 'results.tap');
+  // One file per run: several runs may share the checkout.
+  const tapFile = path.join(OUTPUT_DIR, `results-${process.pid}.tap`);
   fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-  fs.rmSync(tapFile, { force: true });
   const code = await run(
     process.execPath,
     [
@@ -90,6 +90,7 @@ async function main(): Promise<number> {
   );
   await server?.stop();
   const counts = tapCounts(tapFile);
+  fs.rmSync(tapFile, { force: true });
   if (code !== 0 && counts.fail === 0) counts.fail = 1;
   // Type check and lint count as tests of their own in the closing line.
   if (!quick) {

@@ -6,9 +6,9 @@ import { UnknownConnectionError } from '../../lib/registry';
 import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graphRequest';
 import type { ServerDeps } from '../deps';
 import { answerResult, progressReporter } from '../answers';
-import { askPerson, ConfirmationRefused, sendConfirmation } from '../confirmation';
+import { ConfirmationRefused, settleConfirmation } from '../confirmation';
 import { toolError } from '../results';
-import { startAndWait, waitForAnswer, type RunAnswer } from '../workflow-runner';
+import { startAndWait, type RunAnswer } from '../workflow-runner';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
@@ -104,20 +104,7 @@ export function registerGraphRequestTool(server: McpServer, deps: ServerDeps): v
           waitMs,
           onProgress,
         );
-        if (answer.status === 'waiting_for_confirmation' && answer.waitingFor?.kind === 'confirmation') {
-          const { hash } = answer.waitingFor;
-          let decision: boolean | undefined;
-          let by: 'assistant' | 'human' = 'assistant';
-          if (connection.confirmWith === 'assistant' && args.confirmed) decision = true;
-          if (connection.confirmWith === 'human') {
-            decision = await askPerson(server, answer);
-            by = 'human';
-          }
-          if (decision !== undefined) {
-            await sendConfirmation(client, answer.workflowId, { hash, approve: decision, by });
-            answer = await waitForAnswer(client, client.workflow.getHandle(answer.workflowId), waitMs, { onProgress });
-          }
-        }
+        answer = await settleConfirmation(server, client, answer, { confirmed: args.confirmed, waitMs, onProgress });
         return answerResult(answer, summarize);
       } catch (err) {
         if (err instanceof ConfirmationRefused) return toolError(err.message);
