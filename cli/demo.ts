@@ -101,7 +101,12 @@ export function registerDemoCommand(program: Command): void {
           sandbox.approve(code, SANDBOX_ADMIN_UPN);
         }
         const signedIn = await call('workflow_status', { workflowId: structured(me).workflowId, waitSeconds: 60 });
-        out(indent(text(signedIn).split('\n').slice(0, 8).join('\n')));
+        const result = structured(signedIn).result as { httpStatus?: number; body?: { displayName?: string; userPrincipalName?: string } } | undefined;
+        out(
+          result?.body
+            ? `    GET /me → HTTP ${result.httpStatus}: ${result.body.displayName} <${result.body.userPrincipalName}>`
+            : indent(text(signedIn)),
+        );
         out(`   the same workflow finished the request after sign-in: ${link(structured(me).workflowId)}`);
         out();
 

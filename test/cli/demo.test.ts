@@ -33,7 +33,7 @@ test('mm demo --exit signs in by device code, reads Graph through a workflow and
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^ {4}Healthy \(workflow health\//m);
     assert.match(stdout, /DEVICE CODE: [A-Z0-9]+/);
-    assert.match(stdout, /"userPrincipalName": "admin@contoso\.example"/);
+    assert.match(stdout, /GET \/me → HTTP 200: MOD Administrator <admin@contoso\.example>/);
     assert.match(stdout, /Waiting for confirmation/);
     assert.match(stdout, /To: Ann <ann@contoso\.example>/);
     assert.match(stdout, /sandbox outbox: 0 mails/);

@@ -1,0 +1,49 @@
+// mm_disconnect: signs a pwsh session out and ends its process; the next run on it asks for a new
+// device code.
+import crypto from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { configuredPwshTaskQueue } from '../../activities/pwsh';
+import { PWSH_MODULES } from '../../lib/pwsh/script';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { ServerDeps } from '../deps';
+import { answerResult } from '../answers';
+import { toolError } from '../results';
+import { startAndWait } from '../workflow-runner';
+
+export function registerMmDisconnectTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'mm_disconnect',
+    {
+      title: 'Disconnect a PowerShell session',
+      description: 'Signs the PowerShell session of a connection and module out and ends its process. The next run on it starts a new session (with a new device code).',
+      inputSchema: {
+        connection: connectionNameSchema,
+        module: z.enum(PWSH_MODULES).describe('exo, pnp, azure or teams'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ connection, module }) => {
+      try {
+        const client = await deps.temporal.client();
+        const answer = await startAndWait(
+          client,
+          {
+            workflowType: 'disconnectPwsh',
+            workflowId: `pwsh-disconnect/${connection.toLowerCase()}/${module}/${Date.now()}-${crypto.randomBytes(3).toString('hex')}`,
+            args: [{ connection, module, pwshTaskQueue: configuredPwshTaskQueue(deps.config) }],
+            tags: { operation: 'pwsh-disconnect', connection, target: module },
+            taskQueue: deps.temporal.taskQueue,
+          },
+          40_000,
+        );
+        return answerResult(answer, (result) => {
+          const r = result as { disconnected: boolean; host: string };
+          return r.disconnected ? `Disconnected ${connection}/${module} on ${r.host}.` : `No open ${module} session for '${connection}' on ${r.host}; nothing to do.`;
+        });
+      } catch (err) {
+        return toolError(`mm_disconnect failed to start: ${(err as Error).message}`);
+      }
+    },
+  );
+}

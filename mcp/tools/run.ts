@@ -1,0 +1,142 @@
+// run: a PowerShell command on the connection's pooled session for a module, as a runCommand
+// workflow routed to the pool worker's queue. With no arguments it lists the connections (as the
+// seed's tool did).
+import crypto from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { configuredPwshTaskQueue } from '../../activities/pwsh';
+import { PWSH_MODULES } from '../../lib/pwsh/script';
+import { UnknownConnectionError } from '../../lib/registry';
+import { summarize as summarizeConnection } from '../../lib/registry/listing';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { RunCommandInput, RunCommandResult } from '../../workflows/runCommand';
+import type { ServerDeps } from '../deps';
+import { answerResult, progressReporter } from '../answers';
+import { askPerson, ConfirmationRefused, sendConfirmation } from '../confirmation';
+import { toolError, toolResult } from '../results';
+import { startAndWait, waitForAnswer, type RunAnswer } from '../workflow-runner';
+
+export const runShape = {
+  connection: connectionNameSchema.optional().describe('Connection name from the registry; omit every argument to list connections'),
+  module: z.enum(PWSH_MODULES).optional().describe('exo (Exchange Online), pnp (SharePoint), azure (Az), teams'),
+  command: z.string().min(1).max(100_000).optional().describe('PowerShell to run in that session, e.g. "Get-Mailbox -ResultSize 1"'),
+  confirmed: z
+    .boolean()
+    .optional()
+    .describe('true runs a guarded send (Send-MailMessage, Teams messages) after the user saw its preview; only on connections that let the assistant confirm'),
+  requestId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional()
+    .describe('Set a new value to repeat an identical change on purpose; otherwise an identical change adopts the first run'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the output (default MM_WAIT_SECONDS, 20)'),
+};
+
+const READ_VERBS = new Set(['get', 'test', 'find', 'search', 'select', 'where', 'sort', 'format', 'measure', 'convertto', 'out', 'group']);
+
+/** Every command in it reads (Get-*, Select-Object, ...): ran fresh each time, never adopted. */
+export function isReadOnlyCommand(command: string): boolean {
+  const names = [...command.matchAll(/(?:^|[|;({]|&&|\|\|)\s*([A-Za-z]+)-[A-Za-z0-9]+/g)].map((m) => m[1].toLowerCase());
+  if (!names.length) return false;
+  return names.every((verb) => READ_VERBS.has(verb)) || /^\s*write-output\b/i.test(command);
+}
+
+function workflowIdFor(input: RunCommandInput, requestId?: string): string {
+  const key = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([input.command, requestId ?? '']))
+    .digest('hex')
+    .slice(0, 20);
+  const suffix = isReadOnlyCommand(input.command) ? `${key}-${crypto.randomBytes(4).toString('hex')}` : key;
+  return `run/${input.connection.toLowerCase()}/${input.module}/${suffix}`;
+}
+
+export function summarizeRun(result: unknown): string {
+  const r = result as RunCommandResult;
+  if (r.status === 'signInExpired') return r.message;
+  if (r.status !== 'done') return `Not run: ${r.status}${r.by ? ` by the ${r.by}` : ''}.\n${r.preview}`;
+  const lines: string[] = [];
+  if (r.signedInDuringRequest) lines.push('(after sign-in)');
+  lines.push(...r.warnings.map((w) => `Warning: ${w}`));
+  lines.push(...r.hostLines);
+  if (r.truncated) lines.push(`Output cut at the session's cap (${r.text?.length ?? 0} characters kept); narrow the command (Select-Object, -ResultSize).`, r.text ?? '');
+  else if (r.output !== null && r.output !== undefined) lines.push(typeof r.output === 'string' ? r.output : JSON.stringify(r.output, null, 2));
+  else lines.push('(no output)');
+  lines.push(...r.errors.map((e) => `Error: ${e.message}`));
+  lines.push(`[${r.host} pid ${r.pid}, ${r.durationMs} ms]`);
+  return lines.join('\n');
+}
+
+export function registerRunTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'run',
+    {
+      title: 'Run PowerShell',
+      description:
+        'Runs PowerShell in a persistent session per connection and module (exo, pnp, azure, teams), as a durable workflow. A session not signed in answers with a DEVICE CODE; the command then runs by itself after sign-in (follow it with workflow_status). Sends wait for confirmation; dangerous commands are refused. No arguments: list connections.',
+      inputSchema: runShape,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    },
+    async (args, extra) => {
+      if (args.connection === undefined && args.module === undefined && args.command === undefined) {
+        const connections = deps.registry.list({ mcp: 'mm' }).map(summarizeConnection);
+        const text = connections.length
+          ? ['Connections (pass one as connection, with module and command):', ...connections.map((c) => `- ${c.name}: ${String(c.description ?? '')} (tenant ${String(c.tenant ?? '?')})`)].join('\n')
+          : `No connections in ${deps.registry.filePath}. Call registry_setup_instructions, then registry_add_connection.`;
+        return toolResult(text, { connections });
+      }
+      const missing = (['connection', 'module', 'command'] as const).filter((k) => args[k] === undefined);
+      if (missing.length) return toolError(`${missing.join(', ')}: required to run a command (or omit every argument to list connections).`);
+
+      let connection;
+      try {
+        connection = deps.registry.forMcp(args.connection!);
+      } catch (err) {
+        if (err instanceof UnknownConnectionError) return toolError(err.message);
+        throw err;
+      }
+      const input: RunCommandInput = {
+        connection: connection.name,
+        module: args.module!,
+        command: args.command!,
+        confirmed: args.confirmed,
+        pwshTaskQueue: configuredPwshTaskQueue(deps.config),
+      };
+      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
+      try {
+        const client = await deps.temporal.client();
+        const onProgress = progressReporter(extra);
+        let answer: RunAnswer = await startAndWait(
+          client,
+          {
+            workflowType: 'runCommand',
+            workflowId: workflowIdFor(input, args.requestId),
+            args: [input],
+            tags: { operation: 'run', connection: connection.name, target: input.module },
+            taskQueue: deps.temporal.taskQueue,
+          },
+          waitMs,
+          onProgress,
+        );
+        if (answer.status === 'waiting_for_confirmation' && answer.waitingFor?.kind === 'confirmation') {
+          const { hash } = answer.waitingFor;
+          let decision: boolean | undefined;
+          let by: 'assistant' | 'human' = 'assistant';
+          if (connection.confirmWith === 'assistant' && args.confirmed) decision = true;
+          if (connection.confirmWith === 'human') {
+            decision = await askPerson(server, answer);
+            by = 'human';
+          }
+          if (decision !== undefined) {
+            await sendConfirmation(client, answer.workflowId, { hash, approve: decision, by });
+            answer = await waitForAnswer(client, client.workflow.getHandle(answer.workflowId), waitMs, { onProgress });
+          }
+        }
+        return answerResult(answer, summarizeRun);
+      } catch (err) {
+        if (err instanceof ConfirmationRefused) return toolError(err.message);
+        return toolError(`run failed to start: ${(err as Error).message}`);
+      }
+    },
+  );
+}
