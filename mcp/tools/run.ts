@@ -12,9 +12,9 @@ import { connectionNameSchema } from '../../lib/registry/schema';
 import type { RunCommandInput, RunCommandResult } from '../../workflows/runCommand';
 import type { ServerDeps } from '../deps';
 import { answerResult, progressReporter } from '../answers';
-import { askPerson, ConfirmationRefused, sendConfirmation } from '../confirmation';
+import { ConfirmationRefused, settleConfirmation } from '../confirmation';
 import { toolError, toolResult } from '../results';
-import { startAndWait, waitForAnswer, type RunAnswer } from '../workflow-runner';
+import { startAndWait, type RunAnswer } from '../workflow-runner';
 
 export const runShape = {
   connection: connectionNameSchema.optional().describe('Connection name from the registry; omit every argument to list connections'),
@@ -118,20 +118,7 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
           waitMs,
           onProgress,
         );
-        if (answer.status === 'waiting_for_confirmation' && answer.waitingFor?.kind === 'confirmation') {
-          const { hash } = answer.waitingFor;
-          let decision: boolean | undefined;
-          let by: 'assistant' | 'human' = 'assistant';
-          if (connection.confirmWith === 'assistant' && args.confirmed) decision = true;
-          if (connection.confirmWith === 'human') {
-            decision = await askPerson(server, answer);
-            by = 'human';
-          }
-          if (decision !== undefined) {
-            await sendConfirmation(client, answer.workflowId, { hash, approve: decision, by });
-            answer = await waitForAnswer(client, client.workflow.getHandle(answer.workflowId), waitMs, { onProgress });
-          }
-        }
+        answer = await settleConfirmation(server, client, answer, { confirmed: args.confirmed, waitMs, onProgress });
         return answerResult(answer, summarizeRun);
       } catch (err) {
         if (err instanceof ConfirmationRefused) return toolError(err.message);
