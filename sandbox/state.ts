@@ -20,6 +20,8 @@ export interface MailMessage {
   sentDateTime: string;
   receivedDateTime: string;
   isRead: boolean;
+  /** Custom x- headers the sender set (sendMail internetMessageHeaders). */
+  internetMessageHeaders?: { name: string; value: string }[];
 }
 
 /** Exchange's view of a mailbox (Get-Mailbox / Get-MailboxMessageConfiguration). */
@@ -113,6 +115,7 @@ export interface SentMail {
   sentDateTime: string;
   appId: string;
   requestId: string;
+  internetMessageHeaders?: { name: string; value: string }[];
 }
 
 export interface MessageTraceRow {

@@ -8,6 +8,7 @@ import { isoNow, newId, readyMailbox, type Json, type MailMessage, type TenantSt
 import type { ThrottleClass } from '../throttle';
 import { GRAPH_BASE, listResponse, type EntityInfo } from './odata';
 import { PERMISSIONS } from './permissions';
+import { readInternetMessageHeaders, type InternetMessageHeader } from './message-headers';
 import { ok, requireBody, route, type Ctx, type Route } from './router';
 
 const ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -117,6 +118,7 @@ export interface Delivery {
   saveToSentItems: boolean;
   appId: string;
   requestId: string;
+  internetMessageHeaders?: InternetMessageHeader[];
 }
 
 /** Records a sent message: outbox, Sent Items, recipients' inboxes, message trace, automatic replies. */
@@ -128,10 +130,12 @@ export function deliver(state: TenantState, d: Delivery, depth = 0) {
   state.data.outbox.push({
     id: newId(), from: sender, to: d.to, cc: d.cc, bcc: d.bcc, subject: d.subject, body: d.body,
     saveToSentItems: d.saveToSentItems, internetMessageId, sentDateTime: when, appId: d.appId, requestId: d.requestId,
+    ...(d.internetMessageHeaders ? { internetMessageHeaders: d.internetMessageHeaders } : {}),
   });
   const copy = (folder: MailMessage['folder']): MailMessage => ({
     id: Buffer.from(newId()).toString('base64url'), folder, subject: d.subject, body: d.body, from: sender,
     toRecipients: d.to, ccRecipients: d.cc, internetMessageId, sentDateTime: when, receivedDateTime: when, isRead: folder === 'sentitems',
+    ...(d.internetMessageHeaders ? { internetMessageHeaders: d.internetMessageHeaders } : {}),
   });
   if (d.saveToSentItems) d.from.messages.push(copy('sentitems'));
   for (const rcpt of [...d.to, ...d.cc, ...d.bcc]) {
@@ -171,6 +175,7 @@ function sendMail(ctx: Ctx) {
   const body = (m.body as { contentType?: string; content?: string } | undefined) ?? {};
   const contentType = String(body.contentType ?? 'text').toLowerCase();
   if (!['text', 'html'].includes(contentType)) throw invalidEnum(body.contentType, 'bodyType');
+  const internetMessageHeaders = readInternetMessageHeaders(m.internetMessageHeaders);
   deliver(ctx.state, {
     from: u, to, cc, bcc,
     subject: String(m.subject ?? ''),
@@ -178,6 +183,7 @@ function sendMail(ctx: Ctx) {
     saveToSentItems: b.saveToSentItems !== false && b.saveToSentItems !== 'false',
     appId: ctx.req.principal.appId,
     requestId: ctx.req.requestId,
+    internetMessageHeaders,
   });
   return { status: 202 };
 }
@@ -189,7 +195,8 @@ const MESSAGE_PROPS = [
   'bodyPreview', 'importance', 'parentFolderId', 'conversationId', 'isRead', 'isDraft', 'body', 'sender', 'from', 'toRecipients',
   'ccRecipients', 'bccRecipients', 'replyTo',
 ];
-const MESSAGE: EntityInfo = { type: 'message', defaults: MESSAGE_PROPS, all: MESSAGE_PROPS };
+// internetMessageHeaders only with $select, as Graph returns it.
+const MESSAGE: EntityInfo = { type: 'message', defaults: MESSAGE_PROPS, all: [...MESSAGE_PROPS, 'internetMessageHeaders'] };
 
 const recipient = (address: string) => ({ emailAddress: { name: address.split('@')[0], address } });
 
@@ -216,6 +223,7 @@ function messageView(m: MailMessage): Json {
     ccRecipients: m.ccRecipients.map(recipient),
     bccRecipients: [],
     replyTo: [],
+    internetMessageHeaders: m.internetMessageHeaders ?? [],
   };
 }
 
@@ -247,7 +255,9 @@ function getMessage(ctx: Ctx) {
   const u = mailboxOf(ctx, { shared: true });
   const m = u.messages.find((x) => x.id === ctx.params.message);
   if (!m) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-  return ok({ '@odata.context': `${GRAPH_BASE}/$metadata#users('${u.graph.id}')/messages/$entity`, ...messageView(m) });
+  // internetMessageHeaders only with $select, which this route does not apply.
+  const { internetMessageHeaders: _headers, ...view } = messageView(m);
+  return ok({ '@odata.context': `${GRAPH_BASE}/$metadata#users('${u.graph.id}')/messages/$entity`, ...view });
 }
 
 const TRACE_PROPS = ['id', 'messageId', 'receivedDateTime', 'senderAddress', 'recipientAddress', 'subject', 'status', 'size', 'fromIP', 'toIP'];

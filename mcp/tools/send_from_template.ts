@@ -1,0 +1,165 @@
+import crypto from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { composeTemplateSend, type TemplateMessageSpec } from '../../activities/templates';
+import { UnknownConnectionError } from '../../lib/registry';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { SendTemplateInput, SendTemplateResult } from '../../workflows/sendTemplate';
+import type { ServerDeps } from '../deps';
+import { answerResult, progressReporter } from '../answers';
+import { askPerson, ConfirmationRefused, sendConfirmation } from '../confirmation';
+import { toolError } from '../results';
+import { startAndWait, waitForAnswer, type RunAnswer } from '../workflow-runner';
+import { templateIdField, variableValuesField } from './template-fields';
+import { templateService, templateToolError } from './templates-deps';
+
+const address = z.string().min(3).max(320);
+const addressList = (what: string) => z.array(address).max(500).describe(what);
+
+const recipientShape = z.object({
+  to: addressList('Recipient addresses of this message'),
+  cc: addressList('Cc addresses').optional(),
+  bcc: addressList('Bcc addresses').optional(),
+  variables: variableValuesField,
+});
+
+export const sendFromTemplateShape = {
+  connection: connectionNameSchema,
+  sender: address.describe('Mailbox the mail is sent from, e.g. "ann@contoso.com" (POST /users/{sender}/sendMail)'),
+  templateId: templateIdField,
+  to: addressList('Recipient addresses (single send)').optional(),
+  cc: addressList('Cc addresses (single send)').optional(),
+  bcc: addressList('Bcc addresses (single send)').optional(),
+  variables: variableValuesField.optional(),
+  recipients: z
+    .array(recipientShape)
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe('Bulk send instead of to/variables: one personalised message per entry; one confirmation for all'),
+  confirmTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .optional()
+    .describe('How long the preview waits for confirmation before the send expires (default 86400)'),
+  requestId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional()
+    .describe('Set a new value to send an identical message again on purpose; otherwise an identical request adopts the first'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
+};
+
+type Args = z.infer<z.ZodObject<typeof sendFromTemplateShape>>;
+
+function workflowIdFor(input: SendTemplateInput, version: number, requestId?: string): string {
+  // The version is part of the key: after the template changes, the same request previews afresh.
+  const key = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([input.sender.toLowerCase(), input.messages, requestId ?? '']))
+    .digest('hex')
+    .slice(0, 20);
+  return `send-template/${input.connection.toLowerCase()}/${input.templateId}/v${version}-${key}`;
+}
+
+function summarize(result: unknown): string {
+  const r = result as SendTemplateResult;
+  switch (r.status) {
+    case 'rejected':
+    case 'expired':
+      return `Not sent: ${r.status}${r.by ? ` by the ${r.by}` : ''}. To send anyway, call send_from_template again with a new requestId.`;
+    case 'stale':
+      return `Not sent: template ${r.templateId} changed after the preview (version ${r.version}${r.currentVersion ? ` → ${r.currentVersion}` : ', since deleted'}); the confirmation was for content that no longer exists. Call send_from_template again to see the new preview.`;
+    default: {
+      const lines = [`${r.sent} of ${r.messageCount} message(s) sent from template ${r.templateId} version ${r.version}${r.confirmedBy ? ` (confirmed by the ${r.confirmedBy})` : ''}.`];
+      for (const m of r.results.slice(0, 50)) {
+        lines.push(`- ${m.to.join(', ')}: ${m.status}${m.messageId ? ` ${m.messageId}` : ''}${m.error ? `: ${m.error}` : ''}`);
+      }
+      if (r.results.length > 50) lines.push(`… ${r.results.length - 50} more in structuredContent.result.results`);
+      return lines.join('\n');
+    }
+  }
+}
+
+function messagesOf(args: Args): TemplateMessageSpec[] | string {
+  const single = args.to !== undefined || args.cc !== undefined || args.bcc !== undefined || args.variables !== undefined;
+  if (args.recipients && single) return 'recipients: give either to/cc/bcc/variables (one message) or recipients (bulk), not both.';
+  if (args.recipients) return args.recipients;
+  if (!args.to?.length) return 'to: give at least one recipient address (or recipients for a bulk send).';
+  return [{ to: args.to, cc: args.cc, bcc: args.bcc, variables: args.variables ?? {} }];
+}
+
+export function registerSendFromTemplateTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'send_from_template',
+    {
+      title: 'Send email from a template',
+      description:
+        'Renders a stored email template with variables (HTML-escaped) and sends it from a mailbox, in a durable workflow: answers with a PREVIEW (recipients, external ones flagged, subject, body, hash) and waits for confirmation (confirm tool, or a person: `mm approve`; wiring templates always need a person), then sends exactly once. `recipients` sends one personalised message each with one confirmation.',
+      inputSchema: sendFromTemplateShape,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    },
+    async (args, extra) => {
+      let connection;
+      try {
+        connection = deps.registry.forMcp(args.connection);
+      } catch (err) {
+        if (err instanceof UnknownConnectionError) return toolError(err.message, { field: 'connection' });
+        throw err;
+      }
+      if (connection.readOnly) {
+        return toolError(`connection: '${connection.name}' is read-only and cannot send mail. Use another connection or set readOnly to false with registry_update_connection.`, { field: 'connection' });
+      }
+      const messages = messagesOf(args);
+      if (typeof messages === 'string') return toolError(messages, { field: messages.split(':')[0] });
+      let template;
+      try {
+        // Checked here too so bad input answers at once, without a workflow.
+        template = composeTemplateSend(templateService(deps), { sender: args.sender, templateId: args.templateId, messages }).template;
+      } catch (err) {
+        return templateToolError(deps, 'send_from_template', err);
+      }
+      const input: SendTemplateInput = {
+        connection: connection.name,
+        sender: args.sender,
+        templateId: template.templateId,
+        messages,
+        ...(args.confirmTimeoutSeconds ? { confirmTimeoutMs: args.confirmTimeoutSeconds * 1000 } : {}),
+      };
+      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
+      try {
+        const client = await deps.temporal.client();
+        const onProgress = progressReporter(extra);
+        let answer: RunAnswer = await startAndWait(
+          client,
+          {
+            workflowType: 'sendTemplate',
+            workflowId: workflowIdFor(input, template.version, args.requestId),
+            args: [input],
+            tags: { operation: 'send-template', connection: connection.name, target: `${input.templateId} → ${messages.length} message(s)`.slice(0, 200) },
+            taskQueue: deps.temporal.taskQueue,
+          },
+          waitMs,
+          onProgress,
+        );
+        await deps.audit.record({ actor: 'mcp', action: 'send_from_template', connection: connection.name, target: input.templateId, outcome: 'ok', workflowId: answer.workflowId });
+        // Where a person must decide, the MCP client may ask them now (elicitation); otherwise mm approve.
+        if (answer.status === 'waiting_for_confirmation' && answer.waitingFor?.kind === 'confirmation' && answer.waitingFor.confirmWith === 'human') {
+          const decision = await askPerson(server, answer);
+          if (decision !== undefined) {
+            await sendConfirmation(client, answer.workflowId, { hash: answer.waitingFor.hash, approve: decision, by: 'human' });
+            answer = await waitForAnswer(client, client.workflow.getHandle(answer.workflowId), waitMs, { onProgress });
+          }
+        }
+        const result = answerResult(answer, summarize);
+        const status = (answer.result as SendTemplateResult | undefined)?.status;
+        return answer.status === 'done' && (status === 'stale' || status === 'failed') ? { ...result, isError: true } : result;
+      } catch (err) {
+        if (err instanceof ConfirmationRefused) return toolError(err.message);
+        return toolError(`send_from_template failed to start: ${(err as Error).message}`);
+      }
+    },
+  );
+}
