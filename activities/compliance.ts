@@ -1,0 +1,255 @@
+// Compliance activities: read what a check needs through Graph and evaluate it (pure, see
+// lib/compliance/checks), record a scan with its drift and report, send the drift alert (at most
+// once), and the read/PATCH steps of a remediation. Results stay small: they land in history.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { AuthConfigError, SignInRequiredError, type TokenManager } from '../lib/auth';
+import { CHECK_IDS, checkById } from '../lib/compliance/checks';
+import { describeDrift, hasDrift, type Drift } from '../lib/compliance/drift';
+import { counts, htmlReport, markdownReport } from '../lib/compliance/report';
+import { reportFromStore, reportPaths, type StoredObservation } from '../lib/compliance/scan-report';
+import type { ComplianceCheck, ReadData } from '../lib/compliance/types';
+import type { Config } from '../lib/config';
+import { GraphError, type ConnectionGraph, type GraphClient } from '../lib/graph';
+import type { Registry } from '../lib/registry';
+import type { Store } from '../lib/store';
+import type { CheckStatus } from '../lib/store/compliance';
+import { classified, FAILURE_TYPES } from './failures';
+
+export interface ComplianceActivityDeps {
+  config: Config;
+  registry: Registry;
+  tokens: TokenManager;
+  graph: GraphClient;
+  store: () => Store;
+}
+
+export interface CheckResult {
+  checkId: string;
+  status: CheckStatus;
+  summary: string;
+  facts?: Record<string, unknown>;
+}
+
+export interface ScanPlan {
+  confirmWith: 'assistant' | 'human';
+  checkIds: string[];
+}
+
+export interface AlertPlan {
+  recipients: string[];
+  subject: string;
+  body: string;
+  preview: string;
+  hash: string;
+  unattended: boolean;
+}
+
+export interface RecordedScan {
+  at: string;
+  counts: Record<CheckStatus, number>;
+  drift: Drift;
+  reports: { markdown: string; html: string };
+  alert?: AlertPlan;
+}
+
+export interface RemediationPlan {
+  checkId: string;
+  /** The check's status now; only a failing check with an automatic fix is remediated. */
+  before: CheckResult;
+  fix?: { endpoint: string; body: Record<string, unknown>; previous: Record<string, unknown> };
+  preview: string;
+  hash: string;
+  reason?: string;
+}
+
+const hashOf = (value: unknown) => crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+
+/** Runs a check's reads in order (a read may depend on an earlier one). */
+async function readAll(graph: ConnectionGraph, check: ComplianceCheck): Promise<ReadData> {
+  const data: ReadData = {};
+  for (const read of check.reads) {
+    const path = typeof read.path === 'function' ? read.path(data) : read.path;
+    if (path === undefined) continue;
+    data[read.key] = read.collection ? (await graph.pages(path, { maxItems: 5000 })).items : (await graph.get(path)).body;
+  }
+  return data;
+}
+
+/** Evaluates one check; a refusal Microsoft will repeat (permission, licence) becomes an 'error' result, throttling is retried. */
+async function evaluateCheck(graph: ConnectionGraph, check: ComplianceCheck): Promise<CheckResult> {
+  if (check.meta.needs === 'pwsh') {
+    const outcome = check.evaluate({}, new Date());
+    return { checkId: check.meta.id, status: outcome.status, summary: outcome.summary };
+  }
+  try {
+    const outcome = check.evaluate(await readAll(graph, check), new Date());
+    return { checkId: check.meta.id, status: outcome.status, summary: outcome.summary, facts: outcome.observed };
+  } catch (err) {
+    if (err instanceof GraphError && !err.retryable) {
+      const licence = err.status === 403 && /licen[cs]e|premium|P1|P2/i.test(err.message);
+      return {
+        checkId: check.meta.id,
+        status: licence ? 'skipped' : 'error',
+        summary: licence ? `Not licensed: ${err.message}` : `${err.describe()} (needs ${check.meta.reads.map((r) => r.permission).join(', ')})`,
+      };
+    }
+    throw err;
+  }
+}
+
+function alertFor(connection: string, scanId: string, drift: Drift, recipients: string[], unattended: boolean, reportFile: string): AlertPlan {
+  const subject = `Compliance drift on ${connection}: ${drift.newlyFailing.length} newly failing, ${drift.fixed.length} fixed, ${drift.changed.length} changed`;
+  const body = [`Scan ${scanId} of ${connection} differs from scan ${drift.previousScanId}:`, '', ...describeDrift(drift), '', `Report: ${reportFile}`].join('\n');
+  const preview = [`Send mail to ${recipients.join(', ')}`, `Subject: ${subject}`, '', body].join('\n');
+  return { recipients, subject, body, preview, hash: hashOf([connection, scanId, recipients, subject, body]), unattended };
+}
+
+export function createComplianceActivities(deps: ComplianceActivityDeps) {
+  const graphOf = (name: string) => deps.graph.forConnection(deps.registry.forMcp(name));
+
+  return classified({
+    /**
+     * What a scan needs before it reads. Unattended (scheduled) scans need app-only credentials or a
+     * cached sign-in: no schedule may show a device code, so they fail here with the fix instead.
+     */
+    async prepareComplianceScan(input: { connection: string; unattended: boolean; checks?: string[] }): Promise<ScanPlan> {
+      const connection = deps.registry.forMcp(input.connection);
+      const unknown = (input.checks ?? []).filter((id) => !checkById(id));
+      if (unknown.length) {
+        throw ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message: `Unknown check(s): ${unknown.join(', ')}.` });
+      }
+      if (input.unattended) {
+        try {
+          await deps.tokens.getAccessToken(connection, 'graph');
+        } catch (err) {
+          if (err instanceof SignInRequiredError || err instanceof AuthConfigError) {
+            throw ApplicationFailure.create({
+              type: FAILURE_TYPES.signInRequired,
+              nonRetryable: true,
+              message:
+                `Unattended compliance scan of '${connection.name}' cannot sign in: it needs app-only credentials (appOnly in the registry) or a cached sign-in, and a schedule never asks for a device code. ` +
+                `Configure appOnly with registry_update_connection, or sign in once (e.g. compliance_scan or graph_request on this connection). Cause: ${(err as Error).message}`,
+            });
+          }
+          throw err;
+        }
+      }
+      return { confirmWith: connection.confirmWith, checkIds: input.checks?.length ? input.checks : CHECK_IDS };
+    },
+
+    async runComplianceCheck(input: { connection: string; checkId: string }): Promise<CheckResult> {
+      const check = checkById(input.checkId);
+      if (!check) throw ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message: `Unknown check ${input.checkId}.` });
+      return evaluateCheck(graphOf(input.connection), check);
+    },
+
+    /** Stores the scan whole (once: a retried attempt finds it stored), then its drift, report files and alert. */
+    async recordComplianceScan(input: { connection: string; scanId: string; results: CheckResult[] }): Promise<RecordedScan> {
+      const connection = deps.registry.forMcp(input.connection);
+      const repo = deps.store().compliance;
+      const already = repo.scansSince(connection.name, new Date(0)).some((s) => s.scanId === input.scanId);
+      if (!already) {
+        repo.insertResults(
+          input.results.map((r) => ({
+            connection: connection.name,
+            scanId: input.scanId,
+            checkId: r.checkId,
+            status: r.status,
+            observed: { summary: r.summary, ...(r.facts ? { facts: r.facts } : {}) } satisfies StoredObservation,
+          })),
+        );
+      }
+      const report = reportFromStore(repo, connection.name, input.scanId);
+      if (!report) throw new Error(`scan ${input.scanId} of ${connection.name} was not found after storing it`);
+      const paths = reportPaths(deps.config.stateDir, connection.name, input.scanId);
+      fs.mkdirSync(paths.dir, { recursive: true });
+      fs.writeFileSync(paths.markdown, markdownReport(report));
+      fs.writeFileSync(paths.html, htmlReport(report));
+      const recipients = connection.alertRecipients ?? [];
+      const alert =
+        hasDrift(report.drift) && recipients.length
+          ? alertFor(connection.name, input.scanId, report.drift, recipients, connection.unattendedAlerts === true, paths.html)
+          : undefined;
+      return { at: report.at, counts: counts(report.rows), drift: report.drift, reports: { markdown: paths.markdown, html: paths.html }, alert };
+    },
+
+    /**
+     * Sends the drift alert through Graph sendMail, at most once: an attempt records "posting" in its
+     * heartbeat first, and a later attempt that finds it gives up rather than mail twice.
+     */
+    async sendComplianceAlert(input: { connection: string; alert: AlertPlan }): Promise<{ sentAs: string }> {
+      const ctx = Context.current();
+      const connection = deps.registry.forMcp(input.connection);
+      if ((ctx.info.heartbeatDetails as { phase?: string } | undefined)?.phase === 'posting') {
+        throw ApplicationFailure.create({ type: 'SendOutcomeUnknown', nonRetryable: true, message: 'An earlier attempt of this alert may have been sent: not sending again.' });
+      }
+      let sender = '/me';
+      if (connection.appOnly) {
+        if (!connection.expectedEmail) {
+          throw ApplicationFailure.create({
+            type: FAILURE_TYPES.validation,
+            nonRetryable: true,
+            message: `Connection '${connection.name}' signs in app-only: set expectedEmail (the mailbox alerts are sent from) with registry_update_connection.`,
+          });
+        }
+        sender = `/users/${encodeURIComponent(connection.expectedEmail)}`;
+      }
+      const message = {
+        message: {
+          subject: input.alert.subject,
+          body: { contentType: 'Text', content: input.alert.body },
+          toRecipients: input.alert.recipients.map((address) => ({ emailAddress: { address } })),
+        },
+        saveToSentItems: true,
+      };
+      ctx.heartbeat({ phase: 'posting' });
+      try {
+        await deps.graph.forConnection(connection).post(`${sender}/sendMail`, message);
+      } catch (err) {
+        if (err instanceof GraphError && err.status !== 0) ctx.heartbeat({ phase: 'refused' });
+        throw err;
+      }
+      return { sentAs: sender === '/me' ? 'the signed-in user' : connection.expectedEmail! };
+    },
+
+    /** What a remediation would change: the current value of each property it sets, and a preview of the exact request. */
+    async planRemediation(input: { connection: string; checkId: string }): Promise<RemediationPlan> {
+      const check = checkById(input.checkId);
+      if (!check) throw ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message: `Unknown check ${input.checkId}.` });
+      const graph = graphOf(input.connection);
+      const before = await evaluateCheck(graph, check);
+      const base = { checkId: check.meta.id, before };
+      if (!check.fix) return { ...base, preview: '', hash: '', reason: `No automatic remediation for ${check.meta.id}: ${check.meta.remediation.text}` };
+      if (before.status !== 'fail') return { ...base, preview: '', hash: '', reason: `${check.meta.id} is ${before.status}: nothing to remediate.` };
+      const current = ((await graph.get(check.fix.endpoint)).body ?? {}) as Record<string, unknown>;
+      const previous = Object.fromEntries(Object.keys(check.fix.body).map((k) => [k, current[k] ?? null]));
+      const preview = [
+        `Remediate ${check.meta.id} (${check.meta.title}) on ${input.connection}:`,
+        `PATCH ${check.fix.endpoint}`,
+        ...Object.entries(check.fix.body).map(([k, v]) => `  ${k}: ${JSON.stringify(previous[k])} → ${JSON.stringify(v)}`),
+        `On failure the previous values are restored.`,
+      ].join('\n');
+      return { ...base, fix: { endpoint: check.fix.endpoint, body: check.fix.body, previous }, preview, hash: hashOf([input.connection, check.fix, previous]) };
+    },
+
+    /** PATCH of a remediation or of its compensation (restoring the previous values): idempotent. */
+    async patchSetting(input: { connection: string; endpoint: string; body: Record<string, unknown> }): Promise<void> {
+      await graphOf(input.connection).patch(input.endpoint, input.body);
+    },
+
+    async recordRemediation(input: { connection: string; checkId: string; outcome: 'ok' | 'failed' | 'refused'; detail: string; workflowId: string }): Promise<void> {
+      deps.store().audit.record({
+        actor: 'worker',
+        action: 'compliance.remediate',
+        connection: input.connection,
+        target: input.checkId,
+        outcome: input.outcome,
+        detail: input.detail,
+        workflowId: input.workflowId,
+      });
+    },
+  });
+}

@@ -1,0 +1,39 @@
+// id: admin-mfa-enforced · Conditional Access requires MFA for admin roles · high · CIS 5.2.2.1
+// reads: GET /identity/conditionalAccess/policies (Policy.Read.All)
+// expected: an enabled policy for the admin roles, all apps, granting with MFA · remediation: confirm (manual here)
+import { ADMIN_ROLE_TEMPLATES, fail, GLOBAL_ADMIN_ROLE, pass, type ComplianceCheck } from '../types';
+import { allApps, CA_READ, caPolicies, enabled, requiresMfa } from './ca-policies';
+
+export const adminMfaEnforced: ComplianceCheck = {
+  meta: {
+    id: 'admin-mfa-enforced',
+    title: 'Conditional Access requires MFA for admin roles',
+    severity: 'high',
+    cis: '5.2.2.1',
+    reads: [CA_READ],
+    expected: 'At least one enabled CA policy including the admin role template ids (Global Administrator at least), all applications, granting with mfa or an authentication strength.',
+    remediation: {
+      text: 'POST /identity/conditionalAccess/policies with includeRoles = the admin roles, includeApplications ["All"], grantControls mfa, state "enabledForReportingButNotEnforced" and break-glass accounts excluded; review sign-ins, then set state "enabled".',
+      auto: 'confirm',
+      permission: 'Policy.ReadWrite.ConditionalAccess',
+    },
+  },
+  reads: [{ key: 'policies', path: '/identity/conditionalAccess/policies', collection: true }],
+  evaluate(data) {
+    const policies = caPolicies(data.policies);
+    const covering = policies.filter((p) => allApps(p) && requiresMfa(p) && p.includeRoles.includes(GLOBAL_ADMIN_ROLE));
+    const active = covering.filter(enabled);
+    const observed = {
+      enforcing: active.map((p) => p.displayName).sort(),
+      notEnforced: covering.filter((p) => !enabled(p)).map((p) => `${p.displayName} (${p.state})`).sort(),
+      rolesCovered: active.length ? ADMIN_ROLE_TEMPLATES.filter((r) => active.some((p) => p.includeRoles.includes(r))).length : 0,
+    };
+    if (active.length) return pass(`Enforced by: ${observed.enforcing.join(', ')}.`, observed);
+    return fail(
+      observed.notEnforced.length
+        ? `Policies exist but are not enabled: ${observed.notEnforced.join(', ')}.`
+        : 'No conditional access policy requires MFA for admin roles.',
+      observed,
+    );
+  },
+};

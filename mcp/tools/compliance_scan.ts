@@ -1,0 +1,57 @@
+import crypto from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { CHECK_IDS } from '../../lib/compliance/checks';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { ComplianceScanInput } from '../../workflows/complianceScan';
+import type { ServerDeps } from '../deps';
+import { answerResult, progressReporter } from '../answers';
+import { ConfirmationRefused, settleConfirmation } from '../confirmation';
+import { toolError } from '../results';
+import { startAndWait } from '../workflow-runner';
+import { connectionOr, isToolResult, summarizeScan } from './compliance_common';
+
+export function registerComplianceScanTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'compliance_scan',
+    {
+      title: 'Compliance scan now',
+      description: `Runs the compliance checks (CIS-based: admins, MFA, conditional access, guests, sharing, stale accounts, secrets...) on a connection now, stores results, reports drift against the previous scan and writes the report (m365://compliance/{connection}/report). May answer with a device code first. Checks: ${CHECK_IDS.join(', ')}.`,
+      inputSchema: {
+        connection: connectionNameSchema,
+        checks: z.array(z.enum(CHECK_IDS as [string, ...string[]])).min(1).optional().describe('Only these checks (default all)'),
+        confirmed: z.boolean().optional().describe('true confirms sending the drift alert mail, where the assistant may confirm'),
+        waitSeconds: z.number().min(0).max(300).optional().describe('How long to wait for the result (default MM_WAIT_SECONDS)'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    async (args, extra) => {
+      const connection = connectionOr(deps, args.connection);
+      if (isToolResult(connection)) return connection;
+      const input: ComplianceScanInput = { connection: connection.name, checks: args.checks };
+      const scanId = `manual-${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(3).toString('hex')}`;
+      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
+      try {
+        const client = await deps.temporal.client();
+        const onProgress = progressReporter(extra);
+        const started = await startAndWait(
+          client,
+          {
+            workflowType: 'complianceScan',
+            workflowId: `compliance-scan/${connection.name.toLowerCase()}/${scanId}`,
+            args: [input],
+            tags: { operation: 'compliance-scan', connection: connection.name, target: 'manual' },
+            taskQueue: deps.temporal.taskQueue,
+          },
+          waitMs,
+          onProgress,
+        );
+        const answer = await settleConfirmation(server, client, started, { confirmed: args.confirmed, waitMs, onProgress });
+        return answerResult(answer, summarizeScan);
+      } catch (err) {
+        if (err instanceof ConfirmationRefused) return toolError(err.message);
+        return toolError(`compliance_scan failed to start: ${(err as Error).message}`);
+      }
+    },
+  );
+}

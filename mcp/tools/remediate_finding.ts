@@ -1,0 +1,74 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { CHECK_IDS, CHECKS } from '../../lib/compliance/checks';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { RemediateFindingInput, RemediateFindingResult } from '../../workflows/remediateFinding';
+import type { ServerDeps } from '../deps';
+import { answerResult, progressReporter } from '../answers';
+import { ConfirmationRefused, settleConfirmation } from '../confirmation';
+import { toolError } from '../results';
+import { startAndWait } from '../workflow-runner';
+import { connectionOr, isToolResult } from './compliance_common';
+
+const FIXABLE = CHECKS.filter((c) => c.fix).map((c) => c.meta.id);
+
+function summarize(result: unknown): string {
+  const r = result as RemediateFindingResult;
+  switch (r.status) {
+    case 'done':
+      return `${r.changed}. Re-check: ${r.after.status.toUpperCase()} — ${r.after.summary}`;
+    case 'notNeeded':
+      return r.reason;
+    case 'rolledBack':
+      return `Rolled back: ${r.reason}`;
+    default:
+      return `Not applied (${r.status}${r.by ? ` by the ${r.by}` : ''}); nothing changed.\n${r.preview}`;
+  }
+}
+
+export function registerRemediateFindingTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'remediate_finding',
+    {
+      title: 'Remediate a compliance finding',
+      description:
+        'Applies the automatic fix of a failing compliance check as a workflow: previews the exact change (old → new), waits for confirmation, restores the previous value if a step fails, then re-runs the check. Checks without an automatic fix answer with the manual steps.',
+      inputSchema: {
+        connection: connectionNameSchema,
+        checkId: z.enum(CHECK_IDS as [string, ...string[]]).describe(`The failing check; automatic fixes: ${FIXABLE.join(', ')} (others answer with the manual steps)`),
+        confirmed: z.boolean().optional().describe('true confirms after the user saw the preview; only where the assistant may confirm'),
+        waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS)'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    async (args, extra) => {
+      const connection = connectionOr(deps, args.connection);
+      if (isToolResult(connection)) return connection;
+      const input: RemediateFindingInput = { connection: connection.name, checkId: args.checkId, confirmed: args.confirmed, confirmWith: connection.confirmWith };
+      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
+      try {
+        const client = await deps.temporal.client();
+        const onProgress = progressReporter(extra);
+        const started = await startAndWait(
+          client,
+          {
+            workflowType: 'remediateFinding',
+            workflowId: `remediate-finding/${connection.name.toLowerCase()}/${args.checkId}`,
+            args: [input],
+            tags: { operation: 'remediate-finding', connection: connection.name, target: args.checkId },
+            taskQueue: deps.temporal.taskQueue,
+            // A running remediation of the same check is adopted; a finished one may run again.
+            allowRerun: true,
+          },
+          waitMs,
+          onProgress,
+        );
+        const answer = await settleConfirmation(server, client, started, { confirmed: args.confirmed, waitMs, onProgress });
+        return answerResult(answer, summarize);
+      } catch (err) {
+        if (err instanceof ConfirmationRefused) return toolError(err.message);
+        return toolError(`remediate_finding failed to start: ${(err as Error).message}`);
+      }
+    },
+  );
+}
