@@ -13,12 +13,16 @@ export const FAILURE_TYPES = {
   validation: 'ValidationError',
 } as const;
 
+/** An access token that expired on its way (or was revoked): the next attempt gets a fresh one silently. */
+const expiredInTransit = (err: GraphError) => err.status === 401 && err.code === 'InvalidAuthenticationToken';
+
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof GraphError) {
+    const retryable = err.retryable || expiredInTransit(err);
     return ApplicationFailure.create({
       message: err.describe(),
-      type: err.retryable ? FAILURE_TYPES.graphThrottled : FAILURE_TYPES.graphClient,
-      nonRetryable: !err.retryable,
+      type: retryable ? FAILURE_TYPES.graphThrottled : FAILURE_TYPES.graphClient,
+      nonRetryable: !retryable,
       nextRetryDelay: err.retryable && err.retryAfterMs !== undefined ? err.retryAfterMs : undefined,
       details: [err.toJSON()],
     });
