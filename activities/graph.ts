@@ -10,6 +10,7 @@ import { trimResponse } from '../lib/graph/trim';
 import { GraphError, type GraphClient, type HttpMethod } from '../lib/graph';
 import type { Registry } from '../lib/registry';
 import { classified, FAILURE_TYPES } from './failures';
+import { senderOfSendMail, sendOnce, withSendId } from './send-once';
 
 export interface GraphRequestSpec {
   connection: string;
@@ -69,27 +70,36 @@ export function createGraphActivities(deps: GraphActivityDeps) {
     },
 
     /**
-     * The call. For a send, an attempt that may have reached Microsoft is never repeated: the attempt
-     * records "posting" in its heartbeat before the POST, and a later attempt that finds it stops with
-     * SendOutcomeUnknown instead of sending twice (a throttled or refused POST is marked safe to retry).
+     * The call. A sendMail goes out exactly once (see send-once.ts: a retry finds the copy an earlier
+     * attempt left in Sent Items). Other sends (replies, Teams messages) carry no header to find them
+     * by, so they go out at most once: an attempt records "posting" before the POST, and a later
+     * attempt that finds it stops with SendOutcomeUnknown instead of sending twice.
      */
     async callGraph(spec: GraphRequestSpec, oneShot: boolean): Promise<GraphCallResult> {
       const ctx = Context.current();
       const connection = deps.registry.forMcp(spec.connection);
+      const graph = deps.graph.forConnection(connection);
+      const call = (body: unknown) => graph.request(spec.method, spec.endpoint, body, { resource: spec.resource, version: spec.version });
+      const sender = oneShot ? senderOfSendMail(spec.endpoint) : undefined;
+      if (sender) {
+        const sendId = crypto.createHash('sha256').update(ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId).digest('hex').slice(0, 24);
+        const sent = await sendOnce(graph, sender, sendId, () => call(withSendId((spec.body ?? {}) as object, sendId)));
+        return sent.response
+          ? { httpStatus: sent.response.status, body: sent.response.body, location: sent.response.headers.location }
+          : { httpStatus: 202, body: null, note: `Sent by an earlier attempt (${sent.copy?.internetMessageId ?? 'found in Sent Items'}); not sent again.` };
+      }
       if (oneShot && (ctx.info.heartbeatDetails as { phase?: string } | undefined)?.phase === 'posting') {
         throw ApplicationFailure.create({
           type: 'SendOutcomeUnknown',
           nonRetryable: true,
-          message: `An earlier attempt of this send may have reached Microsoft before it was interrupted: not sending again. Check the sender's Sent Items; to send anyway, make a new request.`,
+          message: `An earlier attempt of this send may have reached Microsoft before it was interrupted: not sending again. Check where it was posted; to send anyway, make a new request.`,
         });
       }
       if (oneShot) ctx.heartbeat({ phase: 'posting' });
       const beat = oneShot ? setInterval(() => ctx.heartbeat({ phase: 'posting' }), 5000) : undefined;
       let response;
       try {
-        response = await deps.graph
-          .forConnection(connection)
-          .request(spec.method, spec.endpoint, spec.body, { resource: spec.resource, version: spec.version });
+        response = await call(spec.body);
       } catch (err) {
         // An answer from Microsoft (not a network failure) means the send was not taken: safe to retry.
         if (oneShot && err instanceof GraphError && err.status !== 0) ctx.heartbeat({ phase: 'refused' });

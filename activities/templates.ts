@@ -5,7 +5,8 @@
 import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { GraphError, type ConnectionGraph, type GraphClient } from '../lib/graph';
+import { GraphError, type GraphClient } from '../lib/graph';
+import { sendOnce, withSendId } from './send-once';
 import type { Logger } from '../lib/logger';
 import type { Registry } from '../lib/registry';
 import type { SendStatus, Store, StoredTemplate, TemplateCategory } from '../lib/store';
@@ -90,14 +91,9 @@ export interface TemplateActivityDeps {
   logger: Logger;
 }
 
-export const SEND_ID_HEADER = 'x-mm-send-id';
 /** How many messages a preview shows in full. */
 export const PREVIEW_SAMPLES = 3;
 const PREVIEW_BODY_CHARS = 1500;
-/** How long after a POST Exchange may take to file the Sent Items copy. */
-const SENT_COPY_GRACE_MS = 15_000;
-/** How far back a retried attempt looks in Sent Items. */
-const SENT_ITEMS_SCAN = 250;
 
 /** Why a send's input cannot be used; names the field, as the MCP tool shows it. */
 function fieldError(field: string, message: string): TemplateValidationError {
@@ -201,38 +197,18 @@ export function describePlan(
 /** The sendMail body: HTML only (Graph takes one body), the send id as a custom header. */
 export function sendMailBody(m: ComposedMessage, sendId: string) {
   const recipients = (list: string[]) => list.map((address) => ({ emailAddress: { address } }));
-  return {
-    message: {
-      subject: m.subject,
-      body: { contentType: 'HTML', content: m.html },
-      toRecipients: recipients(m.to),
-      ...(m.cc.length ? { ccRecipients: recipients(m.cc) } : {}),
-      ...(m.bcc.length ? { bccRecipients: recipients(m.bcc) } : {}),
-      internetMessageHeaders: [{ name: SEND_ID_HEADER, value: sendId }],
+  return withSendId(
+    {
+      message: {
+        subject: m.subject,
+        body: { contentType: 'HTML', content: m.html },
+        toRecipients: recipients(m.to),
+        ...(m.cc.length ? { ccRecipients: recipients(m.cc) } : {}),
+        ...(m.bcc.length ? { bccRecipients: recipients(m.bcc) } : {}),
+      },
     },
-    // The Sent Items copy is how a retried attempt knows the send happened.
-    saveToSentItems: true,
-  };
-}
-
-interface SentCopy {
-  internetMessageId?: string;
-  sentDateTime?: string;
-  internetMessageHeaders?: { name: string; value: string }[];
-}
-
-/** The Sent Items copy carrying this send id, newest first, up to SENT_ITEMS_SCAN messages back. */
-async function findSentCopy(graph: ConnectionGraph, sender: string, sendId: string): Promise<SentCopy | undefined> {
-  const path = `/users/${encodeURIComponent(sender)}/mailFolders/sentitems/messages?$select=internetMessageId,sentDateTime,internetMessageHeaders&$top=50`;
-  const { items } = await graph.pages<SentCopy>(path, { maxItems: SENT_ITEMS_SCAN });
-  return items.find((m) => (m.internetMessageHeaders ?? []).some((h) => h.name.toLowerCase() === SEND_ID_HEADER && h.value === sendId));
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface SendHeartbeat {
-  phase: 'posting' | 'refused' | 'posted';
-  at: number;
+    sendId,
+  );
 }
 
 export function createTemplateActivities(deps: TemplateActivityDeps) {
@@ -353,42 +329,12 @@ export function createTemplateActivities(deps: TemplateActivityDeps) {
       const sendId = `${sha256(workflowId).slice(0, 24)}-${input.index}`;
       const graph = deps.graph.forConnection(connection);
 
-      const previous = ctx.info.heartbeatDetails as SendHeartbeat | undefined;
-      if (ctx.info.attempt > 1 && previous?.phase !== 'refused') {
-        // The last attempt may have reached Microsoft: its copy in Sent Items says so.
-        const until = (previous?.at ?? 0) + SENT_COPY_GRACE_MS;
-        for (;;) {
-          const copy = await findSentCopy(graph, input.sender, sendId);
-          if (copy) {
-            deps.logger.info({ workflowId, index: input.index, attempt: ctx.info.attempt }, 'template message already sent by an earlier attempt; not sending again');
-            return { index: input.index, sendId, messageId: copy.internetMessageId, adopted: true };
-          }
-          if (Date.now() >= until) break;
-          ctx.heartbeat(previous);
-          await sleep(2000);
-        }
+      const sender = `users/${encodeURIComponent(input.sender)}`;
+      const sent = await sendOnce(graph, sender, sendId, () => graph.post(`/${sender}/sendMail`, sendMailBody(composed, sendId)));
+      if (sent.adopted) {
+        deps.logger.info({ workflowId, index: input.index, attempt: ctx.info.attempt }, 'template message already sent by an earlier attempt; not sending again');
       }
-
-      const beat = (phase: SendHeartbeat['phase']) => ctx.heartbeat({ phase, at: Date.now() } satisfies SendHeartbeat);
-      beat('posting');
-      const keepAlive = setInterval(() => ctx.heartbeat({ phase: 'posting', at: Date.now() }), 5000);
-      try {
-        await graph.post(`/users/${encodeURIComponent(input.sender)}/sendMail`, sendMailBody(composed, sendId));
-      } catch (error) {
-        // An answer from Microsoft (not a network failure) means the send was not taken: retry freely.
-        if (error instanceof GraphError && error.status !== 0) beat('refused');
-        throw error;
-      } finally {
-        clearInterval(keepAlive);
-      }
-      beat('posted');
-      // The id the message traces know; Exchange files the Sent Items copy shortly after the 202.
-      let copy: SentCopy | undefined;
-      for (let tries = 0; tries < 5 && !copy; tries += 1) {
-        if (tries) await sleep(1000);
-        copy = await findSentCopy(graph, input.sender, sendId).catch(() => undefined);
-      }
-      return { index: input.index, sendId, messageId: copy?.internetMessageId, adopted: false };
+      return { index: input.index, sendId, messageId: sent.copy?.internetMessageId, adopted: sent.adopted };
     },
 
     /** Usage rows: one per sent or failed message, one for a batch rejected or expired. */
