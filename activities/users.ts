@@ -1,0 +1,270 @@
+// User activities for provisioning and offboarding: checks before anything changes (verified domain,
+// password policy, licence and seats, an existing user with the same UPN), then each change as one
+// idempotent call. Creates look up by UPN first; undo calls treat "already gone" as done.
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { User } from '@microsoft/microsoft-graph-types';
+import { findUserByUpn, GraphError, isAlreadyExists, type ConnectionGraph, type GraphClient } from '../lib/graph';
+import type { Registry } from '../lib/registry';
+import { classified, FAILURE_TYPES } from './failures';
+import { openSecret, passwordProblem } from './password-seal';
+
+export interface UserActivityDeps {
+  registry: Registry;
+  graph: GraphClient;
+  stateDir: string;
+  temporal: () => Promise<Client>;
+}
+
+/** The licence names of the create_user tool and the SKU part numbers Microsoft sells them as. */
+export const LICENSE_NAMES: Record<string, string> = {
+  BusinessBasic: 'O365_BUSINESS_ESSENTIALS',
+  BusinessStandard: 'O365_BUSINESS_PREMIUM',
+  BusinessPremium: 'SPB',
+};
+
+const EXCHANGE_PLANS = /^EXCHANGE_S_/;
+
+export interface NewUserSpec {
+  userPrincipalName: string;
+  displayName: string;
+  givenName?: string;
+  surname?: string;
+  department?: string;
+  jobTitle?: string;
+  mailNickname?: string;
+  /** Sealed with sealSecret by the MCP side; never the clear password. */
+  passwordSealed: string;
+  forceChangePasswordNextSignIn?: boolean;
+}
+
+export interface UserPlan {
+  /** The license resolved to a subscribed SKU. */
+  sku?: { skuId: string; skuPartNumber: string; label: string; seatsLeft: number; hasExchange: boolean };
+  /** usageLocation to set: the request's, else the tenant's country. */
+  usageLocation: string;
+  /** A user with this UPN already exists and matches the request: it is adopted, not created. */
+  existing?: { id: string; assignedSkuIds: string[]; usageLocation?: string | null };
+}
+
+export interface OffboardingSubject {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  accountEnabled: boolean;
+  assignedSkuIds: string[];
+  groups: { id: string; displayName: string; unified: boolean; dynamic: boolean }[];
+  hasMailbox: boolean;
+}
+
+const validation = (message: string) => ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message });
+const isStatus = (err: unknown, ...statuses: number[]) => err instanceof GraphError && statuses.includes(err.status);
+
+/** A mailNickname from the UPN's local part: the characters Entra ID allows, deterministic. */
+export function nicknameFor(upn: string): string {
+  return upn.split('@')[0].replace(/[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]/g, '').slice(0, 64) || 'user';
+}
+
+/** Differences between a user that exists and the request, property by property. */
+function differences(user: User, spec: NewUserSpec): string[] {
+  const out: string[] = [];
+  for (const key of ['displayName', 'givenName', 'surname', 'department', 'jobTitle'] as const) {
+    const wanted = spec[key];
+    if (wanted !== undefined && (user[key] ?? '') !== wanted) out.push(`${key} is '${user[key] ?? ''}', not '${wanted}'`);
+  }
+  return out;
+}
+
+export function createUserActivities(deps: UserActivityDeps) {
+  const graphOf = (connection: string): ConnectionGraph => deps.graph.forConnection(deps.registry.forMcp(connection));
+
+  async function skuFor(graph: ConnectionGraph, license: string) {
+    const partNumber = LICENSE_NAMES[license] ?? license;
+    const { body } = await graph.get<{ value: { skuId: string; skuPartNumber: string; consumedUnits: number; prepaidUnits: { enabled: number }; servicePlans: { servicePlanName: string }[] }[] }>('/subscribedSkus');
+    const sku = body.value.find((s) => s.skuPartNumber.toLowerCase() === partNumber.toLowerCase() || s.skuId.toLowerCase() === license.toLowerCase());
+    if (!sku) {
+      const known = body.value.map((s) => s.skuPartNumber).join(', ');
+      throw validation(`license: '${license}' (${partNumber}) is not subscribed in this tenant. Subscribed SKUs: ${known}. Buy it or pick one of these.`);
+    }
+    return {
+      skuId: sku.skuId,
+      skuPartNumber: sku.skuPartNumber,
+      label: license,
+      seatsLeft: sku.prepaidUnits.enabled - sku.consumedUnits,
+      hasExchange: sku.servicePlans.some((p) => EXCHANGE_PLANS.test(p.servicePlanName)),
+    };
+  }
+
+  async function verifiedDomains(graph: ConnectionGraph): Promise<{ domains: string[]; country?: string }> {
+    const { body } = await graph.get<{ value: { verifiedDomains: { name: string }[]; countryLetterCode?: string }[] }>('/organization');
+    const org = body.value[0];
+    return { domains: (org?.verifiedDomains ?? []).map((d) => d.name.toLowerCase()), country: org?.countryLetterCode ?? undefined };
+  }
+
+  return classified({
+    /** Everything checked before the first change; a problem here changes nothing in the tenant. */
+    async planUserProvisioning(connection: string, spec: NewUserSpec, license?: string, usageLocation?: string): Promise<UserPlan> {
+      const graph = graphOf(connection);
+      const password = openSecret(deps.stateDir, spec.passwordSealed);
+      const weak = passwordProblem(password);
+      if (weak) throw validation(weak);
+      const domain = spec.userPrincipalName.split('@')[1]?.toLowerCase() ?? '';
+      const org = await verifiedDomains(graph);
+      if (!org.domains.includes(domain)) {
+        throw validation(`email: the domain '${domain}' is not verified in this tenant (verified: ${org.domains.join(', ')}). Use one of those or verify the domain first.`);
+      }
+      const sku = license ? await skuFor(graph, license) : undefined;
+      const found = await findUserByUpn(graph, spec.userPrincipalName, ['id', 'displayName', 'givenName', 'surname', 'department', 'jobTitle', 'assignedLicenses', 'usageLocation']);
+      let existing: UserPlan['existing'];
+      if (found?.id) {
+        const diff = differences(found, spec);
+        if (diff.length) {
+          throw validation(`USER_001: a different user ${spec.userPrincipalName} already exists (${diff.join('; ')}). Use another email, or change the request to match.`);
+        }
+        existing = { id: found.id, assignedSkuIds: (found.assignedLicenses ?? []).map((l) => String(l.skuId).toLowerCase()), usageLocation: found.usageLocation };
+      }
+      const alreadyLicensed = sku && existing?.assignedSkuIds.includes(sku.skuId.toLowerCase());
+      if (sku && !alreadyLicensed && sku.seatsLeft <= 0) {
+        throw validation(`license: no seats left for ${sku.label} (${sku.skuPartNumber}); free one or buy more, then try again.`);
+      }
+      const location = usageLocation ?? existing?.usageLocation ?? org.country ?? undefined;
+      if (sku && !location) throw validation('usageLocation: a licensed user needs a usage location (two letters, e.g. US); the tenant has no country to default to.');
+      return { sku, usageLocation: location ?? '', existing };
+    },
+
+    /** Creates the user, or finds the one an earlier attempt created (Graph has no idempotency key). */
+    async createUser(connection: string, spec: NewUserSpec): Promise<{ id: string }> {
+      const graph = graphOf(connection);
+      const already = await findUserByUpn(graph, spec.userPrincipalName, ['id']);
+      if (already?.id) return { id: already.id };
+      const body = {
+        accountEnabled: true,
+        displayName: spec.displayName,
+        mailNickname: spec.mailNickname ?? nicknameFor(spec.userPrincipalName),
+        userPrincipalName: spec.userPrincipalName,
+        passwordProfile: { password: openSecret(deps.stateDir, spec.passwordSealed), forceChangePasswordNextSignIn: spec.forceChangePasswordNextSignIn ?? true },
+        ...(spec.givenName ? { givenName: spec.givenName } : {}),
+        ...(spec.surname ? { surname: spec.surname } : {}),
+        ...(spec.department ? { department: spec.department } : {}),
+        ...(spec.jobTitle ? { jobTitle: spec.jobTitle } : {}),
+      };
+      try {
+        const { body: created } = await graph.post<{ id: string }>('/users', body);
+        return { id: created.id };
+      } catch (err) {
+        if (err instanceof GraphError && isAlreadyExists(err)) {
+          const again = await findUserByUpn(graph, spec.userPrincipalName, ['id']);
+          if (again?.id) return { id: again.id };
+        }
+        throw err;
+      }
+    },
+
+    /** Undo of createUser: deletes the user (found by UPN when its id is unknown) and, when asked, purges it from deleted items. */
+    async deleteUser(connection: string, upn: string, knownId: string | undefined, permanently: boolean): Promise<boolean> {
+      const graph = graphOf(connection);
+      const id = knownId ?? (await findUserByUpn(graph, upn, ['id']))?.id;
+      if (!id) return false;
+      let changed = false;
+      try {
+        await graph.delete(`/users/${id}`);
+        changed = true;
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+      }
+      if (permanently) {
+        try {
+          await graph.delete(`/directory/deletedItems/${id}`);
+          changed = true;
+        } catch (err) {
+          if (!isStatus(err, 404)) throw err;
+        }
+      }
+      return changed;
+    },
+
+    async setUsageLocation(connection: string, userId: string, usageLocation: string): Promise<void> {
+      await graphOf(connection).patch(`/users/${userId}`, { usageLocation });
+    },
+
+    async assignLicense(connection: string, userId: string, skuId: string, label: string): Promise<void> {
+      try {
+        await graphOf(connection).post(`/users/${userId}/assignLicense`, { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] });
+      } catch (err) {
+        if (err instanceof GraphError && /does not have any available licenses/i.test(err.message)) {
+          throw validation(`no seats left for ${label}`);
+        }
+        throw err;
+      }
+    },
+
+    /** Removes licences; true when one was removed ("does not have" and 404 mean nothing to do). */
+    async removeLicenses(connection: string, userId: string, skuIds: string[]): Promise<boolean> {
+      if (!skuIds.length) return false;
+      const graph = graphOf(connection);
+      try {
+        const { body } = await graph.get<{ assignedLicenses: { skuId: string }[] }>(`/users/${userId}?$select=assignedLicenses`);
+        const held = skuIds.filter((s) => body.assignedLicenses.some((l) => l.skuId.toLowerCase() === s.toLowerCase()));
+        if (!held.length) return false;
+        await graph.post(`/users/${userId}/assignLicense`, { addLicenses: [], removeLicenses: held });
+        return true;
+      } catch (err) {
+        if (isStatus(err, 404)) return false;
+        throw err;
+      }
+    },
+
+    async assignLicenses(connection: string, userId: string, skuIds: string[]): Promise<void> {
+      if (!skuIds.length) return;
+      await graphOf(connection).post(`/users/${userId}/assignLicense`, { addLicenses: skuIds.map((skuId) => ({ skuId, disabledPlans: [] })), removeLicenses: [] });
+    },
+
+    /** Who may confirm this connection's guarded steps (assistant or human). */
+    async confirmationPolicy(connection: string): Promise<{ confirmWith: 'assistant' | 'human' }> {
+      return { confirmWith: deps.registry.forMcp(connection).confirmWith };
+    },
+
+    async setAccountEnabled(connection: string, userId: string, enabled: boolean): Promise<void> {
+      await graphOf(connection).patch(`/users/${userId}`, { accountEnabled: enabled });
+    },
+
+    async revokeSignInSessions(connection: string, userId: string): Promise<void> {
+      await graphOf(connection).post(`/users/${userId}/revokeSignInSessions`, {});
+    },
+
+    /** What offboarding starts from: the user, its licences, groups and whether it has a mailbox. */
+    async offboardingSubject(connection: string, upn: string): Promise<OffboardingSubject> {
+      const graph = graphOf(connection);
+      const user = await findUserByUpn(graph, upn, ['id', 'userPrincipalName', 'displayName', 'accountEnabled', 'assignedLicenses', 'mail']);
+      if (!user?.id) throw validation(`userEmail: no user ${upn} in this tenant. Check the address (list users with graph_request GET /users).`);
+      const groups = await graph.pages<{ '@odata.type'?: string; id: string; displayName: string; groupTypes?: string[] }>(`/users/${user.id}/memberOf`);
+      return {
+        id: user.id,
+        userPrincipalName: user.userPrincipalName ?? upn,
+        displayName: user.displayName ?? upn,
+        accountEnabled: user.accountEnabled !== false,
+        assignedSkuIds: (user.assignedLicenses ?? []).map((l) => String(l.skuId).toLowerCase()),
+        groups: groups.items
+          .filter((g) => (g['@odata.type'] ?? '#microsoft.graph.group') === '#microsoft.graph.group')
+          .map((g) => ({ id: g.id, displayName: g.displayName, unified: (g.groupTypes ?? []).includes('Unified'), dynamic: (g.groupTypes ?? []).includes('DynamicMembership') })),
+        hasMailbox: Boolean(user.mail),
+      };
+    },
+
+    /**
+     * The result of a provisioning workflow started elsewhere (a repeated bulk row adopting an earlier
+     * create_user): waits on it, heartbeating, so the parent reads the same result.
+     */
+    async provisioningResult(workflowId: string): Promise<unknown> {
+      const client = await deps.temporal();
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(), 5000);
+      try {
+        return await client.workflow.getHandle(workflowId).result();
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  });
+}

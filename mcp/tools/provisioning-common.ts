@@ -1,0 +1,50 @@
+// What the provisioning tools share: the text of a saga result (what was done, what failed, what
+// was undone) and the unknown-connection answer.
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@temporalio/client';
+import { UnknownConnectionError } from '../../lib/registry';
+import type { Connection } from '../../lib/registry/schema';
+import type { StepRecord } from '../../workflows/saga';
+import type { ServerDeps } from '../deps';
+import { toolError } from '../results';
+import { startAndWait, type ProgressReporter, type RunAnswer, type StartSpec } from '../workflow-runner';
+
+export interface SagaLike {
+  status: string;
+  summary: string;
+  steps: StepRecord[];
+}
+
+/** The summary line, then one line per step: "✓ license (BusinessStandard)". */
+export function sagaText(result: unknown): string {
+  const r = result as SagaLike;
+  const mark: Record<string, string> = { done: '✓', adopted: '=', skipped: '-', failed: '✗', undone: '↩', 'undo failed': '!' };
+  const lines = [`${r.status.toUpperCase()}: ${r.summary}`];
+  for (const s of r.steps ?? []) lines.push(`${mark[s.outcome] ?? '?'} ${s.step}${s.detail ? ` (${s.detail})` : ''}: ${s.outcome}`);
+  return lines.join('\n');
+}
+
+/** The connection, or the tool's error answer naming the known ones. */
+export function connectionOr(deps: ServerDeps, name: string): Connection | CallToolResult {
+  try {
+    return deps.registry.forMcp(name);
+  } catch (err) {
+    if (err instanceof UnknownConnectionError) return toolError(err.message);
+    throw err;
+  }
+}
+
+export const isToolResult = (v: unknown): v is CallToolResult => typeof v === 'object' && v !== null && 'content' in v;
+
+/**
+ * Starts the workflow under its business key, adopting a running or finished one; a finished one that
+ * changed nothing for good (rolled back, rejected) is run again, since the request may now succeed.
+ */
+export async function startOrRetry(client: Client, spec: StartSpec, waitMs: number, onProgress?: ProgressReporter): Promise<RunAnswer> {
+  const answer = await startAndWait(client, spec, waitMs, onProgress);
+  const outcome = (answer.result as { status?: string } | undefined)?.status;
+  if (answer.adopted && answer.status === 'done' && (outcome === 'rolledBack' || outcome === 'rejected' || outcome === 'undone')) {
+    return startAndWait(client, { ...spec, allowRerun: true }, waitMs, onProgress);
+  }
+  return answer;
+}

@@ -1,0 +1,95 @@
+// A worker killed with SIGKILL in the middle of provisioning: provisionUser waiting for the mailbox,
+// and a bulk run halfway. After a new worker starts, both complete, nothing lost, nothing twice.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../lib/paths';
+import { searchAttributesFor } from '../../lib/temporal/search-attributes';
+import { SKU_BUSINESS_STANDARD } from '../../sandbox/state';
+import type { BulkProvisionResult } from '../../workflows/bulkProvisionUsers';
+import type { ProvisionUserResult } from '../../workflows/provisionUser';
+import { statusQuery } from '../../workflows/status';
+import { CONNECTION, startHarness, upn, type Harness } from './harness';
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('provisioning survives a worker killed with SIGKILL', () => {
+  let h: Harness;
+  const workers: ChildProcess[] = [];
+  const spawnWorker = () => {
+    const w = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'mm.js'), 'worker', '--task-queue', h.worker.taskQueue], { env: h.env.env, stdio: 'ignore' });
+    workers.push(w);
+    return w;
+  };
+  const kill = async (w: ChildProcess) => {
+    w.kill('SIGKILL');
+    if (w.exitCode === null && w.signalCode === null) await new Promise((r) => w.once('exit', r));
+  };
+  const count = (email: string) => Object.values(h.sandbox.state.data.users).filter((u) => u.graph.userPrincipalName === email).length;
+  const start = (type: string, id: string, input: object, target: string) =>
+    h.temporal.workflow.start(type, { taskQueue: h.worker.taskQueue, workflowId: id, args: [input], typedSearchAttributes: searchAttributesFor({ operation: type, connection: CONNECTION, target }) });
+
+  before(async () => {
+    h = await startHarness('durable', { throttle: 'off', mailboxDelayMs: 8000 }, false);
+  });
+  after(async () => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+    await h.close();
+  });
+
+  test('killed while provisionUser waits for the mailbox: the new worker finishes it, one user, one licence', async () => {
+    const email = upn('kill.mailbox');
+    const first = spawnWorker();
+    const handle = await start(
+      'provisionUser',
+      `provision-user/test/kill-${h.worker.taskQueue}`,
+      { connection: CONNECTION, user: { userPrincipalName: email, displayName: 'Kill Mailbox', passwordSealed: h.seal() }, license: 'BusinessStandard', mailboxSettings: { timeZone: 'UTC' } },
+      email,
+    );
+    // Killed on a durable timer between two polls (not mid-call: a lost call waits out its start-to-close timeout).
+    await waitFor(
+      'the wait for the mailbox, between polls',
+      async () =>
+        (await handle.query(statusQuery).catch(() => undefined))?.phase === 'waiting for the mailbox' && ((await handle.describe()).raw.pendingActivities ?? []).length === 0,
+    );
+    await kill(first);
+    assert.equal((await handle.describe()).status.name, 'RUNNING');
+    spawnWorker();
+    const result = (await handle.result()) as ProvisionUserResult;
+    assert.equal(result.status, 'done', result.summary);
+    assert.equal(count(email), 1);
+    const user = h.sandbox.state.findUser(email)!;
+    assert.deepEqual((user.graph.assignedLicenses as { skuId: string }[]).map((l) => l.skuId), [SKU_BUSINESS_STANDARD]);
+    assert.ok(result.steps.some((s) => s.step === 'mailbox' && s.outcome === 'done'));
+  });
+
+  test('killed halfway through a bulk run: it resumes, every user exactly once', async () => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) await kill(w);
+    h.sandbox.setFaults({ seed: 'slow', rules: [{ match: 'POST /v1.0/users', latencyMs: 250 }] });
+    const locals = Array.from({ length: 24 }, (_, i) => `crash.${i}`);
+    const first = spawnWorker();
+    const handle = await start(
+      'bulkProvisionUsers',
+      `bulk-provision/test/kill-${h.worker.taskQueue}`,
+      { connection: CONNECTION, users: locals.map((l) => ({ user: { userPrincipalName: upn(l), displayName: l, passwordSealed: h.seal() } })), concurrency: 3 },
+      '24 users',
+    );
+    await waitFor('a few users done', async () => ((await handle.query(statusQuery).catch(() => undefined))?.progress?.done ?? 0) >= 4);
+    await kill(first);
+    const doneBefore = locals.filter((l) => count(upn(l)) === 1).length;
+    assert.ok(doneBefore < locals.length, 'killed before the end');
+    spawnWorker();
+    const result = (await handle.result()) as BulkProvisionResult;
+    h.sandbox.setFaults(undefined);
+    assert.equal(result.failed, 0, JSON.stringify(result.rows.filter((r) => r.status !== 'done')));
+    assert.equal(result.rows.length, locals.length);
+    for (const l of locals) assert.equal(count(upn(l)), 1, `exactly one ${upn(l)}`);
+  });
+});
