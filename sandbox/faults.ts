@@ -10,6 +10,9 @@ export interface FaultRule {
   rate503?: number;
   rate504?: number;
   dropRate?: number;
+  /** Fraction of matching requests refused with a non-retryable client error (status4xx, default 400). */
+  rate4xx?: number;
+  status4xx?: 400 | 403 | 404 | 409;
   /** Added latency in ms: a fixed number or a [min, max] range drawn from the seed. */
   latencyMs?: number | [number, number];
   /** Retry-After sent with injected 429/503 (seconds, may be fractional; default 1). */
@@ -26,7 +29,8 @@ export interface FaultProfile {
 export type FaultDecision =
   | { kind: 'none'; latencyMs: number }
   | { kind: 'drop'; latencyMs: number }
-  | { kind: 'status'; status: 429 | 503 | 504; retryAfter: string; latencyMs: number };
+  | { kind: 'status'; status: 429 | 503 | 504; retryAfter: string; latencyMs: number }
+  | { kind: 'client'; status: 400 | 403 | 404 | 409; latencyMs: number };
 
 function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
@@ -84,6 +88,8 @@ export class FaultInjector {
       edge += rate ?? 0;
       if (r < edge) return { kind: 'status', status, retryAfter, latencyMs: latency };
     }
+    edge += rule.rate4xx ?? 0;
+    if (r < edge) return { kind: 'client', status: rule.status4xx ?? 400, latencyMs: latency };
     return { kind: 'none', latencyMs: latency };
   }
 }

@@ -19,6 +19,7 @@ import { mailRoutes } from './graph/mail';
 import { GraphRouter, type GraphRequest, type GraphResponse, type Route } from './graph/router';
 import { settleTeamOperations, teamRoutes } from './graph/teams';
 import { userRoutes } from './graph/users';
+import { sessionRoutes } from './graph/sessions';
 import { seedSnapshot, TenantState, type TenantSnapshot } from './state';
 import { Throttler } from './throttle';
 import type { AppRegistration, Sandbox, SandboxOptions, ThrottleProfileName } from './types';
@@ -121,7 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throttle: () => ({ family: 'none' }),
     handle: (ctx) => runBatch(ctx.req, router.dispatch),
   };
-  const routes = [...userRoutes, ...groupRoutes, ...teamRoutes, ...mailRoutes, ...complianceRoutes];
+  const routes = [...userRoutes, ...sessionRoutes, ...groupRoutes, ...teamRoutes, ...mailRoutes, ...complianceRoutes];
   const router = new GraphRouter(routes, { state, faults, throttler, settings });
 
   async function graph(req: http.IncomingMessage, res: http.ServerResponse, url: URL, version: string) {

@@ -148,7 +148,7 @@ export const complianceRoutes: Route[] = [
   route('GET', '/applications', p(['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All']), (ctx) => identity(ctx, 2), applications),
   route('GET', '/policies/authorizationPolicy', POLICY_READ, (ctx) => identity(ctx), (ctx) => single('policies/authorizationPolicy/$entity', ctx.state.data.compliance.authorizationPolicy)),
   route('PATCH', '/policies/authorizationPolicy', p(['Policy.ReadWrite.Authorization']), (ctx) => identity(ctx), (ctx) => {
-    patchInto(ctx.state.data.compliance.authorizationPolicy, requireBody(ctx), ['allowInvitesFrom', 'allowedToUseSSPR', 'blockMsolPowerShell', 'defaultUserRolePermissions', 'allowEmailVerifiedUsersToJoinOrganization', 'allowedToSignUpEmailBasedSubscriptions']);
+    patchInto(ctx.state.data.compliance.authorizationPolicy, requireBody(ctx), ['allowInvitesFrom', 'allowedToUseSSPR', 'blockMsolPowerShell', 'defaultUserRolePermissions', 'allowEmailVerifiedUsersToJoinOrganization', 'allowedToSignUpEmailBasedSubscriptions', 'guestUserRoleId']);
     ctx.state.changed();
     return noContent();
   }),

@@ -154,6 +154,7 @@ export class GraphRouter {
       const fault = env.faults.decide(req.method, `/v1.0/${segments.join('/')}`);
       if (fault.latencyMs) await sleep(fault.latencyMs);
       if (fault.kind === 'drop') return { status: 0, drop: true };
+      if (fault.kind === 'client') throw injectedClientError(fault.status, found.r.permission.workload);
       if (fault.kind === 'status') {
         if (fault.status === 429) throw tooManyRequests(fault.retryAfter);
         if (fault.status === 503) throw new GraphError(503, 'serviceNotAvailable', 'Service Unavailable', { 'Retry-After': fault.retryAfter });
@@ -190,4 +191,12 @@ export function requireBody(ctx: Ctx): Record<string, unknown> {
     throw new GraphError(400, 'BadRequest', 'Empty Payload. JSON content expected.');
   }
   return b as Record<string, unknown>;
+}
+
+/** A fault profile's non-retryable refusal (rate4xx), in the envelope the route's workload uses. */
+function injectedClientError(status: 400 | 403 | 404 | 409, workload: Permission['workload']): GraphError {
+  if (status === 403) return forbidden(workload);
+  if (status === 404) return new GraphError(404, 'Request_ResourceNotFound', 'Injected fault: the resource was not found.');
+  if (status === 409) return new GraphError(409, 'Conflict', 'Injected fault: conflict.');
+  return new GraphError(400, 'Request_BadRequest', 'Injected fault: the request was refused.');
 }
