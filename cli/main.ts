@@ -6,6 +6,7 @@ import { TemporalCliMissingError } from '../lib/temporal/cli';
 import { TemporalUnreachableError } from '../lib/temporal/connection';
 import { DevServerStartError } from '../lib/temporal/dev-server';
 import { registerApproveCommand } from './approve';
+import { registerComplianceCommand } from './compliance';
 import { registerConnectionsCommand } from './connections';
 import { registerDemoCommand } from './demo';
 import { registerMcpCommand } from './mcp';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerTemporalCommands(program);
   registerStatusCommand(program);
   registerApproveCommand(program);
+  registerComplianceCommand(program);
   return program;
 }
 

@@ -10,6 +10,7 @@ import { temporalAnswers, TemporalUnreachableError } from '../lib/temporal/conne
 import { startDevServer, type DevServer } from '../lib/temporal/dev-server';
 import { TASK_QUEUE } from '../lib/temporal/names';
 import { createMainWorker, installRuntime } from '../workers/main';
+import { createPwshWorker, findPwsh, PwshExecutableMissingError } from '../workers/pwsh';
 import { commandContext, say } from './context';
 
 /**
@@ -45,6 +46,24 @@ async function runWorker(config: Config, logger: Logger, taskQueue = TASK_QUEUE)
   return worker;
 }
 
+/** The pwsh pool worker: polls this host's queue (or --task-queue / MM_PWSH_TASK_QUEUE) until Ctrl-C. */
+async function runPwshWorker(config: Config, logger: Logger, taskQueue?: string): Promise<void> {
+  installRuntime(logger);
+  const pwsh = await createPwshWorker(config, logger, { taskQueue });
+  const ops = pwsh.opsPort ? `; ops endpoints on http://127.0.0.1:${pwsh.opsPort}/health, /status, /metrics` : '';
+  say(`pwsh pool worker polling '${pwsh.taskQueue}' with ${config.env.MM_PWSH}${ops} (Ctrl-C ends its sessions).`);
+  await pwsh.run();
+}
+
+/** mm up: the pwsh pool worker beside the main one; without a pwsh executable, only a warning. */
+function startPwshBeside(config: Config, logger: Logger): Promise<void> {
+  if (!findPwsh(config.env.MM_PWSH)) {
+    say(`${new PwshExecutableMissingError(config.env.MM_PWSH).message} The run tool is unavailable until then.`);
+    return Promise.resolve();
+  }
+  return runPwshWorker(config, logger).catch((err: Error) => logger.error({ err: err.message }, 'the pwsh pool worker stopped'));
+}
+
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
@@ -68,8 +87,21 @@ export function registerTemporalCommands(program: Command): void {
     .command('worker')
     .description('Run the main worker (all workflows, Graph/store/registry activities) against TEMPORAL_ADDRESS')
     .option('--task-queue <name>', `task queue to poll (default '${TASK_QUEUE}'; another name runs a separate pool)`)
-    .action(async (options: { taskQueue?: string }) => {
+    .option('--pwsh', "run the pwsh pool worker instead (queue MM_PWSH_TASK_QUEUE or 'm365-pwsh@<host>'; pwsh from MM_PWSH)")
+    .action(async (options: { taskQueue?: string; pwsh?: boolean }) => {
       const { config, logger } = commandContext('worker', { pretty: process.stderr.isTTY });
+      if (options.pwsh) {
+        try {
+          await runPwshWorker(config, logger, options.taskQueue);
+        } catch (err) {
+          if (!(err instanceof PwshExecutableMissingError)) throw err;
+          process.stderr.write(`mm: ${err.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        say('pwsh pool worker stopped.');
+        return;
+      }
       const worker = await runWorker(config, logger, options.taskQueue);
       await worker.run();
       say('Worker stopped.');
@@ -85,8 +117,10 @@ export function registerTemporalCommands(program: Command): void {
       fs.writeFileSync(pidFile, String(process.pid));
       try {
         const worker = await runWorker(config, logger);
+        const pwshStopped = startPwshBeside(config, logger);
         if (server) say(`Temporal UI: ${server.uiUrl}`);
         await worker.run();
+        await pwshStopped;
       } finally {
         fs.rmSync(pidFile, { force: true });
         if (server) {

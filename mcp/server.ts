@@ -7,11 +7,22 @@ import type { ServerDeps } from './deps';
 import { registerCancelWorkflowTool } from './tools/cancel_workflow';
 import { registerConfirmTool } from './tools/confirm';
 import { registerGraphRequestTool } from './tools/graph_request';
+import { registerCreateUserTool } from './tools/create_user';
+import { registerCreateTeamsGroupTool } from './tools/create_teams_group';
+import { registerOffboardUserTool } from './tools/offboard_user';
+import { registerBulkProvisionUsersTool } from './tools/bulk_provision_users';
+import { registerUserResource } from './resources/users';
+import { registerTeamResource } from './resources/teams';
+import { registerRunTool } from './tools/run';
+import { registerMmStatusTool } from './tools/mm_status';
+import { registerMmDisconnectTool } from './tools/mm_disconnect';
 import { registerRegistryTools } from './tools/registry';
 import { registerTemplateTools } from './tools/templates';
+import { registerSendFromTemplateTool } from './tools/send_from_template';
 import { registerHealthTool, runHealthCheck, summarizeHealth } from './tools/health';
 import { registerListWorkflowsTool } from './tools/list_workflows';
 import { registerWorkflowStatusTool } from './tools/workflow_status';
+import { registerComplianceTools } from './tools/compliance_tools';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -29,8 +40,19 @@ export function createServer(deps: ServerDeps): McpServer {
   registerListWorkflowsTool(server, deps);
   registerCancelWorkflowTool(server, deps);
   registerGraphRequestTool(server, deps);
+  registerCreateUserTool(server, deps);
+  registerCreateTeamsGroupTool(server, deps);
+  registerOffboardUserTool(server, deps);
+  registerBulkProvisionUsersTool(server, deps);
+  registerUserResource(server, deps);
+  registerTeamResource(server, deps);
+  registerRunTool(server, deps);
+  registerMmStatusTool(server, deps);
+  registerMmDisconnectTool(server, deps);
   registerConfirmTool(server, deps);
   registerTemplateTools(server, deps);
+  registerSendFromTemplateTool(server, deps);
+  registerComplianceTools(server, deps);
 
   server.registerResource(
     'health',

@@ -8,11 +8,19 @@ import { Registry } from '../lib/registry';
 import { connectClient, connectWorker } from '../lib/temporal/connection';
 import { createAuthActivities } from '../activities/auth';
 import { createGraphActivities } from '../activities/graph';
+import { createUserActivities } from '../activities/users';
+import { createGroupActivities } from '../activities/groups';
+import { createTeamActivities } from '../activities/teams';
+import { createMailboxActivities } from '../activities/mailbox';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { temporalLogger } from '../lib/temporal/log-adapter';
 import { TASK_QUEUE } from '../lib/temporal/names';
 import { createHealthActivities } from '../activities/health';
+import { createTemplateActivities } from '../activities/templates';
+import { createComplianceActivities } from '../activities/compliance';
+import type { Store } from '../lib/store';
+import { lazyStore } from '../lib/store/lazy';
 import { workflowBundle } from './bundle';
 
 /** The clients activities share, built once per worker process. */
@@ -21,6 +29,8 @@ export interface WorkerServices {
   tokens: TokenManager;
   graph: GraphClient;
   temporal: () => Promise<Client>;
+  /** The encrypted store in MM_STATE_DIR (templates, usage), opened on first use. */
+  store: () => Store;
 }
 
 export function createWorkerServices(config: Config, logger: Logger): WorkerServices {
@@ -36,6 +46,7 @@ export function createWorkerServices(config: Config, logger: Logger): WorkerServ
     tokens,
     graph: createGraphClient({ tokens, sandboxUrl: config.sandboxUrl, logger: logger.child({ part: 'graph' }) }),
     temporal: () => (client ??= connectClient(config.temporal)),
+    store: lazyStore(config, logger.child({ part: 'store' })).store,
   };
 }
 
@@ -44,6 +55,12 @@ export function mainActivities(config: Config, services: WorkerServices, logger:
     ...createHealthActivities(config),
     ...createAuthActivities({ ...services, logger }),
     ...createGraphActivities({ config, ...services }),
+    ...createUserActivities({ ...services, stateDir: config.stateDir }),
+    ...createGroupActivities(services),
+    ...createTeamActivities(services),
+    ...createMailboxActivities(services),
+    ...createTemplateActivities({ ...services, logger }),
+    ...createComplianceActivities({ config, ...services }),
   };
 }
 

@@ -1,3 +1,11 @@
 export { healthCheck } from './healthCheck';
 export { signIn } from './signIn';
 export { graphRequest } from './graphRequest';
+export { provisionUser } from './provisionUser';
+export { createTeam } from './createTeam';
+export { offboardUser } from './offboardUser';
+export { bulkProvisionUsers } from './bulkProvisionUsers';
+export { sendTemplate } from './sendTemplate';
+export { complianceScan } from './complianceScan';
+export { remediateFinding } from './remediateFinding';
+export { runCommand, pwshSessions, disconnectPwsh } from './runCommand';

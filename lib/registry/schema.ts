@@ -112,6 +112,13 @@ export const connectionSchema = z.looseObject({
     .url({ protocol: /^https$/, error: says('sharepointUrl', 'must be an https URL') })
     .optional(),
   azureSubscription: z.string({ error: says('azureSubscription') }).trim().min(1, { error: says('azureSubscription') }).optional(),
+  alertRecipients: z
+    .array(z.email({ error: says('alertRecipients', 'must list email addresses') }), { error: says('alertRecipients') })
+    .optional()
+    .describe('Addresses that receive compliance drift alerts (sent through Graph sendMail)'),
+  unattendedAlerts: flag('unattendedAlerts')
+    .optional()
+    .describe('true: compliance drift alerts are sent without waiting for confirmation (scheduled scans)'),
 });
 
 export type ConnectionEntry = z.infer<typeof connectionSchema>;
