@@ -14,6 +14,8 @@ import { connectMcp, testDeps } from '../test/helpers/mcp';
 import { latencyRow, timeEach, writeResults, type BenchRow } from './harness';
 import { benchToolList } from './tool-list';
 import { benchWaitingConfirmations } from './confirmations';
+import { benchPwsh } from './pwsh';
+import { benchBulkProvisioning } from './provisioning';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
@@ -65,6 +67,20 @@ async function main() {
   );
   const seconds = (performance.now() - startedAt) / 1000;
   rows.push({ name: 'workflow starts per second (dev server)', n: starts, value: Math.round(starts / seconds), unit: 'starts/s' });
+
+  say(`run → workflow → pwsh worker → stand-in pwsh, ${CALLS} calls…`);
+  rows.push(...(await benchPwsh({ address, calls: CALLS, say })));
+
+  const bulkUsers = Number(process.env.BENCH_BULK_USERS ?? 200);
+  say(`bulk provisioning of ${bulkUsers} users under the scaled throttling profile…`);
+  const bulk = await benchBulkProvisioning({ users: bulkUsers, address });
+  rows.push({
+    name: `bulk provisioning, ${bulk.users} users (scaled throttling): ${bulk.duplicates} duplicates, ${bulk.lost} lost, ${bulk.throttled429} × 429`,
+    n: bulk.users,
+    value: bulk.usersPerSecond,
+    unit: 'users/s',
+    note: bulk.ceilingNote,
+  });
 
   const waiting = Number(process.env.BENCH_WAITING ?? 1000);
   say(`${waiting} workflows waiting for confirmation…`);
