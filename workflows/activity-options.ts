@@ -7,13 +7,14 @@ export const quick = {
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 } as const satisfies ActivityOptions;
 
+// One Graph call per activity: a minute is ample, and a call lost with its worker is retried after it.
 export const graphRead = {
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 } as const satisfies ActivityOptions;
 
 export const graphWrite = {
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '1 minute',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
