@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Group } from '@microsoft/microsoft-graph-types';
 import { findGroupByMailNickname, findUserByUpn, GraphError, isAlreadyExists, type ConnectionGraph, type GraphClient } from '../lib/graph';
 import type { Registry } from '../lib/registry';
+import { deleteDirectoryObject, isStatus } from './directory';
 import { classified, FAILURE_TYPES } from './failures';
 
 export interface GroupActivityDeps {
@@ -29,7 +30,6 @@ export interface NewGroupSpec {
 export type MemberRole = 'members' | 'owners';
 
 const validation = (message: string) => ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message });
-const isStatus = (err: unknown, ...statuses: number[]) => err instanceof GraphError && statuses.includes(err.status);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
@@ -119,22 +119,7 @@ export function createGroupActivities(deps: GroupActivityDeps) {
       const graph = graphOf(connection);
       const id = groupId ?? (await findGroupByMailNickname(graph, mailNickname, ['id']))?.id;
       if (!id) return false;
-      let changed = false;
-      try {
-        await graph.delete(`/groups/${id}`);
-        changed = true;
-      } catch (err) {
-        if (!isStatus(err, 404)) throw err;
-      }
-      if (permanently) {
-        try {
-          await graph.delete(`/directory/deletedItems/${id}`);
-          changed = true;
-        } catch (err) {
-          if (!isStatus(err, 404)) throw err;
-        }
-      }
-      return changed;
+      return deleteDirectoryObject(graph, 'groups', id, permanently);
     },
 
     /** Adds a member or owner; false when it already was one (a retried attempt included). */

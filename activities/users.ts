@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { User } from '@microsoft/microsoft-graph-types';
 import { findUserByUpn, GraphError, isAlreadyExists, type ConnectionGraph, type GraphClient } from '../lib/graph';
 import type { Registry } from '../lib/registry';
+import { deleteDirectoryObject, isStatus } from './directory';
 import { classified, FAILURE_TYPES } from './failures';
 import { openSecret, passwordProblem } from './password-seal';
 
@@ -59,7 +60,6 @@ export interface OffboardingSubject {
 }
 
 const validation = (message: string) => ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message });
-const isStatus = (err: unknown, ...statuses: number[]) => err instanceof GraphError && statuses.includes(err.status);
 
 /** A mailNickname from the UPN's local part: the characters Entra ID allows, deterministic. */
 export function nicknameFor(upn: string): string {
@@ -166,22 +166,7 @@ export function createUserActivities(deps: UserActivityDeps) {
       const graph = graphOf(connection);
       const id = knownId ?? (await findUserByUpn(graph, upn, ['id']))?.id;
       if (!id) return false;
-      let changed = false;
-      try {
-        await graph.delete(`/users/${id}`);
-        changed = true;
-      } catch (err) {
-        if (!isStatus(err, 404)) throw err;
-      }
-      if (permanently) {
-        try {
-          await graph.delete(`/directory/deletedItems/${id}`);
-          changed = true;
-        } catch (err) {
-          if (!isStatus(err, 404)) throw err;
-        }
-      }
-      return changed;
+      return deleteDirectoryObject(graph, 'users', id, permanently);
     },
 
     async setUsageLocation(connection: string, userId: string, usageLocation: string): Promise<void> {
