@@ -48,6 +48,8 @@ const FIELD_FLAGS: ReadonlyArray<{ flag: string; field: ConnectionField }> = [
   { flag: '--skip-signature-strip [bool]', field: 'skipSignatureStrip' },
   { flag: '--sharepoint-url <url>', field: 'sharepointUrl' },
   { flag: '--azure-subscription <id>', field: 'azureSubscription' },
+  { flag: '--alert-recipients <list>', field: 'alertRecipients' },
+  { flag: '--unattended-alerts [bool]', field: 'unattendedAlerts' },
 ];
 const APP_ONLY_FLAGS = [
   { flag: '--certificate-path <file>', key: 'certificatePath' },

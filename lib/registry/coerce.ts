@@ -3,8 +3,8 @@
 import { RegistryValidationError } from './errors';
 import { fieldMessage, isConnectionField, CONNECTION_FIELDS, type ConnectionField } from './fields';
 
-const BOOLEAN_FIELDS: ReadonlySet<string> = new Set(['skipSendGuards', 'skipSignatureStrip', 'readOnly']);
-const LIST_FIELDS: ReadonlySet<string> = new Set(['mcps', 'allowedTools']);
+const BOOLEAN_FIELDS: ReadonlySet<string> = new Set(['skipSendGuards', 'skipSignatureStrip', 'readOnly', 'unattendedAlerts']);
+const LIST_FIELDS: ReadonlySet<string> = new Set(['mcps', 'allowedTools', 'alertRecipients']);
 const APP_ONLY_KEYS = ['certificatePath', 'certificateThumbprint', 'secretEnv'] as const;
 
 export function fieldFromText(field: string): ConnectionField {

@@ -78,6 +78,14 @@ export const FIELD_HELP = {
     what: 'Azure subscription ID or name to select at Az sign-in',
     fix: 'give the subscription ID or name',
   },
+  alertRecipients: {
+    what: 'Addresses that receive compliance drift alerts',
+    fix: 'give a list of email addresses (CLI: a,b or a JSON list)',
+  },
+  unattendedAlerts: {
+    what: 'true: drift alerts of scheduled scans are sent without confirmation',
+    fix: 'give true or false',
+  },
 } as const;
 
 /** The fields a connection entry may set, in the order they are written and shown. */
@@ -97,6 +105,8 @@ export const CONNECTION_FIELDS = [
   'appOnly',
   'sharepointUrl',
   'azureSubscription',
+  'alertRecipients',
+  'unattendedAlerts',
 ] as const;
 export type ConnectionField = (typeof CONNECTION_FIELDS)[number];
 

@@ -38,6 +38,8 @@ export const optionalFieldInputs = {
     .describe(FIELD_HELP.appOnly.what),
   sharepointUrl: text('sharepointUrl').optional(),
   azureSubscription: text('azureSubscription').optional(),
+  alertRecipients: list('alertRecipients').optional(),
+  unattendedAlerts: flag('unattendedAlerts').optional(),
 };
 
 export const nameInput = z.string({ error: says('name') }).describe(FIELD_HELP.name.what);
