@@ -10,7 +10,7 @@ import type { ServerDeps } from '../deps';
 import { toolError } from '../results';
 import { startAndWait } from '../workflow-runner';
 import { CsvError, parseCsv } from './csv';
-import { connectionOr, isToolResult } from './provisioning-common';
+import { connectionOr, isToolResult } from '../results';
 
 const MAX_USERS = 5000;
 

@@ -1,20 +1,5 @@
-// What the compliance tools share: resolving the connection and the scan summary text.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { UnknownConnectionError, type Connection } from '../../lib/registry';
+// What the compliance tools share: the scan summary text.
 import type { ComplianceScanResult } from '../../workflows/complianceScan';
-import type { ServerDeps } from '../deps';
-import { toolError } from '../results';
-
-export function connectionOr(deps: ServerDeps, name: string): Connection | CallToolResult {
-  try {
-    return deps.registry.forMcp(name);
-  } catch (err) {
-    if (err instanceof UnknownConnectionError) return toolError(err.message);
-    throw err;
-  }
-}
-
-export const isToolResult = (v: unknown): v is CallToolResult => typeof v === 'object' && v !== null && 'content' in v;
 
 export function summarizeScan(result: unknown): string {
   const r = result as ComplianceScanResult;

@@ -9,7 +9,7 @@ import { UnknownConnectionError } from '../../lib/registry';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ServerDeps } from '../deps';
 import { toolError, toolResult } from '../results';
-import { connectionOr, isToolResult } from './compliance_common';
+import { connectionOr, isToolResult } from '../results';
 
 export function registerComplianceResultsTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(

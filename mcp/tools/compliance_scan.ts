@@ -5,11 +5,10 @@ import { CHECK_IDS } from '../../lib/compliance/checks';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ComplianceScanInput } from '../../workflows/complianceScan';
 import type { ServerDeps } from '../deps';
-import { answerResult, progressReporter } from '../answers';
-import { ConfirmationRefused, settleConfirmation } from '../confirmation';
-import { toolError } from '../results';
-import { startAndWait } from '../workflow-runner';
-import { connectionOr, isToolResult, summarizeScan } from './compliance_common';
+import { answerResult } from '../answers';
+import { runWorkflowTool } from '../tool-workflow';
+import { connectionOr, isToolResult } from '../results';
+import { summarizeScan } from './compliance_common';
 
 export function registerComplianceScanTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(
@@ -30,28 +29,16 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
       if (isToolResult(connection)) return connection;
       const input: ComplianceScanInput = { connection: connection.name, checks: args.checks };
       const scanId = `manual-${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(3).toString('hex')}`;
-      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
-      try {
-        const client = await deps.temporal.client();
-        const onProgress = progressReporter(extra);
-        const started = await startAndWait(
-          client,
-          {
-            workflowType: 'complianceScan',
-            workflowId: `compliance-scan/${connection.name.toLowerCase()}/${scanId}`,
-            args: [input],
-            tags: { operation: 'compliance-scan', connection: connection.name, target: 'manual' },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          waitMs,
-          onProgress,
-        );
-        const answer = await settleConfirmation(server, client, started, { confirmed: args.confirmed, waitMs, onProgress });
-        return answerResult(answer, summarizeScan);
-      } catch (err) {
-        if (err instanceof ConfirmationRefused) return toolError(err.message);
-        return toolError(`compliance_scan failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'compliance_scan', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
+        {
+          workflowType: 'complianceScan',
+          workflowId: `compliance-scan/${connection.name.toLowerCase()}/${scanId}`,
+          args: [input],
+          tags: { operation: 'compliance-scan', connection: connection.name, target: 'manual' },
+        },
+        (answer) => answerResult(answer, summarizeScan),
+      );
     },
   );
 }

@@ -5,7 +5,7 @@ import { actOnSchedule, backfillSchedule, ScheduleInputError, upsertSchedule, ty
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ServerDeps } from '../deps';
 import { toolError, toolResult } from '../results';
-import { connectionOr, isToolResult } from './compliance_common';
+import { connectionOr, isToolResult } from '../results';
 
 export function describeSchedule(v: ScheduleView): string {
   return [

@@ -7,7 +7,8 @@ import { teamMailNickname } from '../../workflows/team-names';
 import { answerResult, progressReporter } from '../answers';
 import type { ServerDeps } from '../deps';
 import { toolError } from '../results';
-import { connectionOr, isToolResult, sagaText, startOrRetry } from './provisioning-common';
+import { connectionOr, isToolResult } from '../results';
+import { sagaText, startOrRetry } from './provisioning-common';
 
 const upns = z.array(z.email()).max(100);
 

@@ -7,7 +7,8 @@ import type { ProvisionUserInput } from '../../workflows/provisionUser';
 import { answerResult, progressReporter } from '../answers';
 import type { ServerDeps } from '../deps';
 import { toolError } from '../results';
-import { connectionOr, isToolResult, sagaText, startOrRetry } from './provisioning-common';
+import { connectionOr, isToolResult } from '../results';
+import { sagaText, startOrRetry } from './provisioning-common';
 
 const names = z.array(z.string().min(1).max(256)).max(50);
 

@@ -2,13 +2,11 @@ import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { UnknownConnectionError } from '../../lib/registry';
 import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graphRequest';
 import type { ServerDeps } from '../deps';
-import { answerResult, progressReporter } from '../answers';
-import { ConfirmationRefused, settleConfirmation } from '../confirmation';
-import { toolError } from '../results';
-import { startAndWait, type RunAnswer } from '../workflow-runner';
+import { answerResult } from '../answers';
+import { connectionOr, isToolResult, toolError } from '../results';
+import { runWorkflowTool } from '../tool-workflow';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
@@ -68,13 +66,8 @@ export function registerGraphRequestTool(server: McpServer, deps: ServerDeps): v
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     async (args, extra) => {
-      let connection;
-      try {
-        connection = deps.registry.forMcp(args.connection);
-      } catch (err) {
-        if (err instanceof UnknownConnectionError) return toolError(err.message);
-        throw err;
-      }
+      const connection = connectionOr(deps, args.connection);
+      if (isToolResult(connection)) return connection;
       const method = args.method ?? 'GET';
       if (args.body && (method === 'GET' || method === 'DELETE')) {
         return toolError(`body: a ${method} request takes no body; use POST, PATCH or PUT, or move the parameters into the endpoint's query.`);
@@ -88,28 +81,16 @@ export function registerGraphRequestTool(server: McpServer, deps: ServerDeps): v
         version: args.version,
         confirmed: args.confirmed,
       };
-      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
-      try {
-        const client = await deps.temporal.client();
-        const onProgress = progressReporter(extra);
-        let answer: RunAnswer = await startAndWait(
-          client,
-          {
-            workflowType: 'graphRequest',
-            workflowId: workflowIdFor(input, args.requestId),
-            args: [input],
-            tags: { operation: 'graph-request', connection: connection.name, target: `${method} ${args.endpoint}`.slice(0, 200) },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          waitMs,
-          onProgress,
-        );
-        answer = await settleConfirmation(server, client, answer, { confirmed: args.confirmed, waitMs, onProgress });
-        return answerResult(answer, summarize);
-      } catch (err) {
-        if (err instanceof ConfirmationRefused) return toolError(err.message);
-        return toolError(`graph_request failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'graph_request', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
+        {
+          workflowType: 'graphRequest',
+          workflowId: workflowIdFor(input, args.requestId),
+          args: [input],
+          tags: { operation: 'graph-request', connection: connection.name, target: `${method} ${args.endpoint}`.slice(0, 200) },
+        },
+        (answer) => answerResult(answer, summarize),
+      );
     },
   );
 }

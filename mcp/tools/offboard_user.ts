@@ -8,7 +8,8 @@ import type { OffboardUserInput, OffboardUserResult } from '../../workflows/offb
 import { answerResult, progressReporter } from '../answers';
 import type { ServerDeps } from '../deps';
 import { toolError } from '../results';
-import { connectionOr, isToolResult, sagaText, startOrRetry } from './provisioning-common';
+import { connectionOr, isToolResult } from '../results';
+import { sagaText, startOrRetry } from './provisioning-common';
 
 export const offboardUserShape = {
   connection: connectionNameSchema,

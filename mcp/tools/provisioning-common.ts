@@ -1,12 +1,7 @@
 // What the provisioning tools share: the text of a saga result (what was done, what failed, what
-// was undone) and the unknown-connection answer.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+// was undone) and starting (or retrying) a saga under its business key.
 import type { Client } from '@temporalio/client';
-import { UnknownConnectionError } from '../../lib/registry';
-import type { Connection } from '../../lib/registry/schema';
 import type { StepRecord } from '../../workflows/saga';
-import type { ServerDeps } from '../deps';
-import { toolError } from '../results';
 import { startAndWait, type ProgressReporter, type RunAnswer, type StartSpec } from '../workflow-runner';
 
 export interface SagaLike {
@@ -23,18 +18,6 @@ export function sagaText(result: unknown): string {
   for (const s of r.steps ?? []) lines.push(`${mark[s.outcome] ?? '?'} ${s.step}${s.detail ? ` (${s.detail})` : ''}: ${s.outcome}`);
   return lines.join('\n');
 }
-
-/** The connection, or the tool's error answer naming the known ones. */
-export function connectionOr(deps: ServerDeps, name: string): Connection | CallToolResult {
-  try {
-    return deps.registry.forMcp(name);
-  } catch (err) {
-    if (err instanceof UnknownConnectionError) return toolError(err.message);
-    throw err;
-  }
-}
-
-export const isToolResult = (v: unknown): v is CallToolResult => typeof v === 'object' && v !== null && 'content' in v;
 
 /**
  * Starts the workflow under its business key, adopting a running or finished one; a finished one that

@@ -4,11 +4,9 @@ import { CHECK_IDS, CHECKS } from '../../lib/compliance/checks';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { RemediateFindingInput, RemediateFindingResult } from '../../workflows/remediateFinding';
 import type { ServerDeps } from '../deps';
-import { answerResult, progressReporter } from '../answers';
-import { ConfirmationRefused, settleConfirmation } from '../confirmation';
-import { toolError } from '../results';
-import { startAndWait } from '../workflow-runner';
-import { connectionOr, isToolResult } from './compliance_common';
+import { answerResult } from '../answers';
+import { runWorkflowTool } from '../tool-workflow';
+import { connectionOr, isToolResult } from '../results';
 
 const FIXABLE = CHECKS.filter((c) => c.fix).map((c) => c.meta.id);
 
@@ -45,30 +43,18 @@ export function registerRemediateFindingTool(server: McpServer, deps: ServerDeps
       const connection = connectionOr(deps, args.connection);
       if (isToolResult(connection)) return connection;
       const input: RemediateFindingInput = { connection: connection.name, checkId: args.checkId, confirmed: args.confirmed, confirmWith: connection.confirmWith };
-      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
-      try {
-        const client = await deps.temporal.client();
-        const onProgress = progressReporter(extra);
-        const started = await startAndWait(
-          client,
-          {
-            workflowType: 'remediateFinding',
-            workflowId: `remediate-finding/${connection.name.toLowerCase()}/${args.checkId}`,
-            args: [input],
-            tags: { operation: 'remediate-finding', connection: connection.name, target: args.checkId },
-            taskQueue: deps.temporal.taskQueue,
-            // A running remediation of the same check is adopted; a finished one may run again.
-            allowRerun: true,
-          },
-          waitMs,
-          onProgress,
-        );
-        const answer = await settleConfirmation(server, client, started, { confirmed: args.confirmed, waitMs, onProgress });
-        return answerResult(answer, summarize);
-      } catch (err) {
-        if (err instanceof ConfirmationRefused) return toolError(err.message);
-        return toolError(`remediate_finding failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'remediate_finding', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
+        {
+          workflowType: 'remediateFinding',
+          workflowId: `remediate-finding/${connection.name.toLowerCase()}/${args.checkId}`,
+          args: [input],
+          tags: { operation: 'remediate-finding', connection: connection.name, target: args.checkId },
+          // A running remediation of the same check is adopted; a finished one may run again.
+          allowRerun: true,
+        },
+        (answer) => answerResult(answer, summarize),
+      );
     },
   );
 }

@@ -6,15 +6,13 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../activities/pwsh';
 import { PWSH_MODULES } from '../../lib/pwsh/script';
-import { UnknownConnectionError } from '../../lib/registry';
 import { summarize as summarizeConnection } from '../../lib/registry/listing';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { RunCommandInput, RunCommandResult } from '../../workflows/runCommand';
 import type { ServerDeps } from '../deps';
-import { answerResult, progressReporter } from '../answers';
-import { ConfirmationRefused, settleConfirmation } from '../confirmation';
-import { toolError, toolResult } from '../results';
-import { startAndWait, type RunAnswer } from '../workflow-runner';
+import { answerResult } from '../answers';
+import { connectionOr, isToolResult, toolError, toolResult } from '../results';
+import { runWorkflowTool } from '../tool-workflow';
 
 export const runShape = {
   connection: connectionNameSchema.optional().describe('Connection name from the registry; omit every argument to list connections'),
@@ -88,13 +86,8 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
       const missing = (['connection', 'module', 'command'] as const).filter((k) => args[k] === undefined);
       if (missing.length) return toolError(`${missing.join(', ')}: required to run a command (or omit every argument to list connections).`);
 
-      let connection;
-      try {
-        connection = deps.registry.forMcp(args.connection!);
-      } catch (err) {
-        if (err instanceof UnknownConnectionError) return toolError(err.message);
-        throw err;
-      }
+      const connection = connectionOr(deps, args.connection!);
+      if (isToolResult(connection)) return connection;
       const input: RunCommandInput = {
         connection: connection.name,
         module: args.module!,
@@ -102,28 +95,16 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
         confirmed: args.confirmed,
         pwshTaskQueue: configuredPwshTaskQueue(deps.config),
       };
-      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
-      try {
-        const client = await deps.temporal.client();
-        const onProgress = progressReporter(extra);
-        let answer: RunAnswer = await startAndWait(
-          client,
-          {
-            workflowType: 'runCommand',
-            workflowId: workflowIdFor(input, args.requestId),
-            args: [input],
-            tags: { operation: 'run', connection: connection.name, target: input.module },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          waitMs,
-          onProgress,
-        );
-        answer = await settleConfirmation(server, client, answer, { confirmed: args.confirmed, waitMs, onProgress });
-        return answerResult(answer, summarizeRun);
-      } catch (err) {
-        if (err instanceof ConfirmationRefused) return toolError(err.message);
-        return toolError(`run failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'run', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
+        {
+          workflowType: 'runCommand',
+          workflowId: workflowIdFor(input, args.requestId),
+          args: [input],
+          tags: { operation: 'run', connection: connection.name, target: input.module },
+        },
+        (answer) => answerResult(answer, summarizeRun),
+      );
     },
   );
 }

@@ -2,14 +2,12 @@ import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { composeTemplateSend, type TemplateMessageSpec } from '../../activities/templates';
-import { UnknownConnectionError } from '../../lib/registry';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { SendTemplateInput, SendTemplateResult } from '../../workflows/sendTemplate';
 import type { ServerDeps } from '../deps';
-import { answerResult, progressReporter } from '../answers';
-import { askPerson, ConfirmationRefused, sendConfirmation } from '../confirmation';
-import { toolError } from '../results';
-import { startAndWait, waitForAnswer, type RunAnswer } from '../workflow-runner';
+import { answerResult } from '../answers';
+import { connectionOr, isToolResult, toolError } from '../results';
+import { runWorkflowTool } from '../tool-workflow';
 import { templateIdField, variableValuesField } from './template-fields';
 import { templateService, templateToolError } from './templates-deps';
 
@@ -102,13 +100,8 @@ export function registerSendFromTemplateTool(server: McpServer, deps: ServerDeps
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     async (args, extra) => {
-      let connection;
-      try {
-        connection = deps.registry.forMcp(args.connection);
-      } catch (err) {
-        if (err instanceof UnknownConnectionError) return toolError(err.message, { field: 'connection' });
-        throw err;
-      }
+      const connection = connectionOr(deps, args.connection);
+      if (isToolResult(connection)) return connection;
       if (connection.readOnly) {
         return toolError(`connection: '${connection.name}' is read-only and cannot send mail. Use another connection or set readOnly to false with registry_update_connection.`, { field: 'connection' });
       }
@@ -128,38 +121,28 @@ export function registerSendFromTemplateTool(server: McpServer, deps: ServerDeps
         messages,
         ...(args.confirmTimeoutSeconds ? { confirmTimeoutMs: args.confirmTimeoutSeconds * 1000 } : {}),
       };
-      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
-      try {
-        const client = await deps.temporal.client();
-        const onProgress = progressReporter(extra);
-        let answer: RunAnswer = await startAndWait(
-          client,
-          {
-            workflowType: 'sendTemplate',
-            workflowId: workflowIdFor(input, template.version, args.requestId),
-            args: [input],
-            tags: { operation: 'send-template', connection: connection.name, target: `${input.templateId} → ${messages.length} message(s)`.slice(0, 200) },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          waitMs,
-          onProgress,
-        );
-        await deps.audit.record({ actor: 'mcp', action: 'send_from_template', connection: connection.name, target: input.templateId, outcome: 'ok', workflowId: answer.workflowId });
-        // Where a person must decide, the MCP client may ask them now (elicitation); otherwise mm approve.
-        if (answer.status === 'waiting_for_confirmation' && answer.waitingFor?.kind === 'confirmation' && answer.waitingFor.confirmWith === 'human') {
-          const decision = await askPerson(server, answer);
-          if (decision !== undefined) {
-            await sendConfirmation(client, answer.workflowId, { hash: answer.waitingFor.hash, approve: decision, by: 'human' });
-            answer = await waitForAnswer(client, client.workflow.getHandle(answer.workflowId), waitMs, { onProgress });
-          }
-        }
-        const result = answerResult(answer, summarize);
-        const status = (answer.result as SendTemplateResult | undefined)?.status;
-        return answer.status === 'done' && (status === 'stale' || status === 'failed') ? { ...result, isError: true } : result;
-      } catch (err) {
-        if (err instanceof ConfirmationRefused) return toolError(err.message);
-        return toolError(`send_from_template failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool(
+        {
+          server,
+          deps,
+          extra,
+          tool: 'send_from_template',
+          waitSeconds: args.waitSeconds,
+          onStarted: (answer) =>
+            deps.audit.record({ actor: 'mcp', action: 'send_from_template', connection: connection.name, target: input.templateId, outcome: 'ok', workflowId: answer.workflowId }),
+        },
+        {
+          workflowType: 'sendTemplate',
+          workflowId: workflowIdFor(input, template.version, args.requestId),
+          args: [input],
+          tags: { operation: 'send-template', connection: connection.name, target: `${input.templateId} → ${messages.length} message(s)`.slice(0, 200) },
+        },
+        (answer) => {
+          const result = answerResult(answer, summarize);
+          const status = (answer.result as SendTemplateResult | undefined)?.status;
+          return answer.status === 'done' && (status === 'stale' || status === 'failed') ? { ...result, isError: true } : result;
+        },
+      );
     },
   );
 }
