@@ -27,7 +27,9 @@ test('10 connections × 4 modules × 5 concurrent commands: each caller gets its
   const connections = Array.from({ length: 10 }, (_, i) => sandboxConnection(`Tenant-${i}`));
   // Sign every session in first (the sandbox approves device codes by itself here).
   const first = await Promise.all(connections.flatMap((c) => PWSH_MODULES.map((m) => pool.run(c, m, 'Write-Output warm'))));
-  assert.ok(first.every((r) => r.kind === 'auth_pending'));
+  // With auto-approval a sign-in may finish before the pool answers: the code or the output, never an
+  // error (the code-first answer itself is tested without auto-approval in pool.test.ts).
+  for (const r of first) assert.ok(r.kind === 'auth_pending' || r.kind === 'output', JSON.stringify(r));
   for (const c of connections) for (const m of PWSH_MODULES) await waitForState(pool, c.name, m, 'authenticated');
 
   const jobs = connections.flatMap((c) =>
