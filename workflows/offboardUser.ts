@@ -12,6 +12,7 @@ import type { AutoReply, createMailboxActivities } from '../activities/mailbox';
 import type { createUserActivities, OffboardingSubject } from '../activities/users';
 import { graphRead, graphWrite, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
+import { psQuote } from './pwsh-step';
 import { runCommand, type RunCommandResult } from './runCommand';
 import { failureMessage, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
@@ -69,8 +70,6 @@ export function actionHash(text: string): string {
   }
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
-
-const psQuote = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 function planOf(input: OffboardUserInput, subject: OffboardingSubject): { now: string[]; final: string[] } {
   const now = ['block sign-in (accountEnabled false)', 'revoke sign-in sessions'];

@@ -3,12 +3,12 @@
 // device-code sign-in is shown as "waiting for sign-in" and asked again every few seconds until the
 // command has run or the code expired, so the first call answers with the code and the output
 // arrives later through workflow_status. Sends wait for confirmation; guardrail blocks fail at once.
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { createPwshActivities, PwshCommandAnswer } from '../activities/pwsh';
 import type { PwshModule, SessionInfo } from '../lib/pwsh';
-import { pwshCommand } from './activity-options';
 import { awaitConfirmation } from './confirmation';
+import { pwshCaller, throughSignIn } from './pwsh-step';
 import { statusQuery, type WorkflowView } from './status';
 
 type PwshActivities = ReturnType<typeof createPwshActivities>;
@@ -33,17 +33,6 @@ export type RunCommandResult =
   | { status: 'signInExpired'; userCode: string; message: string };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How often a session waiting for its sign-in is asked again. */
-const SIGN_IN_POLL_MS = 3000;
-
-/**
- * Cancellation reaches the command within a few seconds (heartbeats every 2 s). No retry of a
- * command that timed out, was blocked or failed in PowerShell (see activities/pwsh.ts).
- */
-function commandOptions(taskQueue: string, timeoutMs?: number): ActivityOptions {
-  const startToCloseMs = Math.max(60_000, (timeoutMs ?? 10 * 60_000) + 60_000);
-  return { ...pwshCommand, taskQueue, startToCloseTimeout: startToCloseMs, heartbeatTimeout: '10 seconds' };
-}
 
 /** Reads of the pool (status, disconnect): fail fast when no pool worker polls the queue. */
 function poolOptions(taskQueue: string): ActivityOptions {
@@ -62,16 +51,12 @@ function previewOf(input: RunCommandInput, answer: Extract<PwshCommandAnswer, { 
 export async function runCommand(input: RunCommandInput): Promise<RunCommandResult> {
   let view: WorkflowView = { phase: `running on the ${input.module} session` };
   setHandler(statusQuery, () => view);
-  const { runPwshCommand } = proxyActivities<PwshActivities>(commandOptions(input.pwshTaskQueue, input.timeoutMs));
+  const attempt = pwshCaller(input, input.command);
   const call = async (confirmed: boolean) => {
     try {
-      return await runPwshCommand({ connection: input.connection, module: input.module, command: input.command, confirmed, timeoutMs: input.timeoutMs });
+      return await attempt(confirmed);
     } catch (err) {
-      // The workflow fails with the activity's own message (the guardrail's reason, PowerShell's error).
-      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
-        view = { phase: 'failed' };
-        throw ApplicationFailure.create({ message: err.cause.message, type: err.cause.type ?? undefined, nonRetryable: true, details: err.cause.details ?? undefined });
-      }
+      view = { phase: 'failed' };
       throw err;
     }
   };
@@ -96,39 +81,20 @@ export async function runCommand(input: RunCommandInput): Promise<RunCommandResu
     answer = await call(true);
   }
 
-  let signedInDuringRequest = false;
-  let pending: Extract<PwshCommandAnswer, { kind: 'auth_pending' }> | undefined;
-  while (answer.kind === 'auth_pending') {
-    signedInDuringRequest = true;
-    // The same code while the sign-in is pending; another code means that sign-in ended unfinished.
-    if (pending && pending.userCode !== answer.userCode) break;
-    pending ??= answer;
-    if (Date.now() > Date.parse(answer.expiresAt)) break;
-    const message = `To sign in to ${input.module} for '${input.connection}', open ${answer.verificationUrl} and enter the code ${answer.userCode}.`;
-    view = {
-      phase: 'waiting for sign-in',
-      waitingFor: { kind: 'sign-in', connection: input.connection, userCode: answer.userCode, verificationUri: answer.verificationUrl, expiresAt: answer.expiresAt, message },
-    };
-    await sleep(SIGN_IN_POLL_MS);
-    answer = await call(confirmed);
-  }
-  if (answer.kind === 'auth_pending') {
+  const signedIn = await throughSignIn(input, answer, () => call(confirmed), (v) => (view = v));
+  if (signedIn.kind === 'signInExpired') {
     view = { phase: 'sign-in not completed' };
     await condition(allHandlersFinished);
-    return {
-      status: 'signInExpired',
-      userCode: pending!.userCode,
-      message: `The ${input.module} sign-in of '${input.connection}' with code ${pending!.userCode} was not completed before it expired or was declined; nothing ran. Call run again for a new code.`,
-    };
+    return { status: 'signInExpired', userCode: signedIn.userCode, message: `${signedIn.message} Call run again for a new code.` };
   }
-  if (answer.kind === 'needs_confirmation') {
+  if (signedIn.answer.kind === 'needs_confirmation') {
     // Cannot happen after confirmed: true; fail loudly rather than loop.
     throw ApplicationFailure.nonRetryable('The session pool still asks for confirmation after the command was confirmed.');
   }
   view = { phase: 'done' };
   await condition(allHandlersFinished);
-  const { kind: _kind, ...output } = answer;
-  return { status: 'done', signedInDuringRequest, ...output };
+  const { kind: _kind, ...output } = signedIn.answer;
+  return { status: 'done', signedInDuringRequest: signedIn.signedInDuringRequest, ...output };
 }
 
 export interface PwshSessionsInput {
