@@ -1,4 +1,5 @@
-import { allHandlersFinished, CancellationScope, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createGroupActivities, ResolvedGroup } from '../activities/groups';
 import type { createMailboxActivities } from '../activities/mailbox';
 import type { createTeamActivities } from '../activities/teams';
@@ -6,6 +7,8 @@ import type { createUserActivities, NewUserSpec, UserPlan } from '../activities/
 import { graphRead, graphWrite } from './activity-options';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
+import { searchAttributesFor } from '../lib/temporal/search-attributes';
+import { sendTemplate } from './sendTemplate';
 import { statusQuery, type WorkflowView } from './status';
 
 const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphRead);
@@ -28,12 +31,20 @@ export interface ProvisionUserInput {
   groups?: string[];
   /** Teams (their groups) by id, display name or mailNickname: the user is added through Teams. */
   teams?: string[];
-  /** Welcome template to send once the mailbox exists (hook for the templates engine). */
-  welcomeTemplateId?: string;
+  /** A welcome email sent from a template once the mailbox exists (a sendTemplate workflow, confirmed like any send). */
+  welcome?: WelcomeEmail;
   /** How long to wait for Exchange to provision the mailbox (default 30 minutes). */
   mailboxWaitMinutes?: number;
   /** Purge the user from deleted items on rollback (default true: the tenant is as before). */
   permanentDeleteOnRollback?: boolean;
+}
+
+export interface WelcomeEmail {
+  templateId: string;
+  /** The mailbox it goes out from. */
+  sender: string;
+  /** The template's variables (the tool fills the user's names where the template declares them). */
+  variables: Record<string, string>;
 }
 
 export interface ProvisionUserResult {
@@ -198,7 +209,10 @@ export async function provisionUser(input: ProvisionUserInput): Promise<Provisio
     }
 
     step = 'welcome email';
-    await sendWelcomeEmail(input, saga, mailboxReady);
+    if (input.welcome) {
+      show('starting the welcome email');
+      await sendWelcomeEmail(input, input.welcome, saga, mailboxReady);
+    }
 
     const summary = `${adopted ? 'Adopted' : 'Created'} ${upn}: ${saga.done().join('; ')}.`;
     return await finish({ status: 'done', userId: id, adopted, undone: [], summary });
@@ -211,13 +225,34 @@ export async function provisionUser(input: ProvisionUserInput): Promise<Provisio
   }
 }
 
+/** The workflow id of a new user's welcome email: one per user, so a re-run adopts it. */
+export function welcomeWorkflowId(connection: string, upn: string): string {
+  return `welcome-email/${connection.toLowerCase()}/${upn.toLowerCase()}`;
+}
+
 /**
- * The welcome email step. The templates engine owns rendering, the preview and the confirmed send
- * (send_from_template); until it is wired in here the step is recorded as skipped with the template
- * named, so nothing is sent twice and nothing is sent unconfirmed.
+ * The welcome email step: a sendTemplate child, abandoned by this workflow so the user is ready at
+ * once while the preview waits for its confirmation (confirm, or mm approve) like any send. Without
+ * a mailbox it is skipped, saying how to send it later. Last step: nothing after it can fail, so it has no undo.
  */
-async function sendWelcomeEmail(input: ProvisionUserInput, saga: Saga, mailboxReady: boolean): Promise<void> {
-  if (!input.welcomeTemplateId) return;
-  const why = mailboxReady ? 'send it with send_from_template' : 'the mailbox is not ready yet; send it later with send_from_template';
-  saga.record('welcome email', 'skipped', `template ${input.welcomeTemplateId} not sent by this workflow yet: ${why}`);
+async function sendWelcomeEmail(input: ProvisionUserInput, welcome: WelcomeEmail, saga: Saga, mailboxReady: boolean): Promise<void> {
+  const upn = input.user.userPrincipalName;
+  if (!mailboxReady) {
+    saga.record('welcome email', 'skipped', `no mailbox confirmed yet; send template ${welcome.templateId} later with send_from_template`);
+    return;
+  }
+  const workflowId = welcomeWorkflowId(input.connection, upn);
+  try {
+    await startChild(sendTemplate, {
+      workflowId,
+      args: [{ connection: input.connection, sender: welcome.sender, templateId: welcome.templateId, messages: [{ to: [upn], variables: welcome.variables }] }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      taskQueue: workflowInfo().taskQueue,
+      typedSearchAttributes: searchAttributesFor({ operation: 'send-template', connection: input.connection, target: upn }),
+    });
+    saga.record('welcome email', 'done', `preview waits for confirmation in workflow ${workflowId}`);
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    saga.record('welcome email', 'adopted', `already started: workflow ${workflowId}`);
+  }
 }

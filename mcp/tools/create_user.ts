@@ -3,12 +3,15 @@ import { z } from 'zod';
 import { passwordProblem, sealSecret } from '../../activities/password-seal';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import { workflowIdFor } from '../../lib/temporal/names';
-import type { ProvisionUserInput } from '../../workflows/provisionUser';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { composeTemplateSend } from '../../activities/templates';
+import type { ProvisionUserInput, WelcomeEmail } from '../../workflows/provisionUser';
 import { answerResult, progressReporter } from '../answers';
 import type { ServerDeps } from '../deps';
 import { toolError } from '../results';
 import { connectionOr, isToolResult } from '../results';
 import { sagaText, startOrRetry } from './provisioning-common';
+import { templateService, templateToolError } from './templates-deps';
 
 const names = z.array(z.string().min(1).max(256)).max(50);
 
@@ -27,9 +30,39 @@ export const createUserShape = {
   language: z.string().regex(/^[a-z]{2}-[A-Z]{2}$/).optional().describe('Mailbox language, e.g. en-GB'),
   groups: names.optional().describe('Groups to join (id, name or mailNickname)'),
   teams: names.optional().describe('Teams to join (id, name or mailNickname)'),
-  welcomeTemplateId: z.string().max(200).optional().describe('Welcome email template id'),
+  welcomeTemplateId: z.string().max(200).optional().describe('Welcome email template (e.g. welcome); sent after confirmation'),
+  welcomeFrom: z.email().optional().describe('Welcome sender mailbox (default: the connection\'s expectedEmail)'),
+  welcomeVariables: z.record(z.string(), z.string().max(2000)).optional().describe('Welcome template variables'),
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the result'),
 };
+
+type WelcomeArgs = { welcomeTemplateId?: string; welcomeFrom?: string; welcomeVariables?: Record<string, string>; firstName?: string; displayName: string };
+
+/** The welcome email, checked now (template, sender, variables) so a bad one answers before any user is created. */
+function welcomeOf(deps: ServerDeps, upn: string, args: WelcomeArgs, expectedEmail?: string): WelcomeEmail | CallToolResult {
+  const sender = args.welcomeFrom ?? expectedEmail;
+  if (!sender) return toolError("welcomeFrom: name the mailbox the welcome email goes out from (the connection has no expectedEmail to default to).", { field: 'welcomeFrom' });
+  try {
+    const service = templateService(deps);
+    // The new user's names fill the variables the template declares and the request left out.
+    const declared = new Set(service.getTemplate(args.welcomeTemplateId!).variables);
+    const known: Record<string, string> = { firstName: args.firstName ?? args.displayName.split(' ')[0], displayName: args.displayName, userPrincipalName: upn };
+    const variables = { ...Object.fromEntries(Object.entries(known).filter(([k]) => declared.has(k))), ...args.welcomeVariables };
+    const { template } = composeTemplateSend(service, { sender, templateId: args.welcomeTemplateId!, messages: [{ to: [upn], variables }] });
+    return { templateId: template.templateId, sender, variables };
+  } catch (err) {
+    const answer = templateToolError(deps, 'create_user', err);
+    const field = (answer.structuredContent as { field?: string } | undefined)?.field;
+    const renamed = field ? (WELCOME_FIELDS[field.split('.')[0]] ?? field) : undefined;
+    const first = answer.content[0];
+    if (first?.type === 'text') first.text = `welcome email (${renamed ?? 'welcomeTemplateId'}): ${first.text}`;
+    if (renamed && answer.structuredContent) answer.structuredContent.field = renamed;
+    return answer;
+  }
+}
+
+/** The send_from_template fields as create_user names them. */
+const WELCOME_FIELDS: Record<string, string> = { templateId: 'welcomeTemplateId', sender: 'welcomeFrom', variables: 'welcomeVariables', messages: 'welcomeVariables' };
 
 export function registerCreateUserTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(
@@ -63,8 +96,12 @@ export function registerCreateUserTool(server: McpServer, deps: ServerDeps): voi
         mailboxSettings: args.timeZone || args.language ? { timeZone: args.timeZone, language: args.language } : undefined,
         groups: args.groups,
         teams: args.teams,
-        welcomeTemplateId: args.welcomeTemplateId,
       };
+      if (args.welcomeTemplateId) {
+        const welcome = welcomeOf(deps, upn, args, connection.expectedEmail);
+        if (isToolResult(welcome)) return welcome;
+        input.welcome = welcome;
+      }
       try {
         const client = await deps.temporal.client();
         const answer = await startOrRetry(

@@ -59,7 +59,6 @@ describe('provisionUser (create_user)', () => {
       language: 'en-GB',
       groups: ['Sales'],
       teams: ['Crew'],
-      welcomeTemplateId: 'welcome',
     });
     assert.equal(s.status, 'done', textOf(result));
     assert.equal(s.result?.status, 'done', textOf(result));
@@ -72,7 +71,6 @@ describe('provisionUser (create_user)', () => {
     const groups = Object.values(h.sandbox.state.data.groups);
     assert.ok(groups.find((g) => g.graph.displayName === 'Sales')!.members.includes(jane.graph.id));
     assert.ok(groups.find((g) => g.graph.displayName === 'Crew')!.members.includes(jane.graph.id));
-    assert.match(textOf(result), /welcome email \(template welcome/);
     assert.equal(jane.password, 'Welcome-2026!');
     const history = JSON.stringify((await h.temporal.workflow.getHandle(s.workflowId).fetchHistory()).events);
     assert.ok(!history.includes('Welcome-2026!'), 'the password is not in the workflow history');
@@ -164,6 +162,46 @@ describe('provisionUser (create_user)', () => {
       assert.deepEqual(tenantView(h.sandbox.snapshot()), before, 'users, licences, groups and deleted items as before');
     });
   }
+
+  test('the welcome email: checked before any change, then a template send that waits for confirmation and sends once', async () => {
+    const before = tenantView(h.sandbox.snapshot());
+    const missing = await call({ email: upn('wendy.welcome'), displayName: 'Wendy Welcome', license: 'BusinessStandard', welcomeTemplateId: 'welcome', welcomeFrom: upn('admin') });
+    expectToolError(missing.result, /welcome email \(welcomeVariables\).*companyName/);
+    assert.equal((missing.result.structuredContent as { field?: string }).field, 'welcomeVariables');
+    const noSender = await call({ email: upn('wendy.welcome'), displayName: 'Wendy Welcome', welcomeTemplateId: 'welcome' });
+    expectToolError(noSender.result, /welcomeFrom/);
+    assert.deepEqual(tenantView(h.sandbox.snapshot()), before, 'nothing created for a refused welcome email');
+
+    const variables = { companyName: 'Contoso', startDate: '1 December', managerName: 'Ann Manager', helpdeskEmail: upn('helpdesk') };
+    const { result, s } = await call({ email: upn('wendy.welcome'), displayName: 'Wendy Welcome', license: 'BusinessStandard', welcomeTemplateId: 'welcome', welcomeFrom: upn('admin'), welcomeVariables: variables });
+    assert.equal(s.result?.status, 'done', textOf(result));
+    const step = s.result!.steps.find((x) => x.step === 'welcome email');
+    assert.equal(step?.outcome, 'done', textOf(result));
+    const welcomeId = `welcome-email/${CONNECTION.toLowerCase()}/${upn('wendy.welcome')}`;
+    assert.match(step!.detail!, new RegExp(welcomeId));
+    const sentBefore = h.sandbox.outbox().length;
+
+    type Waiting = { status: string; waitingFor?: { kind: string; hash?: string; preview?: string } };
+    let waiting: Awaited<ReturnType<typeof h.mcp.client.callTool>> | undefined;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      waiting = await h.mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: welcomeId } });
+      if ((waiting.structuredContent as unknown as Waiting).waitingFor) break;
+    }
+    const w = waiting!.structuredContent as unknown as Waiting;
+    assert.equal(w.waitingFor?.kind, 'confirmation', textOf(waiting!));
+    assert.match(w.waitingFor!.preview!, /Welcome to Contoso, Wendy/);
+    assert.equal(h.sandbox.outbox().length, sentBefore, 'nothing sent before confirmation');
+
+    const again = await call({ email: upn('wendy.welcome'), displayName: 'Wendy Welcome', license: 'BusinessStandard', welcomeTemplateId: 'welcome', welcomeFrom: upn('admin'), welcomeVariables: variables });
+    assert.equal(again.s.workflowId, s.workflowId, 'the same request adopts the first workflow');
+
+    const confirmed = await h.mcp.client.callTool({ name: 'confirm', arguments: { workflowId: welcomeId, hash: w.waitingFor!.hash!, waitSeconds: 60 } }, undefined, { timeout: 120_000 });
+    assert.notEqual(confirmed.isError, true, textOf(confirmed));
+    const mails = h.sandbox.outbox().filter((m) => m.to.includes(upn('wendy.welcome')));
+    assert.equal(mails.length, 1, 'exactly one welcome mail');
+    assert.equal(mails[0].subject, 'Welcome to Contoso, Wendy');
+    assert.match(mails[0].body.content, /wendy\.welcome@/);
+  });
 
   test('a licence step that finds no seat left undoes the user and says why', async () => {
     const before = tenantView(h.sandbox.snapshot());
