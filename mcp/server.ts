@@ -24,6 +24,8 @@ import { registerListWorkflowsTool } from './tools/list_workflows';
 import { registerWorkflowStatusTool } from './tools/workflow_status';
 import { registerComplianceTools } from './tools/compliance_tools';
 
+import type { ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
+
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
 
@@ -31,6 +33,27 @@ export const SERVER_INSTRUCTIONS =
   'Administers Microsoft 365 tenants. Every tool that touches a tenant names its connection (no defaults): list them with registry_list_connections. ' +
   'Operations that change a tenant run as durable workflows: an answer may say a workflow is running, waiting for sign-in (show the device code and URL to the user) ' +
   'or waiting for confirmation (show the preview, then confirm only when the user agrees). Follow any workflow with workflow_status.';
+
+type RequestHandler = (request: unknown, extra: unknown) => Promise<unknown>;
+
+/**
+ * tools/list without the two fields the SDK adds to every tool that tell a client nothing: the JSON
+ * Schema dialect (`$schema`, draft-07 for all of them) and `execution: {taskSupport: 'forbidden'}`,
+ * which is the protocol's default. Together they cost about 90 bytes a tool of the 48 KB budget.
+ */
+function compactToolList(server: McpServer): void {
+  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, RequestHandler> })._requestHandlers;
+  const list = handlers?.get('tools/list');
+  if (!handlers || !list) return;
+  handlers.set('tools/list', async (request, extra) => {
+    const result = (await list(request, extra)) as ListToolsResult;
+    for (const tool of result.tools) {
+      delete (tool.inputSchema as Record<string, unknown>).$schema;
+      if (tool.execution && tool.execution.taskSupport === 'forbidden' && Object.keys(tool.execution).length === 1) delete tool.execution;
+    }
+    return result;
+  });
+}
 
 export function createServer(deps: ServerDeps): McpServer {
   const server = new McpServer({ name: 'mm', version }, { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } });
@@ -53,6 +76,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerTemplateTools(server, deps);
   registerSendFromTemplateTool(server, deps);
   registerComplianceTools(server, deps);
+  compactToolList(server);
 
   server.registerResource(
     'health',
