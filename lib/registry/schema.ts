@@ -64,7 +64,7 @@ const names = (field: string) => z.array(z.string({ error: says(field) }).min(1,
 export const connectionNameSchema = z
   .string({ error: says('name') })
   .regex(CONNECTION_NAME, { error: says('name', 'is not a valid connection name') })
-  .describe('Connection name from the registry, e.g. "Contoso-GA". Required: there is no default connection.');
+  .describe('Registry connection name (no default)');
 
 /** A reference to app-only credentials; the secret itself never enters the registry. */
 export const appOnlySchema = z
