@@ -49,6 +49,13 @@ function splitAddress(address: string): { host: string; port: number } {
   return { host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) };
 }
 
+/**
+ * Eager activity dispatch: an activity scheduled on the workflow's own task queue is handed back in
+ * the workflow task's response to a worker with a free slot, instead of a round trip through
+ * matching (about 40 ms less per activity on the health path). The dev server has it off by default.
+ */
+const DYNAMIC_CONFIG_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const { host, port } = splitAddress(options.address);
   const args = [
@@ -67,6 +74,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--log-level',
     'warn',
     ...SEARCH_ATTRIBUTE_ARGS,
+    ...DYNAMIC_CONFIG_ARGS,
   ];
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   if (options.dbFile) {
