@@ -9,6 +9,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig, type Config } from '../lib/config';
 import { connectClient } from '../lib/temporal/connection';
+import { workflowIdFor } from '../lib/temporal/names';
 import { buildServerDeps } from '../mcp/deps';
 import { createServer } from '../mcp/server';
 import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_APP_ID, SANDBOX_DOMAIN, SANDBOX_TENANT_ID } from '../sandbox';
@@ -54,6 +55,15 @@ function demoConfig(base: Config, sandboxUrl: string): Config {
   });
 }
 
+/** The workflow's answer once it waits on a person (or has finished), polled briefly. */
+async function waitingOn(call: (name: string, args: Record<string, unknown>) => Promise<unknown>, workflowId: string): Promise<unknown> {
+  for (const deadline = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
+    const answer = await call('workflow_status', { workflowId });
+    const s = structured(answer);
+    if (s.waitingFor || s.status === 'done' || s.status === 'failed' || Date.now() > deadline) return answer;
+  }
+}
+
 const text = (r: unknown) => ((r as CallToolResult).content ?? []).map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 const structured = (r: unknown) => (r as CallToolResult).structuredContent as Record<string, unknown> & { workflowId: string; status: string; waitingFor?: { userCode?: string } };
 const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
@@ -61,12 +71,13 @@ const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('A guided tour on the embedded default and the sandbox tenant: sign-in by device code, Graph through workflows, a send waiting for confirmation')
+    .description('A guided tour on the embedded default and the sandbox tenant: sign-in by device code, a user provisioned, a team that rolls back, a welcome email waiting for confirmation')
     .option('--exit', 'stop after the tour instead of staying up for the Temporal UI and mm approve')
     .action(async (options: { exit?: boolean }) => {
       const { config, logger } = commandContext('demo', { pretty: process.stderr.isTTY });
       const server = await ensureDevServer(config);
-      const sandbox = await startSandbox({ throttle: 'documented', deviceCodeIntervalSeconds: 1 });
+      // Exchange's and Teams' provisioning delays are shortened for the tour; throttling is as documented.
+      const sandbox = await startSandbox({ throttle: 'documented', deviceCodeIntervalSeconds: 1, replicationDelayMs: 0, teamCreationMs: 1000, mailboxDelayMs: 1000 });
       const demo = demoConfig(config, sandbox.url);
       installRuntime(logger);
       const worker = await createMainWorker({ config: demo, logger, taskQueue: DEMO_TASK_QUEUE });
@@ -110,27 +121,48 @@ export function registerDemoCommand(program: Command): void {
         out(`   the same workflow finished the request after sign-in: ${link(structured(me).workflowId)}`);
         out();
 
-        out('3. a mail send, which waits for confirmation (send guard)');
-        const send = await call('graph_request', {
+        out('3. create_user: a new starter with a licence, a group and the welcome email template');
+        const jane = await call('create_user', {
           connection: DEMO_CONNECTION,
-          endpoint: '/me/sendMail',
-          method: 'POST',
-          body: {
-            message: {
-              subject: 'Welcome to Contoso',
-              body: { contentType: 'Text', content: 'Hello Ann, your account is ready. Your manager will reach out on Monday.' },
-              toRecipients: [{ emailAddress: { address: `ann@${SANDBOX_DOMAIN}`, name: 'Ann' } }],
-            },
-          },
-          waitSeconds: 30,
+          email: `jane.doe@${SANDBOX_DOMAIN}`,
+          displayName: 'Jane Doe',
+          firstName: 'Jane',
+          password: 'Demo-Welcome-2026!',
+          license: 'BusinessStandard',
+          groups: ['Sales'],
+          welcomeTemplateId: 'welcome',
+          welcomeVariables: { companyName: 'Contoso', startDate: 'Monday', managerName: 'Ann', helpdeskEmail: `helpdesk@${SANDBOX_DOMAIN}` },
+          waitSeconds: 90,
         });
-        out(indent(text(send)));
-        out(`   waiting durably: ${link(structured(send).workflowId)}`);
+        out(indent(text(jane)));
+        out(`   see it: ${link(structured(jane).workflowId)}`);
+        out();
+
+        out("4. create_teams_group: a team whose channel step fails (a fault injected in the sandbox), so it rolls back");
+        sandbox.setFaults({ seed: 'demo', rules: [{ match: 'POST /v1.0/teams/*/channels', rate4xx: 1, times: 1 }] });
+        const team = await call('create_teams_group', {
+          connection: DEMO_CONNECTION,
+          displayName: 'Project Falcon',
+          visibility: 'Private',
+          owners: [SANDBOX_ADMIN_UPN],
+          channels: [{ displayName: 'Design' }, { displayName: 'Build' }],
+          waitSeconds: 90,
+        });
+        sandbox.setFaults(undefined);
+        out(indent(text(team)));
+        out(`   nothing left behind; every step and undo is in the history: ${link(structured(team).workflowId)}`);
+        out();
+
+        const welcomeId = workflowIdFor('welcome-email', DEMO_CONNECTION, `jane.doe@${SANDBOX_DOMAIN}`);
+        out("5. Jane's welcome email, waiting for confirmation (a person, or the assistant through confirm)");
+        const welcome = await waitingOn(call, welcomeId);
+        out(indent(text(welcome)));
+        out(`   waiting durably: ${link(welcomeId)}`);
         out(`   nothing was sent (sandbox outbox: ${sandbox.outbox().length} mails) until someone confirms.`);
         out();
         out(`All demo workflows: ${ui}?query=${encodeURIComponent(`TaskQueue = '${DEMO_TASK_QUEUE}'`)}`);
         if (options.exit) return;
-        out(`Staying up: approve the mail from another terminal with \`mm approve ${structured(send).workflowId}\`, or explore the UI. Ctrl-C stops.`);
+        out(`Staying up: approve the welcome email from another terminal with \`mm approve ${welcomeId}\`, or explore the UI. Ctrl-C stops.`);
         await new Promise<void>((resolve) => {
           for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
         });

@@ -7,6 +7,7 @@ import type { createUserActivities, NewUserSpec, UserPlan } from '../activities/
 import { graphRead, graphWrite } from './activity-options';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
+import { workflowIdFor } from '../lib/temporal/names';
 import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { sendTemplate } from './sendTemplate';
 import { statusQuery, type WorkflowView } from './status';
@@ -147,6 +148,8 @@ export async function provisionUser(input: ProvisionUserInput): Promise<Provisio
 
     step = 'mailbox';
     let mailboxReady = false;
+    /** The sign-in may not read another user's mailbox: it may exist, unverified. */
+    let mailboxUnverified = false;
     if (sku?.hasExchange) {
       show('waiting for the mailbox');
       const deadline = Date.now() + (input.mailboxWaitMinutes ?? 30) * 60_000;
@@ -159,6 +162,7 @@ export async function provisionUser(input: ProvisionUserInput): Promise<Provisio
           break;
         }
         if (state === 'noAccess') {
+          mailboxUnverified = true;
           saga.record('mailbox', 'skipped', "not checked: this sign-in may not read another user's mailbox (use an app-only connection)");
           break;
         }
@@ -211,7 +215,7 @@ export async function provisionUser(input: ProvisionUserInput): Promise<Provisio
     step = 'welcome email';
     if (input.welcome) {
       show('starting the welcome email');
-      await sendWelcomeEmail(input, input.welcome, saga, mailboxReady);
+      await sendWelcomeEmail(input, input.welcome, saga, mailboxReady ? 'ready' : mailboxUnverified ? 'unverified' : 'none');
     }
 
     const summary = `${adopted ? 'Adopted' : 'Created'} ${upn}: ${saga.done().join('; ')}.`;
@@ -225,23 +229,20 @@ export async function provisionUser(input: ProvisionUserInput): Promise<Provisio
   }
 }
 
-/** The workflow id of a new user's welcome email: one per user, so a re-run adopts it. */
-export function welcomeWorkflowId(connection: string, upn: string): string {
-  return `welcome-email/${connection.toLowerCase()}/${upn.toLowerCase()}`;
-}
-
 /**
  * The welcome email step: a sendTemplate child, abandoned by this workflow so the user is ready at
- * once while the preview waits for its confirmation (confirm, or mm approve) like any send. Without
- * a mailbox it is skipped, saying how to send it later. Last step: nothing after it can fail, so it has no undo.
+ * once while the preview waits for its confirmation (confirm, or mm approve) like any send. A mailbox
+ * this sign-in cannot see still gets it (it is sent only once confirmed, by when Exchange has made
+ * the mailbox); without a mailbox it is skipped, saying how to send it later. Last step: nothing after it can fail, so it has no undo.
  */
-async function sendWelcomeEmail(input: ProvisionUserInput, welcome: WelcomeEmail, saga: Saga, mailboxReady: boolean): Promise<void> {
+async function sendWelcomeEmail(input: ProvisionUserInput, welcome: WelcomeEmail, saga: Saga, mailbox: 'ready' | 'unverified' | 'none'): Promise<void> {
   const upn = input.user.userPrincipalName;
-  if (!mailboxReady) {
+  if (mailbox === 'none') {
     saga.record('welcome email', 'skipped', `no mailbox confirmed yet; send template ${welcome.templateId} later with send_from_template`);
     return;
   }
-  const workflowId = welcomeWorkflowId(input.connection, upn);
+  // One per user, so a re-run adopts it.
+  const workflowId = workflowIdFor('welcome-email', input.connection, upn);
   try {
     await startChild(sendTemplate, {
       workflowId,
@@ -250,7 +251,7 @@ async function sendWelcomeEmail(input: ProvisionUserInput, welcome: WelcomeEmail
       taskQueue: workflowInfo().taskQueue,
       typedSearchAttributes: searchAttributesFor({ operation: 'send-template', connection: input.connection, target: upn }),
     });
-    saga.record('welcome email', 'done', `preview waits for confirmation in workflow ${workflowId}`);
+    saga.record('welcome email', 'done', `preview waits for confirmation in workflow ${workflowId}${mailbox === 'unverified' ? '; the mailbox was not verified by this sign-in' : ''}`);
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     saga.record('welcome email', 'adopted', `already started: workflow ${workflowId}`);

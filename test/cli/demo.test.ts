@@ -19,7 +19,7 @@ test('the Quick start holds exactly two command lines: the demo and the tests', 
   assert.ok(pkg.scripts.test, 'npm test exists');
 });
 
-test('mm demo --exit signs in by device code, reads Graph through a workflow and leaves a send waiting', async () => {
+test('mm demo --exit signs in by device code, provisions a user, rolls a failed team back and leaves the welcome email waiting', async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-demo-'));
   try {
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -34,8 +34,10 @@ test('mm demo --exit signs in by device code, reads Graph through a workflow and
     assert.match(stdout, /^ {4}Healthy \(workflow health\//m);
     assert.match(stdout, /DEVICE CODE: [A-Z0-9]+/);
     assert.match(stdout, /GET \/me → HTTP 200: MOD Administrator <admin@contoso\.example>/);
+    assert.match(stdout, /^ {4}DONE: Created jane\.doe@contoso\.example: .*license \(BusinessStandard\); group \(Sales\); welcome email/m);
+    assert.match(stdout, /^ {4}ROLLEDBACK: channels step failed: .*Injected fault.*; undone: group created$/m);
     assert.match(stdout, /Waiting for confirmation/);
-    assert.match(stdout, /To: Ann <ann@contoso\.example>/);
+    assert.match(stdout, /To: jane\.doe@contoso\.example\n {4}Subject: Welcome to Contoso, Jane/);
     assert.match(stdout, /sandbox outbox: 0 mails/);
     assert.match(stderr, /Temporal already answers/, 'the demo reuses the running server');
     assert.ok(fs.existsSync(path.join(home, '.m365-state', 'demo', 'connections.json')), 'demo state stays under MM_STATE_DIR/demo');
