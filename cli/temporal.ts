@@ -9,9 +9,12 @@ import { ensureTemporalCli } from '../lib/temporal/cli';
 import { temporalAnswers, TemporalUnreachableError } from '../lib/temporal/connection';
 import { startDevServer, type DevServer } from '../lib/temporal/dev-server';
 import { TASK_QUEUE } from '../lib/temporal/names';
-import { createMainWorker, installRuntime } from '../workers/main';
-import { createPwshWorker, findPwsh, PwshExecutableMissingError } from '../workers/pwsh';
 import { commandContext, say } from './context';
+
+// The worker modules load @temporalio/worker and every activity: only the commands that run a worker
+// load them, so `mm mcp` and the others start without.
+const mainWorker = () => import('../workers/main');
+const pwshWorker = () => import('../workers/pwsh');
 
 /**
  * The dev server for the embedded default: reused when one already answers at TEMPORAL_ADDRESS,
@@ -40,6 +43,7 @@ export async function ensureDevServer(config: Config): Promise<DevServer | undef
 }
 
 async function runWorker(config: Config, logger: Logger, taskQueue = TASK_QUEUE): Promise<Worker> {
+  const { createMainWorker, installRuntime } = await mainWorker();
   installRuntime(logger);
   const worker = await createMainWorker({ config, logger, taskQueue });
   say(`Worker polling task queue '${taskQueue}' at ${config.temporal.address} (Ctrl-C stops it; in-flight activities finish first).`);
@@ -48,6 +52,7 @@ async function runWorker(config: Config, logger: Logger, taskQueue = TASK_QUEUE)
 
 /** The pwsh pool worker: polls this host's queue (or --task-queue / MM_PWSH_TASK_QUEUE) until Ctrl-C. */
 async function runPwshWorker(config: Config, logger: Logger, taskQueue?: string): Promise<void> {
+  const [{ installRuntime }, { createPwshWorker }] = await Promise.all([mainWorker(), pwshWorker()]);
   installRuntime(logger);
   const pwsh = await createPwshWorker(config, logger, { taskQueue });
   const ops = pwsh.opsPort ? `; ops endpoints on http://127.0.0.1:${pwsh.opsPort}/health, /status, /metrics` : '';
@@ -56,10 +61,11 @@ async function runPwshWorker(config: Config, logger: Logger, taskQueue?: string)
 }
 
 /** mm up: the pwsh pool worker beside the main one; without a pwsh executable, only a warning. */
-function startPwshBeside(config: Config, logger: Logger): Promise<void> {
+async function startPwshBeside(config: Config, logger: Logger): Promise<void> {
+  const { findPwsh, PwshExecutableMissingError } = await pwshWorker();
   if (!findPwsh(config.env.MM_PWSH)) {
     say(`${new PwshExecutableMissingError(config.env.MM_PWSH).message} The run tool is unavailable until then.`);
-    return Promise.resolve();
+    return;
   }
   return runPwshWorker(config, logger).catch((err: Error) => logger.error({ err: err.message }, 'the pwsh pool worker stopped'));
 }
@@ -94,7 +100,7 @@ export function registerTemporalCommands(program: Command): void {
         try {
           await runPwshWorker(config, logger, options.taskQueue);
         } catch (err) {
-          if (!(err instanceof PwshExecutableMissingError)) throw err;
+          if (!(err instanceof (await pwshWorker()).PwshExecutableMissingError)) throw err;
           process.stderr.write(`mm: ${err.message}\n`);
           process.exitCode = 1;
           return;
