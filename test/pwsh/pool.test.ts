@@ -84,6 +84,13 @@ describe('pwsh pool against the stand-in and the sandbox', () => {
     assert.equal(partial.errors.length, 1);
     assert.match(partial.errors[0].message, /couldn't be found/);
     assert.equal(partial.errors[0].category, 'ObjectNotFound');
+    // -ErrorAction Stop makes the same Exchange error terminating: nothing after it runs.
+    await assert.rejects(pool.run(contoso, 'exo', "Get-Mailbox -Identity 'nobody@contoso.example' -ErrorAction Stop; Write-Output after"), (e: unknown) => {
+      assert.ok(e instanceof PwshCommandError);
+      assert.match(e.message, /couldn't be found/);
+      assert.equal(e.category, 'ObjectNotFound');
+      return true;
+    });
     assert.equal(expectKind(await pool.run(contoso, 'exo', 'Write-Output ok'), 'output').pid, before.pid);
   });
 

@@ -228,6 +228,8 @@ async function forward(signIn: SignIn, call: CmdletCall): Promise<unknown[]> {
   if (type === 'System.Management.Automation.CommandNotFoundException') throw commandNotFound(call.name);
   const record = { message, category: categoryOf(type), fullyQualifiedErrorId: `${type.split('.').pop()},${call.name}`, exceptionType: type };
   if (res.status === 401 || res.status === 403) throw new PwshError(record);
-  call.runtime.writeError(record); // Exchange writes cmdlet failures as non-terminating errors
+  // Exchange writes cmdlet failures as non-terminating errors; -ErrorAction Stop makes them terminating.
+  if (String(call.named.get('erroraction') ?? '').toLowerCase() === 'stop') throw new PwshError(record);
+  call.runtime.writeError(record);
   return [];
 }
