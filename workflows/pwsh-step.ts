@@ -93,9 +93,11 @@ export async function throughSignIn(
 
 /**
  * Runs a command a workflow built itself (already decided, so confirmed: a guardrail hold is not
- * asked again) and answers its output. Fails with PwshCommandError for a PowerShell error and with
- * PwshSignInExpired when the session's sign-in was not completed; `show` carries the sign-in code
- * to the caller's status view, and the caller's phase is shown again once the command has run.
+ * asked again) and answers its output. Fails with PwshCommandError for a PowerShell error, also one
+ * a cmdlet wrote without stopping (workflow steps mean -ErrorAction Stop), when the answer was cut
+ * at the pool's output cap, and with PwshSignInExpired when the session's sign-in was not completed.
+ * `show` carries the sign-in code to the caller's status view; the caller's phase is shown again
+ * once the command has run.
  */
 export async function runPwshStep(target: PwshTarget, command: string, show: (view: WorkflowView) => void): Promise<PwshOutput> {
   const call = pwshCaller(target, command);
@@ -105,6 +107,9 @@ export async function runPwshStep(target: PwshTarget, command: string, show: (vi
   if (outcome.kind === 'signInExpired') throw ApplicationFailure.create({ message: outcome.message, type: PWSH_SIGN_IN_EXPIRED, nonRetryable: true });
   if (outcome.answer.kind !== 'output') throw ApplicationFailure.nonRetryable('The session pool still asks for confirmation after the command was confirmed.');
   const { kind: _kind, ...output } = outcome.answer;
+  const error = output.errors[0];
+  if (error) throw ApplicationFailure.create({ message: error.message, type: 'PwshCommandError', nonRetryable: true });
+  if (output.truncated) throw ApplicationFailure.nonRetryable(`The answer of ${target.module} was larger than the session pool returns; nothing after it was done.`);
   return output;
 }
 
