@@ -3,15 +3,15 @@
 // and a model get the same words.
 export const FIELD_HELP = {
   name: {
-    what: 'Connection name, e.g. "Contoso-GA": 1-64 letters, digits, "-", "_" or "."',
+    what: 'Connection name, e.g. "Contoso-GA"',
     fix: 'use 1-64 letters, digits, "-", "_" or "." (e.g. "Contoso-GA")',
   },
   appId: {
-    what: 'Application (client) ID of the Entra app registration (a GUID)',
+    what: 'Entra app (client) ID GUID',
     fix: 'copy the Application (client) ID GUID from the app\'s Overview page; no app yet? run "mm connections setup" (MCP: registry_setup_instructions)',
   },
   tenant: {
-    what: 'Tenant domain (e.g. contoso.onmicrosoft.com) or tenant GUID',
+    what: 'Tenant domain or GUID',
     fix: 'give a domain such as contoso.onmicrosoft.com or the Directory (tenant) ID GUID',
   },
   tenantId: {
@@ -19,71 +19,71 @@ export const FIELD_HELP = {
     fix: 'copy the Directory (tenant) ID GUID from the app\'s Overview page, or read "issuer" at https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration',
   },
   expectedEmail: {
-    what: 'Account expected at sign-in (recommended; signing in as another account warns)',
+    what: 'Account expected at sign-in (another one warns)',
     fix: 'give an email address such as admin@contoso.com',
   },
   description: {
-    what: 'What this app/account combination is for (required)',
+    what: 'What the connection is for',
     fix: 'say in a few words what the connection is for, e.g. "Contoso Global Admin"',
   },
   mcps: {
-    what: 'MCP servers allowed to use this connection; this server is "mm"',
+    what: 'MCP servers that may use it; this one is "mm"',
     fix: 'give a non-empty list of MCP server names, e.g. ["mm"] (CLI: --mcps mm,exo)',
   },
   skipSendGuards: {
-    what: 'true: email and Teams sends on this connection need no confirmation',
+    what: 'true: sends need no confirmation',
     fix: 'give true or false',
   },
   skipSignatureStrip: {
-    what: 'true: keep email signatures instead of stripping them',
+    what: 'true: keep email signatures',
     fix: 'give true or false',
   },
   cloud: {
-    what: 'Microsoft cloud (default global; sandbox = the local test tenant)',
+    what: 'Microsoft cloud (default global; sandbox: local test tenant)',
     fix: 'give one of global, usgov, usgovhigh, dod, china, sandbox',
   },
   confirmWith: {
-    what: 'Who confirms sends and destructive steps (default assistant; human: the assistant alone cannot)',
+    what: 'Who confirms sends and destructive steps (default assistant; human: a person)',
     fix: 'give assistant or human',
   },
   readOnly: {
-    what: 'true: only read operations are allowed on this connection',
+    what: 'true: reads only',
     fix: 'give true or false',
   },
   allowedTools: {
-    what: 'If set, only these MCP tools may use this connection',
+    what: 'Only these MCP tools may use it',
     fix: 'give a list of tool names, e.g. ["graph_request","run"] (CLI: --allowed-tools graph_request,run)',
   },
   appOnly: {
-    what: 'App-only credential reference for unattended work: certificatePath or secretEnv, never the secret itself',
+    what: 'App-only credential reference (certificatePath or secretEnv; never the secret)',
     fix: 'give exactly one of certificatePath (a PEM file path) or secretEnv (an environment variable name such as CONTOSO_SECRET); never paste the secret',
   },
   'appOnly.certificatePath': {
-    what: 'Path of a PEM file with the certificate and its private key',
+    what: 'PEM file with certificate and key',
     fix: 'give a file path',
   },
   'appOnly.certificateThumbprint': {
-    what: 'SHA-1 thumbprint of the certificate (40 hex digits)',
+    what: 'Certificate SHA-1 thumbprint',
     fix: 'give the 40 hex digits shown under Certificates & secrets',
   },
   'appOnly.secretEnv': {
-    what: 'NAME of the environment variable that holds the client secret',
+    what: 'NAME of the variable holding the secret',
     fix: 'give a variable name such as CONTOSO_SECRET (letters, digits, _), never the secret itself',
   },
   sharepointUrl: {
-    what: 'SharePoint root URL for PnP, e.g. https://contoso.sharepoint.com',
+    what: 'SharePoint root URL for PnP',
     fix: 'give an https URL such as https://contoso.sharepoint.com',
   },
   azureSubscription: {
-    what: 'Azure subscription ID or name to select at Az sign-in',
+    what: 'Azure subscription for Az sign-in',
     fix: 'give the subscription ID or name',
   },
   alertRecipients: {
-    what: 'Addresses that receive compliance drift alerts',
+    what: 'Compliance drift alert addresses',
     fix: 'give a list of email addresses (CLI: a,b or a JSON list)',
   },
   unattendedAlerts: {
-    what: 'true: drift alerts of scheduled scans are sent without confirmation',
+    what: 'true: drift alerts need no confirmation',
     fix: 'give true or false',
   },
 } as const;

@@ -15,7 +15,7 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
     'compliance_scan',
     {
       title: 'Compliance scan now',
-      description: `Runs the compliance checks (CIS-based: admins, MFA, conditional access, guests, sharing, stale accounts, secrets...) on a connection now, stores results, reports drift against the previous scan and writes the report (m365://compliance/{connection}/report). May answer with a device code first. Checks: ${CHECK_IDS.join(', ')}.`,
+      description: 'Runs the compliance checks (CIS-based: admins, MFA, conditional access, guests, sharing, stale accounts, secrets…) on a connection now, stores results, reports drift against the previous scan and writes the report (m365://compliance/{connection}/report). May answer with a device code first.',
       inputSchema: {
         connection: connectionNameSchema,
         checks: z.array(z.enum(CHECK_IDS as [string, ...string[]])).min(1).optional().describe('Only these checks (default all)'),

@@ -14,7 +14,7 @@ export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
     {
       title: 'Confirm or reject a waiting action',
       description:
-        'Confirms (or rejects) an action waiting for confirmation, such as a mail send, after the user saw its preview. The hash must be the one shown with the preview: a stale hash is refused. Connections with confirmWith "human" refuse this tool: a person approves with `mm approve` or the MCP client prompt.',
+        'Confirms (or rejects) an action waiting for confirmation after the user saw its preview. The hash must be the one shown with the preview (a stale one is refused). Connections with confirmWith "human" refuse this tool: a person approves with `mm approve` or the MCP client prompt.',
       inputSchema: {
         workflowId: workflowIdField,
         hash: z.string().regex(/^[0-9a-f]{8,64}$/).describe('The hash shown with the preview'),

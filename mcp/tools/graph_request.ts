@@ -61,7 +61,7 @@ export function registerGraphRequestTool(server: McpServer, deps: ServerDeps): v
     {
       title: 'Microsoft Graph request',
       description:
-        'Calls Microsoft Graph (or the Power Automate API) as the connection, in a durable workflow. A connection that is not signed in answers with a DEVICE CODE and URL; the same request completes after sign-in (follow it with workflow_status). Mail and Teams message sends answer with a draft preview and wait for confirmation. Read-only connections allow GET only.',
+        'Calls Microsoft Graph (or the Power Automate API) as the connection, in a durable workflow. Not signed in: answers with a DEVICE CODE and URL, and the request completes after sign-in (follow it with workflow_status). Mail and Teams sends preview and wait for confirmation. Read-only connections: GET only.',
       inputSchema: graphRequestShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },

@@ -17,7 +17,7 @@ export const bodyHtmlField = z
   .min(1)
   .max(1_000_000)
   .describe(
-    'HTML body with Handlebars variables ({{name}}, {{#if x}}, {{#each list}}). Sanitised on save: scripts, event handlers and unsafe URLs are removed. Values are HTML-escaped when sent.',
+    'HTML body with Handlebars variables ({{name}}, {{#if x}}); sanitised on save; values HTML-escaped when sent',
   );
 
 export const bodyTextField = z
