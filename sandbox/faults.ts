@@ -17,6 +17,10 @@ export interface FaultRule {
   latencyMs?: number | [number, number];
   /** Retry-After sent with injected 429/503 (seconds, may be fractional; default 1). */
   retryAfterSeconds?: number;
+  /** The first `after` matching requests pass untouched (default 0): a fault aimed at a later step of a flow. */
+  after?: number;
+  /** At most this many matching requests (after the skipped ones) get a fault; later ones pass (default: no limit). */
+  times?: number;
 }
 
 export interface FaultProfile {
@@ -77,6 +81,8 @@ export class FaultInjector {
     if (i === -1 || !this.profile) return { kind: 'none', latencyMs: 0 };
     const { rule } = this.compiled[i];
     const n = this.counters[i]++;
+    const skip = rule.after ?? 0;
+    if (n < skip || (rule.times !== undefined && n >= skip + rule.times)) return { kind: 'none', latencyMs: 0 };
     const [r, l] = draws(this.profile.seed, i, n);
     const latency = Array.isArray(rule.latencyMs)
       ? Math.round(rule.latencyMs[0] + l * (rule.latencyMs[1] - rule.latencyMs[0]))
