@@ -39,6 +39,30 @@ export function handleAdmin(sb: AdminTarget, method: string, sub: string, body: 
       return { status: 204 };
     case 'GET /messageTraces':
       return { status: 200, body: { value: sb.state.data.messageTraces } };
+    case 'POST /messageTraces': {
+      // Seeds message trace rows (tests and the demo): {"value":[{received, senderAddress, recipientAddress, ...}]}.
+      const rows = Array.isArray(b.value) ? (b.value as Record<string, unknown>[]) : [];
+      const statuses = ['Delivered', 'Failed', 'Pending'] as const;
+      const bad = rows.findIndex(
+        (r) => Number.isNaN(Date.parse(String(r.received))) || typeof r.senderAddress !== 'string' || typeof r.recipientAddress !== 'string' || (r.status !== undefined && !statuses.includes(r.status as never)),
+      );
+      if (!rows.length || bad !== -1) return err(400, `Give "value": rows with received (ISO 8601), senderAddress, recipientAddress and optionally status (${statuses.join('|')})${bad > -1 ? `; row ${bad} is not one` : ''}.`);
+      const added = rows.map((r) => ({
+        messageTraceId: String(r.messageTraceId ?? globalThis.crypto.randomUUID()),
+        messageId: String(r.messageId ?? `<${globalThis.crypto.randomUUID()}@${sb.state.adminUser().graph.userPrincipalName.split('@')[1]}>`),
+        received: new Date(String(r.received)).toISOString(),
+        senderAddress: String(r.senderAddress),
+        recipientAddress: String(r.recipientAddress),
+        subject: String(r.subject ?? ''),
+        status: (r.status ?? 'Delivered') as (typeof statuses)[number],
+        size: Number(r.size ?? 2048),
+        fromIP: String(r.fromIP ?? '127.0.0.1'),
+        toIP: r.toIP === undefined || r.toIP === null ? null : String(r.toIP),
+      }));
+      sb.state.data.messageTraces.push(...added);
+      sb.state.changed();
+      return { status: 201, body: { value: added } };
+    }
     case 'GET /faults':
       return { status: 200, body: sb.faults() ?? null };
     case 'PUT /faults':
@@ -86,6 +110,6 @@ export function handleAdmin(sb: AdminTarget, method: string, sub: string, body: 
         return err(400, (e as Error).message);
       }
     default:
-      return err(404, `No admin route ${key}. Routes: GET health|state|outbox|messageTraces|faults|throttle|devicecodes, PUT state|faults|throttle, POST reset|approve|decline|apps|token, DELETE outbox|faults.`);
+      return err(404, `No admin route ${key}. Routes: GET health|state|outbox|messageTraces|faults|throttle|devicecodes, PUT state|faults|throttle, POST reset|approve|decline|apps|token|messageTraces, DELETE outbox|faults.`);
   }
 }

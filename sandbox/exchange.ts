@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { Principal } from './auth';
 import { SANDBOX_DOMAIN, SANDBOX_INITIAL_DOMAIN, SANDBOX_TENANT_ID } from './constants';
 import { isoNow, newId, readyMailbox, type Json, type MailboxRecord, type OrgAppRecord, type TenantState, type UserRecord } from './state';
+import { defaultOutboundSpamFilterPolicy } from './state';
 
 export interface ExoReply {
   status: number;
@@ -80,6 +81,12 @@ function mailboxView(u: UserRecord): Json {
     ForwardingAddress: null,
     DeliverToMailboxAndForward: m.deliverToMailboxAndForward,
     AuditEnabled: m.auditEnabled,
+    LitigationHoldEnabled: m.litigationHoldEnabled ?? false,
+    LitigationHoldDuration: typeof m.litigationHoldDuration === 'number' ? `${m.litigationHoldDuration}.00:00:00` : 'Unlimited',
+    LitigationHoldDate: m.litigationHoldDate ?? null,
+    ArchiveStatus: m.archiveStatus ?? 'None',
+    ArchiveGuid: m.archiveGuid ?? '00000000-0000-0000-0000-000000000000',
+    ArchiveName: m.archiveStatus === 'Active' ? [`In-Place Archive -${u.graph.displayName}`] : [],
     HiddenFromAddressListsEnabled: m.hiddenFromAddressListsEnabled,
     ExchangeGuid: m.guid,
     Guid: m.guid,
@@ -154,7 +161,7 @@ export const CMDLETS: Record<string, Cmdlet> = {
     },
   },
   'Set-Mailbox': {
-    parameters: ['Identity', 'Type', 'ForwardingSmtpAddress', 'DeliverToMailboxAndForward', 'AuditEnabled', 'HiddenFromAddressListsEnabled'],
+    parameters: ['Identity', 'Type', 'ForwardingSmtpAddress', 'DeliverToMailboxAndForward', 'AuditEnabled', 'HiddenFromAddressListsEnabled', 'LitigationHoldEnabled', 'LitigationHoldDuration'],
     run: (state, p) => {
       const u = resolveMailbox(state, p.Identity);
       const m = u.mailbox!;
@@ -174,6 +181,34 @@ export const CMDLETS: Record<string, Cmdlet> = {
       if (p.DeliverToMailboxAndForward !== undefined) m.deliverToMailboxAndForward = bool('DeliverToMailboxAndForward', p.DeliverToMailboxAndForward);
       if (p.AuditEnabled !== undefined) m.auditEnabled = bool('AuditEnabled', p.AuditEnabled);
       if (p.HiddenFromAddressListsEnabled !== undefined) m.hiddenFromAddressListsEnabled = bool('HiddenFromAddressListsEnabled', p.HiddenFromAddressListsEnabled);
+      // Both hold parameters are checked before either is written.
+      let holdDuration: number | 'Unlimited' | undefined;
+      if (p.LitigationHoldDuration !== undefined) {
+        // Unlimited, a day count, or a whole-day time span ("365.00:00:00").
+        const v = String(p.LitigationHoldDuration).trim();
+        holdDuration = /^unlimited$/i.test(v) ? 'Unlimited' : Number(/^(\d+)(\.00:00:00)?$/.exec(v)?.[1] ?? NaN);
+        if (holdDuration !== 'Unlimited' && !(holdDuration > 0)) {
+          throw new CmdletError('System.Management.Automation.ParameterBindingArgumentTransformationException', `Cannot process argument transformation on parameter 'LitigationHoldDuration'. Cannot convert value "${v}" to type "Microsoft.Exchange.Data.Unlimited\`1[Microsoft.Exchange.Data.EnhancedTimeSpan]". Error: "A valid value is a number of days or the value unlimited."`);
+        }
+      }
+      const hold = p.LitigationHoldEnabled === undefined ? undefined : bool('LitigationHoldEnabled', p.LitigationHoldEnabled);
+      if (hold) {
+        // Exchange checks the mailbox's licences: Exchange Online Plan 2 or the Exchange Online Archiving add-on.
+        const licensed = (u.graph.assignedLicenses as { skuId: string; disabledPlans: string[] }[]).some((l) =>
+          state.data.skus[l.skuId]?.servicePlans.some((sp) => ['EXCHANGE_S_ENTERPRISE', 'EXCHANGE_S_ARCHIVE_ADDON'].includes(sp.servicePlanName) && !l.disabledPlans.includes(sp.servicePlanId)),
+        );
+        if (!licensed) {
+          throw new CmdletError(
+            'Microsoft.Exchange.Configuration.Tasks.CmdletAccessDeniedException',
+            `The action 'Set-Mailbox', 'LitigationHoldEnabled', can't be performed on the user '${String(u.graph.mailNickname ?? u.graph.userPrincipalName)}'. Your Microsoft Exchange Online license doesn't permit you to put a litigation hold on this mailbox.`,
+          );
+        }
+      }
+      if (holdDuration !== undefined) m.litigationHoldDuration = holdDuration;
+      if (hold !== undefined) {
+        if (hold !== (m.litigationHoldEnabled ?? false)) m.litigationHoldDate = hold ? isoNow() : null;
+        m.litigationHoldEnabled = hold;
+      }
       state.changed();
       return [];
     },
@@ -199,8 +234,71 @@ export const CMDLETS: Record<string, Cmdlet> = {
       return [];
     },
   },
+  // Automatic replies: the record Graph's mailboxSettings/automaticRepliesSetting reads and writes,
+  // in Exchange's names (AutoReplyState Disabled|Enabled|Scheduled ↔ disabled|alwaysEnabled|scheduled,
+  // ExternalAudience None|Known|All ↔ none|contactsOnly|all, StartTime/EndTime ↔ the scheduled
+  // dateTimeTimeZone values, kept in UTC).
+  'Get-MailboxAutoReplyConfiguration': {
+    parameters: ['Identity'],
+    run: (state, p) => {
+      const u = resolveMailbox(state, p.Identity);
+      const ar = u.mailboxSettings.automaticRepliesSetting as Json;
+      const time = (v: unknown) => {
+        const d = v as { dateTime?: string; timeZone?: string } | undefined;
+        if (!d?.dateTime) return null;
+        return d.timeZone === 'UTC' ? `${d.dateTime.slice(0, 19)}Z` : d.dateTime.slice(0, 19);
+      };
+      const owner = String(u.graph.mailNickname ?? u.graph.userPrincipalName);
+      return [{
+        Identity: owner,
+        MailboxOwnerId: owner,
+        AutoReplyState: ({ disabled: 'Disabled', alwaysEnabled: 'Enabled', scheduled: 'Scheduled' } as Record<string, string>)[String(ar.status)] ?? 'Disabled',
+        StartTime: time(ar.scheduledStartDateTime),
+        EndTime: time(ar.scheduledEndDateTime),
+        ExternalAudience: ({ none: 'None', contactsOnly: 'Known', all: 'All' } as Record<string, string>)[String(ar.externalAudience)] ?? 'All',
+        InternalMessage: ar.internalReplyMessage ?? null,
+        ExternalMessage: ar.externalReplyMessage ?? null,
+        IsValid: true,
+        ObjectState: 'Unchanged',
+      }];
+    },
+  },
+  'Set-MailboxAutoReplyConfiguration': {
+    parameters: ['Identity', 'AutoReplyState', 'InternalMessage', 'ExternalMessage', 'ExternalAudience', 'StartTime', 'EndTime'],
+    run: (state, p) => {
+      const u = resolveMailbox(state, p.Identity);
+      // PowerShell binds enum names case-insensitively.
+      const pick = (name: string, v: unknown, allowed: string[]) => {
+        const hit = allowed.find((a) => a.toLowerCase() === String(v).toLowerCase());
+        if (!hit) throw invalidValue(name, v, allowed);
+        return hit;
+      };
+      const utc = (name: string, v: unknown) => ({ dateTime: `${new Date(parseDate(name, v)).toISOString().slice(0, 19)}.0000000`, timeZone: 'UTC' });
+      const next: Json = { ...(u.mailboxSettings.automaticRepliesSetting as Json) };
+      if (p.AutoReplyState !== undefined) {
+        next.status = ({ Disabled: 'disabled', Enabled: 'alwaysEnabled', Scheduled: 'scheduled' } as Record<string, string>)[pick('AutoReplyState', p.AutoReplyState, ['Disabled', 'Enabled', 'Scheduled'])];
+      }
+      if (p.ExternalAudience !== undefined) {
+        next.externalAudience = ({ None: 'none', Known: 'contactsOnly', All: 'all' } as Record<string, string>)[pick('ExternalAudience', p.ExternalAudience, ['None', 'Known', 'All'])];
+      }
+      if (p.InternalMessage !== undefined) next.internalReplyMessage = p.InternalMessage === null ? '' : String(p.InternalMessage);
+      if (p.ExternalMessage !== undefined) next.externalReplyMessage = p.ExternalMessage === null ? '' : String(p.ExternalMessage);
+      if (p.StartTime !== undefined) next.scheduledStartDateTime = utc('StartTime', p.StartTime);
+      if (p.EndTime !== undefined) next.scheduledEndDateTime = utc('EndTime', p.EndTime);
+      if (next.status === 'scheduled') {
+        const start = Date.parse(`${String((next.scheduledStartDateTime as Json | undefined)?.dateTime ?? '')}Z`);
+        const end = Date.parse(`${String((next.scheduledEndDateTime as Json | undefined)?.dateTime ?? '')}Z`);
+        if (!(end > start)) {
+          throw new CmdletError('Microsoft.Exchange.InfoWorker.Common.OOF.InvalidScheduledOofDuration', 'The EndTime of a scheduled automatic reply must be later than its StartTime.');
+        }
+      }
+      u.mailboxSettings.automaticRepliesSetting = next;
+      state.changed();
+      return [];
+    },
+  },
   'Get-MessageTraceV2': {
-    parameters: ['SenderAddress', 'RecipientAddress', 'StartDate', 'EndDate', 'MessageId', 'Status', 'Subject', 'SubjectFilterType', 'StartingRecipientAddress'],
+    parameters: ['SenderAddress', 'RecipientAddress', 'StartDate', 'EndDate', 'MessageId', 'MessageTraceId', 'FromIP', 'ToIP', 'Status', 'Subject', 'SubjectFilterType', 'StartingRecipientAddress'],
     run: (state, p) => {
       const now = Date.now();
       const end = p.EndDate !== undefined ? parseDate('EndDate', p.EndDate) : now;
@@ -212,23 +310,44 @@ export const CMDLETS: Record<string, Cmdlet> = {
       const senders = list(p.SenderAddress);
       const recipients = list(p.RecipientAddress);
       const statuses = list(p.Status);
+      const statusNames = ['Delivered', 'Expanded', 'Failed', 'FilteredAsSpam', 'GettingStatus', 'Pending', 'Quarantined'];
+      const bad = statuses?.find((s) => !statusNames.some((x) => x.toLowerCase() === s));
+      if (bad !== undefined) throw invalidValue('Status', bad, statusNames);
+      const subjectTypes = ['Contains', 'EndsWith', 'StartsWith'];
+      const subjectType = String(p.SubjectFilterType ?? 'Contains');
+      if (!subjectTypes.includes(subjectType)) throw invalidValue('SubjectFilterType', subjectType, subjectTypes);
+      const subject = p.Subject === undefined ? undefined : String(p.Subject).toLowerCase();
+      const subjectMatch = (s: string) =>
+        subject === undefined || (subjectType === 'StartsWith' ? s.toLowerCase().startsWith(subject) : subjectType === 'EndsWith' ? s.toLowerCase().endsWith(subject) : s.toLowerCase().includes(subject));
+      // No paging: the next query continues after the last row with EndDate = its Received and
+      // StartingRecipientAddress = its RecipientAddress (rows at that instant sort by recipient).
+      const after = p.StartingRecipientAddress === undefined ? undefined : String(p.StartingRecipientAddress).toLowerCase();
       const rows = state.data.messageTraces
         .filter((t) => {
           const at = Date.parse(t.received);
-          return at >= start && at <= end &&
+          return at >= start && (at < end || (at === end && (after === undefined || t.recipientAddress.toLowerCase() > after))) &&
             (!senders || senders.includes(t.senderAddress.toLowerCase())) &&
             (!recipients || recipients.includes(t.recipientAddress.toLowerCase())) &&
             (!statuses || statuses.includes(t.status.toLowerCase())) &&
             (p.MessageId === undefined || t.messageId === String(p.MessageId)) &&
-            (p.Subject === undefined || t.subject.toLowerCase().includes(String(p.Subject).toLowerCase()));
+            (p.MessageTraceId === undefined || t.messageTraceId.toLowerCase() === String(p.MessageTraceId).toLowerCase()) &&
+            (p.FromIP === undefined || t.fromIP === String(p.FromIP)) &&
+            (p.ToIP === undefined || t.toIP === String(p.ToIP)) &&
+            subjectMatch(t.subject);
         })
-        .sort((a, b) => b.received.localeCompare(a.received))
+        .sort((a, b) => {
+          const [x, y] = [a.recipientAddress.toLowerCase(), b.recipientAddress.toLowerCase()];
+          return Date.parse(b.received) - Date.parse(a.received) || (x < y ? -1 : x > y ? 1 : 0);
+        })
         .map((t) => ({
           MessageTraceId: t.messageTraceId, MessageId: t.messageId, Received: t.received, SenderAddress: t.senderAddress,
           RecipientAddress: t.recipientAddress, Subject: t.subject, Status: t.status, ToIP: t.toIP, FromIP: t.fromIP, Size: t.size,
         }));
       const size = p.ResultSize === undefined ? 1000 : Number(p.ResultSize);
-      if (!Number.isInteger(size) || size < 1 || size > 5000) throw new CmdletError('System.Management.Automation.ParameterBindingValidationException', `Cannot validate argument on parameter 'ResultSize'. The ${String(p.ResultSize)} argument is greater than the maximum allowed range of 5000.`);
+      if (!Number.isInteger(size) || size < 1 || size > 5000) {
+        const why = Number(size) > 5000 ? 'is greater than the maximum allowed range of 5000' : 'is less than the minimum allowed range of 1';
+        throw new CmdletError('System.Management.Automation.ParameterBindingValidationException', `Cannot validate argument on parameter 'ResultSize'. The ${String(p.ResultSize)} argument ${why}. Supply an argument that is less than or equal to 5000 and then try the command again.`);
+      }
       return rows.slice(0, size);
     },
   },
@@ -275,6 +394,35 @@ export const CMDLETS: Record<string, Cmdlet> = {
       return [appView(app)];
     },
   },
+  'Set-App': {
+    parameters: ['Identity', 'OrganizationApp', 'PrivateCatalog', 'DefaultStateForUser', 'Enabled', 'ProvidedTo', 'UserList'],
+    run: (state, p) => {
+      if (p.OrganizationApp === undefined) {
+        throw new CmdletError('Microsoft.Exchange.Management.Extension.OwaExtensionOperationException', 'Only organization apps (-OrganizationApp) can be changed in the sandbox tenant.');
+      }
+      if (p.Identity === undefined) throw new CmdletError('System.Management.Automation.ParameterBindingException', "Cannot process command because of one or more missing mandatory parameters: Identity.");
+      const id = String(p.Identity).toLowerCase().split('\\').pop();
+      const app = state.data.exchange.orgApps.find((a) => a.appId === id || a.displayName.toLowerCase() === id);
+      if (!app) throw notFound(String(p.Identity));
+      const providedTo = p.ProvidedTo === undefined ? undefined : String(p.ProvidedTo);
+      if (providedTo !== undefined && !['Everyone', 'SpecificUsers'].includes(providedTo)) throw invalidValue('ProvidedTo', providedTo, ['Everyone', 'SpecificUsers']);
+      const dsu = p.DefaultStateForUser === undefined ? undefined : String(p.DefaultStateForUser);
+      if (dsu !== undefined && !DEFAULT_STATE.includes(dsu)) throw invalidValue('DefaultStateForUser', dsu, DEFAULT_STATE);
+      const userList = p.UserList === undefined ? undefined : (Array.isArray(p.UserList) ? p.UserList : String(p.UserList).split(',')).map((s) => String(s).trim()).filter(Boolean);
+      if (userList && userList.length > 1000) throw new CmdletError('Microsoft.Exchange.Management.Extension.OwaExtensionOperationException', 'The UserList parameter is limited to 1000 users.');
+      for (const user of userList ?? []) resolveMailbox(state, user);
+      const enabled = p.Enabled === undefined ? undefined : bool('Enabled', p.Enabled);
+      const users = providedTo === 'Everyone' ? [] : (userList ?? app.userList);
+      if (providedTo === 'SpecificUsers' && !users.length) {
+        throw new CmdletError('Microsoft.Exchange.Management.Extension.OwaExtensionOperationException', 'ProvidedTo SpecificUsers needs the users in -UserList.');
+      }
+      app.userList = users;
+      if (dsu !== undefined) app.defaultStateForUser = dsu as OrgAppRecord['defaultStateForUser'];
+      if (enabled !== undefined) app.enabled = enabled;
+      state.changed();
+      return [];
+    },
+  },
   'Get-App': {
     parameters: ['OrganizationApp', 'Identity', 'Mailbox'],
     run: (state, p) => {
@@ -293,6 +441,100 @@ export const CMDLETS: Record<string, Cmdlet> = {
       const before = state.data.exchange.orgApps.length;
       state.data.exchange.orgApps = state.data.exchange.orgApps.filter((a) => a.appId !== id && a.displayName.toLowerCase() !== id);
       if (state.data.exchange.orgApps.length === before) throw notFound(String(p.Identity));
+      state.changed();
+      return [];
+    },
+  },
+  // In-Place Archive: Enable-/Disable-Mailbox -Archive (the only forms the sandbox serves; mailboxes
+  // themselves come from licences). Disabling keeps the archive's guid: enabling again reconnects it.
+  'Enable-Mailbox': {
+    parameters: ['Identity', 'Archive', 'ArchiveName'],
+    run: (state, p) => {
+      if (p.Archive === undefined) throw new CmdletError('Microsoft.Exchange.Configuration.Tasks.TaskException', 'The sandbox tenant serves Enable-Mailbox -Archive only: mailboxes are created by assigning an Exchange licence.');
+      const u = resolveMailbox(state, p.Identity);
+      const m = u.mailbox!;
+      if (m.archiveStatus === 'Active') throw new CmdletError('Microsoft.Exchange.Management.Tasks.RecipientTaskException', `The mailbox '${String(u.graph.mailNickname ?? u.graph.userPrincipalName)}' already has an archive.`);
+      m.archiveStatus = 'Active';
+      m.archiveGuid ??= newId();
+      state.changed();
+      return [mailboxView(u)];
+    },
+  },
+  'Disable-Mailbox': {
+    parameters: ['Identity', 'Archive', 'IgnoreLegalHold'],
+    run: (state, p) => {
+      if (p.Archive === undefined) throw new CmdletError('Microsoft.Exchange.Configuration.Tasks.TaskException', 'The sandbox tenant serves Disable-Mailbox -Archive only: remove the Exchange licence to remove a mailbox.');
+      const u = resolveMailbox(state, p.Identity);
+      const m = u.mailbox!;
+      if (m.archiveStatus !== 'Active') throw new CmdletError('Microsoft.Exchange.Management.Tasks.RecipientTaskException', `The mailbox '${String(u.graph.mailNickname ?? u.graph.userPrincipalName)}' doesn't have an archive.`);
+      m.archiveStatus = 'None';
+      state.changed();
+      return [];
+    },
+  },
+  'Set-OrganizationConfig': {
+    parameters: ['AuditDisabled', 'OAuth2ClientProfileEnabled', 'AutoExpandingArchive', 'MailTipsAllTipsEnabled', 'SendFromAliasEnabled'],
+    run: (state, p) => {
+      const c = state.data.exchange.organizationConfig;
+      if (c.IsDehydrated === true) {
+        throw new CmdletError('Microsoft.Exchange.Management.Tasks.InvalidOperationInDehydratedContextException', "The command you tried to run isn't currently allowed in your organization. To run this command, you first need to run the command: Enable-OrganizationCustomization.");
+      }
+      const changes: Json = {};
+      for (const name of ['AuditDisabled', 'OAuth2ClientProfileEnabled', 'MailTipsAllTipsEnabled', 'SendFromAliasEnabled']) {
+        if (p[name] !== undefined) changes[name] = bool(name, p[name]);
+      }
+      // A switch, and one way only: auto-expanding archiving can't be turned off once on.
+      if (p.AutoExpandingArchive !== undefined && bool('AutoExpandingArchive', p.AutoExpandingArchive)) changes.AutoExpandingArchiveEnabled = true;
+      Object.assign(c, changes);
+      state.changed();
+      return [];
+    },
+  },
+  'Get-HostedOutboundSpamFilterPolicy': {
+    parameters: ['Identity'],
+    run: (state, p) => {
+      const policies = state.data.exchange.hostedOutboundSpamFilterPolicies ?? [defaultOutboundSpamFilterPolicy()];
+      if (p.Identity === undefined) return policies;
+      const found = policies.filter((x) => String(x.Name).toLowerCase() === String(p.Identity).toLowerCase());
+      if (!found.length) throw notFound(String(p.Identity));
+      return found;
+    },
+  },
+  'Set-HostedOutboundSpamFilterPolicy': {
+    parameters: [
+      'Identity', 'AdminDisplayName', 'AutoForwardingMode', 'ActionWhenThresholdReached', 'RecipientLimitExternalPerHour', 'RecipientLimitInternalPerHour',
+      'RecipientLimitPerDay', 'NotifyOutboundSpam', 'NotifyOutboundSpamRecipients', 'BccSuspiciousOutboundMail', 'BccSuspiciousOutboundAdditionalRecipients',
+    ],
+    run: (state, p) => {
+      if (p.Identity === undefined) throw new CmdletError('System.Management.Automation.ParameterBindingException', 'Cannot process command because of one or more missing mandatory parameters: Identity.');
+      if (state.data.exchange.organizationConfig.IsDehydrated === true) {
+        throw new CmdletError('Microsoft.Exchange.Management.Tasks.InvalidOperationInDehydratedContextException', "The command you tried to run isn't currently allowed in your organization. To run this command, you first need to run the command: Enable-OrganizationCustomization.");
+      }
+      const policies = (state.data.exchange.hostedOutboundSpamFilterPolicies ??= [defaultOutboundSpamFilterPolicy()]);
+      const policy = policies.find((x) => String(x.Name).toLowerCase() === String(p.Identity).toLowerCase());
+      if (!policy) throw notFound(String(p.Identity));
+      // PowerShell binds enum names without regard to case; the object shows Microsoft's spelling.
+      const pick = (name: string, allowed: string[]) => {
+        const hit = allowed.find((a) => a.toLowerCase() === String(p[name]).toLowerCase());
+        if (!hit) throw invalidValue(name, p[name], allowed);
+        return hit;
+      };
+      const limit = (name: string) => {
+        const n = Number(p[name]);
+        if (!Number.isInteger(n) || n < 0 || n > 10000) {
+          throw new CmdletError('System.Management.Automation.ParameterBindingValidationException', `Cannot validate argument on parameter '${name}'. The ${String(p[name])} argument is not in the range 0 to 10000.`);
+        }
+        return n;
+      };
+      const list = (name: string) => (p[name] === null ? [] : (Array.isArray(p[name]) ? (p[name] as unknown[]) : String(p[name]).split(',')).map((s) => String(s).trim()).filter(Boolean));
+      const changes: Json = {};
+      if (p.AutoForwardingMode !== undefined) changes.AutoForwardingMode = pick('AutoForwardingMode', ['Automatic', 'Off', 'On']);
+      if (p.ActionWhenThresholdReached !== undefined) changes.ActionWhenThresholdReached = pick('ActionWhenThresholdReached', ['Alert', 'BlockUser', 'BlockUserForToday']);
+      for (const name of ['RecipientLimitExternalPerHour', 'RecipientLimitInternalPerHour', 'RecipientLimitPerDay']) if (p[name] !== undefined) changes[name] = limit(name);
+      for (const name of ['NotifyOutboundSpam', 'BccSuspiciousOutboundMail']) if (p[name] !== undefined) changes[name] = bool(name, p[name]);
+      for (const name of ['NotifyOutboundSpamRecipients', 'BccSuspiciousOutboundAdditionalRecipients']) if (p[name] !== undefined) changes[name] = list(name);
+      if (p.AdminDisplayName !== undefined) changes.AdminDisplayName = String(p.AdminDisplayName ?? '');
+      Object.assign(policy, changes);
       state.changed();
       return [];
     },

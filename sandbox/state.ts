@@ -34,6 +34,13 @@ export interface MailboxRecord {
   deliverToMailboxAndForward: boolean;
   auditEnabled: boolean;
   hiddenFromAddressListsEnabled: boolean;
+  /** Litigation hold (Set-Mailbox -LitigationHoldEnabled / -LitigationHoldDuration); absent: off, Unlimited. */
+  litigationHoldEnabled?: boolean;
+  litigationHoldDuration?: number | 'Unlimited';
+  litigationHoldDate?: string | null;
+  /** In-Place Archive (Enable-/Disable-Mailbox -Archive); absent: None. The guid outlives a disable, so enabling again reconnects. */
+  archiveStatus?: 'None' | 'Active';
+  archiveGuid?: string | null;
   messageConfiguration: { readReceiptResponse: 'DoNotAutomaticallySend' | 'AlwaysSend' | 'NeverSend'; [k: string]: unknown };
 }
 
@@ -67,12 +74,33 @@ export interface ChannelRecord {
   membershipType: 'standard' | 'private' | 'shared';
   createdDateTime: string;
   isFavoriteByDefault?: boolean;
+  /** Tabs pinned to the channel (absent until the first one is pinned). */
+  tabs?: TabRecord[];
 }
 
 export interface TeamRecord {
   id: string;
   graph: Json;
   channels: ChannelRecord[];
+}
+
+/** A channel tab (teamsTab): a built-in or catalog app and the configuration it shows. */
+export interface TabRecord {
+  id: string;
+  displayName: string;
+  teamsAppId: string;
+  configuration: { entityId: string | null; contentUrl: string | null; removeUrl: string | null; websiteUrl: string | null };
+  createdDateTime: string;
+}
+
+/** A Planner plan contained by a Microsoft 365 group; `version` grows with every write (its etag). */
+export interface PlanRecord {
+  id: string;
+  title: string;
+  groupId: string;
+  createdBy: { user?: { id: string }; application?: { id: string } };
+  createdDateTime: string;
+  version: number;
 }
 
 export interface TeamsOperationRecord {
@@ -156,11 +184,15 @@ export interface TenantSnapshot {
   exchange: {
     adminAuditLogConfig: Json & { UnifiedAuditLogIngestionEnabled: boolean };
     organizationConfig: Json;
+    /** Outbound spam filter policies (Get-/Set-HostedOutboundSpamFilterPolicy); older snapshots lack them: the Default one. */
+    hostedOutboundSpamFilterPolicies?: Json[];
     orgApps: OrgAppRecord[];
   };
   apps: Record<string, AppRegistration>;
   /** Security and compliance settings the compliance reads answer from. */
   compliance: ComplianceState;
+  /** Planner plans by id (absent until the first plan; snapshots from before Planner lack it). */
+  planner?: { plans: Record<string, PlanRecord> };
 }
 
 export const newId = () => crypto.randomUUID();
@@ -200,6 +232,11 @@ export function newMailbox(): MailboxRecord {
     deliverToMailboxAndForward: false,
     auditEnabled: true,
     hiddenFromAddressListsEnabled: false,
+    litigationHoldEnabled: false,
+    litigationHoldDuration: 'Unlimited',
+    litigationHoldDate: null,
+    archiveStatus: 'None',
+    archiveGuid: null,
     messageConfiguration: { readReceiptResponse: 'DoNotAutomaticallySend' },
   };
 }
@@ -281,6 +318,26 @@ export function graphUser(input: Json & { id: string; userPrincipalName: string;
   };
 }
 
+/** The Default outbound spam filter policy of a new tenant, with Microsoft's default settings. */
+export function defaultOutboundSpamFilterPolicy(): Json {
+  return {
+    Identity: 'Default',
+    Name: 'Default',
+    IsDefault: true,
+    Enabled: true,
+    AdminDisplayName: '',
+    AutoForwardingMode: 'Automatic',
+    ActionWhenThresholdReached: 'BlockUserForToday',
+    RecipientLimitExternalPerHour: 0,
+    RecipientLimitInternalPerHour: 0,
+    RecipientLimitPerDay: 0,
+    NotifyOutboundSpam: false,
+    NotifyOutboundSpamRecipients: [],
+    BccSuspiciousOutboundMail: false,
+    BccSuspiciousOutboundAdditionalRecipients: [],
+  };
+}
+
 export function seedSnapshot(extraApps: AppRegistration[] = [], builtInApps: AppRegistration[] = []): TenantSnapshot {
   const created = Date.UTC(2024, 0, 15, 9, 0, 0);
   const users: Record<string, UserRecord> = {};
@@ -357,6 +414,7 @@ export function seedSnapshot(extraApps: AppRegistration[] = [], builtInApps: App
         AutoExpandingArchiveEnabled: false,
       },
       orgApps: [],
+      hostedOutboundSpamFilterPolicies: [defaultOutboundSpamFilterPolicy()],
     },
     apps,
     compliance: seedCompliance({ admin: adminId, adele: adeleId, alex: alexId }, Object.keys(apps)),
