@@ -20,6 +20,9 @@ import { GraphRouter, type GraphRequest, type GraphResponse, type Route } from '
 import { settleTeamOperations, teamRoutes } from './graph/teams';
 import { userRoutes } from './graph/users';
 import { sessionRoutes } from './graph/sessions';
+import { plannerRoutes } from './graph/planner';
+import { siteRoutes } from './graph/sites';
+import { tabRoutes } from './graph/tabs';
 import { seedSnapshot, TenantState, type TenantSnapshot } from './state';
 import { Throttler } from './throttle';
 import type { AppRegistration, Sandbox, SandboxOptions, ThrottleProfileName } from './types';
@@ -122,7 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throttle: () => ({ family: 'none' }),
     handle: (ctx) => runBatch(ctx.req, router.dispatch),
   };
-  const routes = [...userRoutes, ...sessionRoutes, ...groupRoutes, ...teamRoutes, ...mailRoutes, ...complianceRoutes];
+  const routes = [...userRoutes, ...sessionRoutes, ...groupRoutes, ...teamRoutes, ...mailRoutes, ...complianceRoutes, ...tabRoutes, ...plannerRoutes, ...siteRoutes];
   const router = new GraphRouter(routes, { state, faults, throttler, settings });
 
   async function graph(req: http.IncomingMessage, res: http.ServerResponse, url: URL, version: string) {
