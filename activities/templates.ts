@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { GraphError, type GraphClient } from '../lib/graph';
+import { externalAddresses, GraphError, verifiedDomainNames, type GraphClient } from '../lib/graph';
 import { sendOnce, withSendId } from './send-once';
 import type { Logger } from '../lib/logger';
 import type { Registry } from '../lib/registry';
@@ -263,11 +263,7 @@ export function createTemplateActivities(deps: TemplateActivityDeps) {
       const recipients = [...new Set(messages.flatMap((m) => recipientsOf(m).map((a) => a.toLowerCase())))];
       let external: string[] | undefined;
       try {
-        const org = await deps.graph
-          .forConnection(connection)
-          .get<{ value: { verifiedDomains?: { name: string }[] }[] }>('/organization?$select=verifiedDomains');
-        const domains = new Set((org.body.value ?? []).flatMap((o) => (o.verifiedDomains ?? []).map((d) => d.name.toLowerCase())));
-        external = recipients.filter((a) => !domains.has(a.slice(a.lastIndexOf('@') + 1)));
+        external = externalAddresses(recipients, await verifiedDomainNames(deps.graph.forConnection(connection)));
       } catch (error) {
         // Without permission to read the organization the preview says so; throttling is retried.
         if (!(error instanceof GraphError) || error.retryable) throw error;

@@ -5,7 +5,7 @@ export type { AccessTokenSource, GraphClientOptions, GraphResponse, GraphVersion
 export { GraphError, toGraphError, parseRetryAfter, graphErrorFromResponse, isNetworkFailure, NETWORK_ERROR_STATUS } from './errors';
 export { collectPages, DEFAULT_MAX_ITEMS, type PageOptions, type PagedResult } from './paging';
 export { BATCH_LIMIT, type BatchOptions, type BatchRequest, type BatchResult } from './batch';
-export { AmbiguousMatchError, findGroupByMailNickname, findUserByUpn, isAlreadyExists } from './lookup';
+export { AmbiguousMatchError, externalAddresses, findGroupByMailNickname, findUserByUpn, isAlreadyExists, verifiedDomainNames } from './lookup';
 export { stripMessageSignatures, stripSignature, stripHtmlSignature, stripTextSignature } from './signature';
 export { trimResponse, type TrimmedResponse } from './trim';
 export { isGuardedSend, draftPreview, PREVIEW_BODY_CHARS, type DraftPreview } from './send-guards';

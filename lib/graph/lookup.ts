@@ -43,3 +43,14 @@ export function findGroupByMailNickname(graph: ConnectionGraph, mailNickname: st
 export function isAlreadyExists(error: GraphError): boolean {
   return error.status === 409 || (error.status === 400 && /another object with the same value/i.test(error.message));
 }
+
+/** The tenant's verified domains, lower-cased (GET /organization). */
+export async function verifiedDomainNames(graph: ConnectionGraph): Promise<string[]> {
+  const { body } = await graph.get<{ value?: { verifiedDomains?: { name: string }[] }[] }>('/organization?$select=verifiedDomains');
+  return (body?.value ?? []).flatMap((o) => (o.verifiedDomains ?? []).map((d) => d.name.toLowerCase()));
+}
+
+/** The addresses whose domain is not one of `domains` (lower-cased verified domains). */
+export function externalAddresses(addresses: string[], domains: string[]): string[] {
+  return addresses.filter((a) => !domains.includes(a.slice(a.lastIndexOf('@') + 1).toLowerCase()));
+}
