@@ -1,7 +1,9 @@
 // Mailbox activities over Graph's mailboxSettings: whether Exchange has provisioned the mailbox yet
-// (MailboxNotEnabledForRESTAPI until it has), settings, and automatic replies. One call each: the
-// workflow waits between polls with durable timers.
-import { GraphError, type ConnectionGraph, type GraphClient } from '../lib/graph';
+// (MailboxNotEnabledForRESTAPI until it has), settings, automatic replies (with a 'noAccess' answer
+// where a delegated sign-in may not touch another user's mailbox, so the workflow turns to Exchange),
+// and which addresses lie outside the tenant's verified domains. One call each: the workflow waits
+// between polls with durable timers.
+import { externalAddresses, GraphError, verifiedDomainNames, type ConnectionGraph, type GraphClient } from '../lib/graph';
 import type { Registry } from '../lib/registry';
 import { classified } from './failures';
 
@@ -22,6 +24,14 @@ export interface AutoReply {
   externalAudience?: 'none' | 'contactsOnly' | 'all';
   internalReplyMessage?: string;
   externalReplyMessage?: string;
+  scheduledStartDateTime?: DateTimeTimeZone;
+  scheduledEndDateTime?: DateTimeTimeZone;
+}
+
+/** Graph's dateTimeTimeZone: a local date-time and the zone it is in ("UTC" here). */
+export interface DateTimeTimeZone {
+  dateTime: string;
+  timeZone: string;
 }
 
 export const NO_ACCESS_NOTE =
@@ -56,6 +66,35 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
       const { body } = await graph.get<AutoReply>(`/users/${userId}/mailboxSettings/automaticRepliesSetting`);
       await graph.patch(`/users/${userId}/mailboxSettings`, { automaticRepliesSetting: reply });
       return { status: body.status, externalAudience: body.externalAudience, internalReplyMessage: body.internalReplyMessage, externalReplyMessage: body.externalReplyMessage };
+    },
+
+    /** The automatic replies as Graph holds them, or 'noAccess' where Graph refuses this sign-in (403). */
+    async readAutoReply(connection: string, user: string): Promise<AutoReply | 'noAccess'> {
+      try {
+        const { body } = await graphOf(connection).get<AutoReply>(`/users/${encodeURIComponent(user)}/mailboxSettings/automaticRepliesSetting`);
+        const { status, externalAudience, internalReplyMessage, externalReplyMessage, scheduledStartDateTime, scheduledEndDateTime } = body;
+        return { status, externalAudience, internalReplyMessage, externalReplyMessage, scheduledStartDateTime, scheduledEndDateTime };
+      } catch (err) {
+        if (err instanceof GraphError && err.status === 403) return 'noAccess';
+        throw err;
+      }
+    },
+
+    /** Changes the given automatic-reply fields through Graph; 'noAccess' where Graph refuses this sign-in (403). */
+    async writeAutoReply(connection: string, user: string, reply: Partial<AutoReply>): Promise<'done' | 'noAccess'> {
+      try {
+        await graphOf(connection).patch(`/users/${encodeURIComponent(user)}/mailboxSettings`, { automaticRepliesSetting: reply });
+        return 'done';
+      } catch (err) {
+        if (err instanceof GraphError && err.status === 403) return 'noAccess';
+        throw err;
+      }
+    },
+
+    /** The addresses outside the tenant's verified domains (the check create_user and template sends use). */
+    async externalAddresses(connection: string, addresses: string[]): Promise<{ external: string[]; verifiedDomains: string[] }> {
+      const verifiedDomains = await verifiedDomainNames(graphOf(connection));
+      return { external: externalAddresses(addresses, verifiedDomains), verifiedDomains };
     },
   });
 }

@@ -9,3 +9,6 @@ export { sendTemplate } from './sendTemplate';
 export { complianceScan } from './complianceScan';
 export { remediateFinding } from './remediateFinding';
 export { runCommand, pwshSessions, disconnectPwsh } from './runCommand';
+export { configureMailbox } from './configureMailbox';
+export { configureTracking } from './configureTracking';
+export { trackingSettings } from './trackingSettings';

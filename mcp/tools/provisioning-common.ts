@@ -21,12 +21,13 @@ export function sagaText(result: unknown): string {
 
 /**
  * Starts the workflow under its business key, adopting a running or finished one; a finished one that
- * changed nothing for good (rolled back, rejected) is run again, since the request may now succeed.
+ * changed nothing for good (rolled back, rejected, undone, failed) is run again, since the request may
+ * now succeed.
  */
 export async function startOrRetry(client: Client, spec: StartSpec, waitMs: number, onProgress?: ProgressReporter): Promise<RunAnswer> {
   const answer = await startAndWait(client, spec, waitMs, onProgress);
   const outcome = (answer.result as { status?: string } | undefined)?.status;
-  if (answer.adopted && answer.status === 'done' && (outcome === 'rolledBack' || outcome === 'rejected' || outcome === 'undone')) {
+  if (answer.adopted && answer.status === 'done' && (outcome === 'rolledBack' || outcome === 'rejected' || outcome === 'undone' || outcome === 'failed')) {
     return startAndWait(client, { ...spec, allowRerun: true }, waitMs, onProgress);
   }
   return answer;
