@@ -11,6 +11,8 @@ import { registerCreateUserTool } from './tools/create_user';
 import { registerCreateTeamsGroupTool } from './tools/create_teams_group';
 import { registerOffboardUserTool } from './tools/offboard_user';
 import { registerBulkProvisionUsersTool } from './tools/bulk_provision_users';
+import { registerGetMessageTrackingLogsTool } from './tools/get_message_tracking_logs';
+import { registerDeployOutlookAddinTool } from './tools/deploy_outlook_addin';
 import { registerUserResource } from './resources/users';
 import { registerTrackingSettingsResource } from './resources/tracking-settings';
 import { registerConfigureMailboxTool } from './tools/configure_mailbox';
@@ -84,6 +86,8 @@ export function createServer(deps: ServerDeps): McpServer {
   registerBulkProvisionUsersTool(server, deps);
   registerConfigureMailboxTool(server, deps);
   registerConfigureTrackingTool(server, deps);
+  registerGetMessageTrackingLogsTool(server, deps);
+  registerDeployOutlookAddinTool(server, deps);
   registerUserResource(server, deps);
   registerTrackingSettingsResource(server, deps);
   registerTeamResource(server, deps);

@@ -12,3 +12,5 @@ export { runCommand, pwshSessions, disconnectPwsh } from './runCommand';
 export { configureMailbox } from './configureMailbox';
 export { configureTracking } from './configureTracking';
 export { trackingSettings } from './trackingSettings';
+export { messageTrackingLogs } from './messageTrackingLogs';
+export { deployOutlookAddin } from './deployOutlookAddin';
