@@ -13,6 +13,7 @@ import { registerOffboardUserTool } from './tools/offboard_user';
 import { registerBulkProvisionUsersTool } from './tools/bulk_provision_users';
 import { registerGetMessageTrackingLogsTool } from './tools/get_message_tracking_logs';
 import { registerDeployOutlookAddinTool } from './tools/deploy_outlook_addin';
+import { registerEnableFeatureTool } from './tools/enable_feature';
 import { registerUserResource } from './resources/users';
 import { registerTrackingSettingsResource } from './resources/tracking-settings';
 import { registerConfigureMailboxTool } from './tools/configure_mailbox';
@@ -88,6 +89,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerConfigureTrackingTool(server, deps);
   registerGetMessageTrackingLogsTool(server, deps);
   registerDeployOutlookAddinTool(server, deps);
+  registerEnableFeatureTool(server, deps);
   registerUserResource(server, deps);
   registerTrackingSettingsResource(server, deps);
   registerTeamResource(server, deps);

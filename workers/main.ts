@@ -19,6 +19,7 @@ import { TASK_QUEUE } from '../lib/temporal/names';
 import { createHealthActivities } from '../activities/health';
 import { createTemplateActivities } from '../activities/templates';
 import { createComplianceActivities } from '../activities/compliance';
+import { createFeatureActivities } from '../activities/features';
 import type { Store } from '../lib/store';
 import { lazyStore } from '../lib/store/lazy';
 import { workflowBundle } from './bundle';
@@ -64,6 +65,7 @@ export function mainActivities(config: Config, services: WorkerServices, logger:
     ...createMailboxActivities(services),
     ...createTemplateActivities({ ...services, logger }),
     ...createComplianceActivities({ config, ...services }),
+    ...createFeatureActivities(services),
   };
 }
 

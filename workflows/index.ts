@@ -8,6 +8,7 @@ export { bulkProvisionUsers } from './bulkProvisionUsers';
 export { sendTemplate } from './sendTemplate';
 export { complianceScan } from './complianceScan';
 export { remediateFinding } from './remediateFinding';
+export { enableFeature } from './enableFeature';
 export { runCommand, pwshSessions, disconnectPwsh } from './runCommand';
 export { configureMailbox } from './configureMailbox';
 export { configureTracking } from './configureTracking';
