@@ -11,6 +11,7 @@ import { registerCreateUserTool } from './tools/create_user';
 import { registerCreateTeamsGroupTool } from './tools/create_teams_group';
 import { registerOffboardUserTool } from './tools/offboard_user';
 import { registerBulkProvisionUsersTool } from './tools/bulk_provision_users';
+import { registerConnectServiceTool } from './tools/connect_service';
 import { registerGetMessageTrackingLogsTool } from './tools/get_message_tracking_logs';
 import { registerDeployOutlookAddinTool } from './tools/deploy_outlook_addin';
 import { registerEnableFeatureTool } from './tools/enable_feature';
@@ -85,6 +86,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerCreateTeamsGroupTool(server, deps);
   registerOffboardUserTool(server, deps);
   registerBulkProvisionUsersTool(server, deps);
+  registerConnectServiceTool(server, deps);
   registerConfigureMailboxTool(server, deps);
   registerConfigureTrackingTool(server, deps);
   registerGetMessageTrackingLogsTool(server, deps);

@@ -11,6 +11,7 @@ import { createGraphActivities } from '../activities/graph';
 import { createUserActivities } from '../activities/users';
 import { createGroupActivities } from '../activities/groups';
 import { createTeamActivities } from '../activities/teams';
+import { createIntegrationActivities } from '../activities/integrations';
 import { createMailboxActivities } from '../activities/mailbox';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
@@ -62,6 +63,7 @@ export function mainActivities(config: Config, services: WorkerServices, logger:
     ...createUserActivities({ ...services, stateDir: config.stateDir }),
     ...createGroupActivities(services),
     ...createTeamActivities(services),
+    ...createIntegrationActivities(services),
     ...createMailboxActivities(services),
     ...createTemplateActivities({ ...services, logger }),
     ...createComplianceActivities({ config, ...services }),

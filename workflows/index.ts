@@ -3,6 +3,7 @@ export { signIn } from './signIn';
 export { graphRequest } from './graphRequest';
 export { provisionUser } from './provisionUser';
 export { createTeam } from './createTeam';
+export { connectService } from './connectService';
 export { offboardUser } from './offboardUser';
 export { bulkProvisionUsers } from './bulkProvisionUsers';
 export { sendTemplate } from './sendTemplate';
