@@ -8,6 +8,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import { GuardrailError, PwshCommandError, PwshPool, PwshSignInError, PwshTimeoutError, type PwshRunResult } from '../../lib/pwsh';
 import { createLogger } from '../../lib/logger';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
+import { addMailboxUsers } from '../admin/mailboxes';
 import { STAND_IN_PWSH, memoryLogger, sandboxConnection, sessionOf, waitForState, waitUntil } from './helpers';
 
 function expectKind<K extends PwshRunResult['kind']>(r: PwshRunResult, kind: K): Extract<PwshRunResult, { kind: K }> {
@@ -194,6 +195,21 @@ describe('pwsh pool against the stand-in and the sandbox', () => {
 
   test('a PnP connection without sharepointUrl is refused with the field to fix', async () => {
     await assert.rejects(pool.run(sandboxConnection('No-Sharepoint', { sharepointUrl: undefined }), 'pnp', 'Get-PnPConnection'), /sharepointUrl/);
+  });
+
+  test('a cmdlet answering more than one page: the module follows @odata.nextLink to the last row', async () => {
+    const paging = sandboxConnection('Paging-GA');
+    await signIn(paging);
+    const snapshot = sandbox.snapshot();
+    const existing = Object.values(snapshot.users).filter((u) => u.mailbox).length;
+    addMailboxUsers(snapshot, new Array(1100).fill('DoNotAutomaticallySend'));
+    sandbox.reset(snapshot);
+    const all = expectKind(await pool.run(paging, 'exo', 'Get-Mailbox -ResultSize Unlimited | Select-Object -ExpandProperty Alias'), 'output');
+    assert.ok(existing + 1100 > 1000, 'more rows than one InvokeCommand page');
+    assert.equal((all.output as string[]).length, existing + 1100);
+    assert.equal(new Set(all.output as string[]).size, existing + 1100, 'no row twice');
+    const capped = expectKind(await pool.run(paging, 'exo', 'Get-Mailbox | Select-Object -ExpandProperty Alias'), 'output');
+    assert.equal((capped.output as string[]).length, 1000, 'without -ResultSize Exchange answers its default 1000');
   });
 
   test('status is persisted; a pool started later reports the sessions it lost', async () => {

@@ -216,13 +216,25 @@ async function forward(signIn: SignIn, call: CmdletCall): Promise<unknown[]> {
   } catch (e) {
     throw new PwshError({ message: (e as Error).message, category: 'AuthenticationError', fullyQualifiedErrorId: 'TokenRefreshFailed', exceptionType: 'Microsoft.Identity.Client.MsalUiRequiredException' });
   }
-  const res = await fetch(`${sandboxUrl()}/adminapi/beta/${encodeURIComponent(signIn.tenantId)}/InvokeCommand`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-responseformat': 'json' },
-    body: JSON.stringify({ CmdletInput: { CmdletName: call.name, Parameters: parameters } }),
-  });
-  const body = (await res.json().catch(() => ({}))) as { value?: unknown[]; error?: { message?: string; innererror?: { message?: string; type?: string } } };
-  if (res.ok) return body.value ?? [];
+  // The module follows @odata.nextLink until the cmdlet's rows are all read (ResultSize decides how many).
+  const rows: unknown[] = [];
+  let url = `${sandboxUrl()}/adminapi/beta/${encodeURIComponent(signIn.tenantId)}/InvokeCommand`;
+  let res: Response;
+  let body: { value?: unknown[]; '@odata.nextLink'?: string; error?: { message?: string; innererror?: { message?: string; type?: string } } };
+  for (;;) {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-responseformat': 'json' },
+      body: JSON.stringify({ CmdletInput: { CmdletName: call.name, Parameters: parameters } }),
+    });
+    body = (await res.json().catch(() => ({}))) as typeof body;
+    if (!res.ok) break;
+    rows.push(...(body.value ?? []));
+    const next = body['@odata.nextLink'];
+    if (!next) return rows;
+    const link = new URL(next);
+    url = `${sandboxUrl()}${link.pathname}${link.search}`;
+  }
   const type = body.error?.innererror?.type ?? (res.status === 401 ? 'System.UnauthorizedAccessException' : 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException');
   const message = body.error?.innererror?.message ?? body.error?.message ?? `InvokeCommand answered ${res.status}`;
   if (type === 'System.Management.Automation.CommandNotFoundException') throw commandNotFound(call.name);
