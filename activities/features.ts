@@ -72,5 +72,5 @@ export function createFeatureActivities(deps: FeatureActivityDeps) {
     async writeGraphSetting(input: { connection: string; path: string; body: Record<string, SettingValue> }): Promise<void> {
       await graphOf(input.connection).patch(input.path, input.body);
     },
-  });
+  }, { heartbeat: true });
 }

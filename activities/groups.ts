@@ -148,5 +148,5 @@ export function createGroupActivities(deps: GroupActivityDeps) {
       const { items } = await graphOf(connection).pages<{ id: string }>(`/groups/${groupId}/members?$select=id`);
       return items.some((m) => m.id.toLowerCase() === userId.toLowerCase());
     },
-  });
+  }, { heartbeat: true });
 }

@@ -254,5 +254,5 @@ export function createIntegrationActivities(deps: IntegrationActivityDeps) {
         throw err;
       }
     },
-  });
+  }, { heartbeat: true });
 }

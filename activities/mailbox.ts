@@ -96,5 +96,5 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
       const verifiedDomains = await verifiedDomainNames(graphOf(connection));
       return { external: externalAddresses(addresses, verifiedDomains), verifiedDomains };
     },
-  });
+  }, { heartbeat: true });
 }

@@ -124,5 +124,5 @@ export function createTeamActivities(deps: TeamActivityDeps) {
       await graph.patch(`/teams/${teamId}`, settings);
       return previous;
     },
-  });
+  }, { heartbeat: true });
 }

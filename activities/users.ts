@@ -251,5 +251,5 @@ export function createUserActivities(deps: UserActivityDeps) {
         clearInterval(beat);
       }
     },
-  });
+  }, { heartbeat: true });
 }

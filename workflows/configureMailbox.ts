@@ -6,7 +6,7 @@
 import { allHandlersFinished, CancellationScope, condition, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { AutoReply, createMailboxActivities, DateTimeTimeZone } from '../activities/mailbox';
 import type { createUserActivities } from '../activities/users';
-import { graphRead, graphWrite, quick } from './activity-options';
+import { graphReadBeating, graphWriteBeating, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { DELIVERY_RECEIPTS_NOTE, enumName, exchangeSession, readReceipts, restoreReadReceipts, setReadReceipts, type Exchange, type ReadReceiptResponse } from './exchange-settings';
 import { actionHash } from './offboardUser';
@@ -15,8 +15,8 @@ import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from './status';
 
-const mailboxReads = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphRead);
-const mailboxWrites = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWrite);
+const mailboxReads = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphReadBeating);
+const mailboxWrites = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWriteBeating);
 const { confirmationPolicy } = proxyActivities<ReturnType<typeof createUserActivities>>(quick);
 
 export interface Forwarding {

@@ -7,15 +7,15 @@ import { allHandlersFinished, CancellationScope, condition, proxyActivities, set
 import type { createIntegrationActivities, NamedRef, PlanView, SiteView, TabView } from '../activities/integrations';
 import type { createTeamActivities } from '../activities/teams';
 import type { IntegrationKey, SharePointTeamsConfig, TabSpec, TeamsPlannerConfig, TeamsSharePointConfig, TeamsWebsiteConfig } from '../lib/integrations';
-import { graphRead, graphWrite } from './activity-options';
+import { graphReadBeating, graphWriteBeating } from './activity-options';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from './status';
 
-const reads = proxyActivities<ReturnType<typeof createIntegrationActivities>>(graphRead);
-const writes = proxyActivities<ReturnType<typeof createIntegrationActivities>>(graphWrite);
-const teamReads = proxyActivities<ReturnType<typeof createTeamActivities>>(graphRead);
-const teamWrites = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWrite);
+const reads = proxyActivities<ReturnType<typeof createIntegrationActivities>>(graphReadBeating);
+const writes = proxyActivities<ReturnType<typeof createIntegrationActivities>>(graphWriteBeating);
+const teamReads = proxyActivities<ReturnType<typeof createTeamActivities>>(graphReadBeating);
+const teamWrites = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWriteBeating);
 
 export type ConnectServiceRequest =
   | { integration: 'teams-sharepoint'; config: TeamsSharePointConfig }

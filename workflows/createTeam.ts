@@ -1,16 +1,16 @@
 import { allHandlersFinished, CancellationScope, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { createGroupActivities } from '../activities/groups';
 import type { ChannelSpec, createTeamActivities, TeamSettings } from '../activities/teams';
-import { graphRead, graphWrite } from './activity-options';
+import { graphReadBeating, graphWriteBeating } from './activity-options';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from './status';
 import { teamMailNickname } from './team-names';
 
-const groupReads = proxyActivities<ReturnType<typeof createGroupActivities>>(graphRead);
-const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWrite);
-const teamReads = proxyActivities<ReturnType<typeof createTeamActivities>>(graphRead);
-const teams = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWrite);
+const groupReads = proxyActivities<ReturnType<typeof createGroupActivities>>(graphReadBeating);
+const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWriteBeating);
+const teamReads = proxyActivities<ReturnType<typeof createTeamActivities>>(graphReadBeating);
+const teams = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWriteBeating);
 
 export interface CreateTeamInput {
   connection: string;

@@ -5,7 +5,7 @@
 import { allHandlersFinished, CancellationScope, condition, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createFeatureActivities, FeaturePlan, FeatureSummary } from '../activities/features';
 import type { FeatureScope, Setting, WriteOperation } from '../lib/features/types';
-import { graphRead, graphWrite, quick } from './activity-options';
+import { graphReadBeating, graphWriteBeating, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { alreadyAsWanted, changeTookEffect, describeWrite, exchangeReadCommand, exchangeWriteCommand, graphWriteBody, pickSetting, sameValue, settingText, transitions } from './feature-operations';
 import { actionHash } from './offboardUser';
@@ -16,8 +16,8 @@ import { statusQuery, type WorkflowView } from './status';
 
 type FeatureActivities = ReturnType<typeof createFeatureActivities>;
 const { featurePlan } = proxyActivities<FeatureActivities>(quick);
-const { readGraphSetting } = proxyActivities<FeatureActivities>(graphRead);
-const { writeGraphSetting } = proxyActivities<FeatureActivities>(graphWrite);
+const { readGraphSetting } = proxyActivities<FeatureActivities>(graphReadBeating);
+const { writeGraphSetting } = proxyActivities<FeatureActivities>(graphWriteBeating);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -10,7 +10,7 @@ import {
 import type { createGroupActivities } from '../activities/groups';
 import type { AutoReply, createMailboxActivities } from '../activities/mailbox';
 import type { createUserActivities, OffboardingSubject } from '../activities/users';
-import { graphRead, graphWrite, quick } from './activity-options';
+import { graphReadBeating, graphWriteBeating, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { psQuote } from './pwsh-step';
 import { runCommand, type RunCommandResult } from './runCommand';
@@ -18,11 +18,11 @@ import { failureMessage, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from './status';
 
-const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphRead);
-const users = proxyActivities<ReturnType<typeof createUserActivities>>(graphWrite);
+const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphReadBeating);
+const users = proxyActivities<ReturnType<typeof createUserActivities>>(graphWriteBeating);
 const { confirmationPolicy } = proxyActivities<ReturnType<typeof createUserActivities>>(quick);
-const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWrite);
-const mailbox = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWrite);
+const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWriteBeating);
+const mailbox = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWriteBeating);
 
 export interface OffboardUserInput {
   connection: string;

@@ -4,7 +4,7 @@ import type { createGroupActivities, ResolvedGroup } from '../activities/groups'
 import type { createMailboxActivities } from '../activities/mailbox';
 import type { createTeamActivities } from '../activities/teams';
 import type { createUserActivities, NewUserSpec, UserPlan } from '../activities/users';
-import { graphRead, graphWrite } from './activity-options';
+import { graphReadBeating, graphWriteBeating } from './activity-options';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { workflowIdFor } from '../lib/temporal/names';
@@ -12,13 +12,13 @@ import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { sendTemplate } from './sendTemplate';
 import { statusQuery, type WorkflowView } from './status';
 
-const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphRead);
-const users = proxyActivities<ReturnType<typeof createUserActivities>>(graphWrite);
-const groupReads = proxyActivities<ReturnType<typeof createGroupActivities>>(graphRead);
-const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWrite);
-const teams = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWrite);
-const mailboxReads = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphRead);
-const mailbox = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWrite);
+const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphReadBeating);
+const users = proxyActivities<ReturnType<typeof createUserActivities>>(graphWriteBeating);
+const groupReads = proxyActivities<ReturnType<typeof createGroupActivities>>(graphReadBeating);
+const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWriteBeating);
+const teams = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWriteBeating);
+const mailboxReads = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphReadBeating);
+const mailbox = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWriteBeating);
 
 export interface ProvisionUserInput {
   connection: string;
