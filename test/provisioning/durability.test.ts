@@ -1,5 +1,6 @@
 // A worker killed with SIGKILL in the middle of provisioning: provisionUser waiting for the mailbox,
-// and a bulk run halfway. After a new worker starts, both complete, nothing lost, nothing twice.
+// provisionUser in the middle of each of its steps, and a bulk run halfway. After a new worker
+// starts, each completes, nothing lost, nothing twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -91,5 +92,69 @@ describe('provisioning survives a worker killed with SIGKILL', () => {
     assert.equal(result.failed, 0, JSON.stringify(result.rows.filter((r) => r.status !== 'done')));
     assert.equal(result.rows.length, locals.length);
     for (const l of locals) assert.equal(count(upn(l)), 1, `exactly one ${upn(l)}`);
+  });
+
+  test('killed in the middle of every step: each step is retried on a new worker and adopts what Graph did, nothing twice', async () => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) await kill(w);
+    const email = upn('kill.steps');
+    // Each step's request is held 4 s in the sandbox (then applied, as Graph would for a caller that
+    // went away): the worker is killed while the activity waits for it.
+    const steps = [
+      { activity: 'createUser', match: 'POST /v1.0/users' },
+      { activity: 'setUsageLocation', match: 'PATCH /v1.0/users/*' },
+      { activity: 'assignLicense', match: 'POST /v1.0/users/*/assignLicense' },
+      { activity: 'updateMailboxSettings', match: 'PATCH /v1.0/users/*/mailboxSettings' },
+      { activity: 'addGroupMember', match: 'POST /v1.0/groups/*/members/$ref' },
+    ];
+    // Most specific first: a request takes the first rule it matches.
+    const order = ['assignLicense', 'updateMailboxSettings', 'createUser', 'setUsageLocation', 'addGroupMember'];
+    h.sandbox.setFaults({ seed: 'kill-steps', rules: order.map((a) => ({ match: steps.find((s) => s.activity === a)!.match, latencyMs: 4000, times: 1 })) });
+    let worker = spawnWorker();
+    const handle = await start(
+      'provisionUser',
+      `provision-user/test/kill-steps-${h.worker.taskQueue}`,
+      {
+        connection: CONNECTION,
+        user: { userPrincipalName: email, displayName: 'Kill Steps', passwordSealed: h.seal() },
+        license: 'BusinessStandard',
+        mailboxSettings: { timeZone: 'UTC' },
+        groups: ['Sales'],
+      },
+      email,
+    );
+    try {
+      for (const { activity } of steps) {
+        await waitFor(`${activity} in flight on the first attempt`, async () =>
+          ((await handle.describe()).raw.pendingActivities ?? []).some(
+            (p) => p.activityType?.name === activity && p.attempt === 1 && p.lastStartedTime != null,
+          ),
+        );
+        await kill(worker);
+        worker = spawnWorker();
+      }
+      const result = (await handle.result()) as ProvisionUserResult;
+      assert.equal(result.status, 'done', result.summary);
+      assert.equal(count(email), 1, 'one user');
+      const user = h.sandbox.state.findUser(email)!;
+      assert.deepEqual((user.graph.assignedLicenses as { skuId: string }[]).map((l) => l.skuId), [SKU_BUSINESS_STANDARD], 'one licence');
+      assert.equal(user.graph.usageLocation, 'US');
+      assert.equal(user.mailboxSettings.timeZone, 'UTC');
+      const sales = Object.values(h.sandbox.state.data.groups).find((g) => g.graph.displayName === 'Sales')!;
+      assert.equal(sales.members.filter((m) => m === user.graph.id).length, 1, 'a member of Sales once');
+      // Every killed step finished on a retry.
+      const history = await handle.fetchHistory();
+      const scheduled = new Map<number, string>();
+      const attempts = new Map<string, number>();
+      for (const e of history.events ?? []) {
+        if (e.activityTaskScheduledEventAttributes) scheduled.set(Number(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+        if (e.activityTaskStartedEventAttributes) {
+          const name = scheduled.get(Number(e.activityTaskStartedEventAttributes.scheduledEventId)) ?? '';
+          attempts.set(name, Math.max(attempts.get(name) ?? 0, e.activityTaskStartedEventAttributes.attempt ?? 0));
+        }
+      }
+      for (const { activity } of steps) assert.ok((attempts.get(activity) ?? 0) >= 2, `${activity} ran again after the kill (attempts: ${attempts.get(activity)})`);
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
   });
 });
