@@ -1,14 +1,16 @@
 // A worker killed with SIGKILL in the middle of provisioning: provisionUser waiting for the mailbox,
-// provisionUser in the middle of each of its steps, and a bulk run halfway. After a new worker
+// provisionUser and createTeam in the middle of each of their steps, and a bulk run halfway. After a new worker
 // starts, each completes, nothing lost, nothing twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { WorkflowHandle } from '@temporalio/client';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { searchAttributesFor } from '../../lib/temporal/search-attributes';
 import { SKU_BUSINESS_STANDARD } from '../../sandbox/state';
 import type { BulkProvisionResult } from '../../workflows/bulkProvisionUsers';
+import type { CreateTeamResult } from '../../workflows/createTeam';
 import type { ProvisionUserResult } from '../../workflows/provisionUser';
 import { statusQuery } from '../../workflows/status';
 import { CONNECTION, startHarness, upn, type Harness } from './harness';
@@ -19,6 +21,20 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The highest attempt each activity type reached in a workflow's history. */
+async function attemptsByActivity(handle: WorkflowHandle): Promise<Map<string, number>> {
+  const scheduled = new Map<number, string>();
+  const attempts = new Map<string, number>();
+  for (const e of (await handle.fetchHistory()).events ?? []) {
+    if (e.activityTaskScheduledEventAttributes) scheduled.set(Number(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+    if (e.activityTaskStartedEventAttributes) {
+      const name = scheduled.get(Number(e.activityTaskStartedEventAttributes.scheduledEventId)) ?? '';
+      attempts.set(name, Math.max(attempts.get(name) ?? 0, e.activityTaskStartedEventAttributes.attempt ?? 0));
+    }
+  }
+  return attempts;
 }
 
 describe('provisioning survives a worker killed with SIGKILL', () => {
@@ -36,6 +52,24 @@ describe('provisioning survives a worker killed with SIGKILL', () => {
   const count = (email: string) => Object.values(h.sandbox.state.data.users).filter((u) => u.graph.userPrincipalName === email).length;
   const start = (type: string, id: string, input: object, target: string) =>
     h.temporal.workflow.start(type, { taskQueue: h.worker.taskQueue, workflowId: id, args: [input], typedSearchAttributes: searchAttributesFor({ operation: type, connection: CONNECTION, target }) });
+  /**
+   * Kills the worker while each activity, in turn, is in flight on its first attempt (its request held
+   * in the sandbox), starting a new worker each time; answers the worker left running.
+   */
+  const killDuring = async (handle: WorkflowHandle, activities: string[], worker: ChildProcess): Promise<ChildProcess> => {
+    for (const activity of activities) {
+      await waitFor(`${activity} in flight on the first attempt`, async () =>
+        ((await handle.describe()).raw.pendingActivities ?? []).some((p) => p.activityType?.name === activity && p.attempt === 1 && p.lastStartedTime != null),
+      );
+      await kill(worker);
+      worker = spawnWorker();
+    }
+    return worker;
+  };
+  const assertRetried = async (handle: WorkflowHandle, activities: string[]) => {
+    const attempts = await attemptsByActivity(handle);
+    for (const activity of activities) assert.ok((attempts.get(activity) ?? 0) >= 2, `${activity} ran again after the kill (attempts: ${attempts.get(activity)})`);
+  };
 
   before(async () => {
     h = await startHarness('durable', { throttle: 'off', mailboxDelayMs: 8000 }, false);
@@ -109,7 +143,6 @@ describe('provisioning survives a worker killed with SIGKILL', () => {
     // Most specific first: a request takes the first rule it matches.
     const order = ['assignLicense', 'updateMailboxSettings', 'createUser', 'setUsageLocation', 'addGroupMember'];
     h.sandbox.setFaults({ seed: 'kill-steps', rules: order.map((a) => ({ match: steps.find((s) => s.activity === a)!.match, latencyMs: 4000, times: 1 })) });
-    let worker = spawnWorker();
     const handle = await start(
       'provisionUser',
       `provision-user/test/kill-steps-${h.worker.taskQueue}`,
@@ -123,15 +156,7 @@ describe('provisioning survives a worker killed with SIGKILL', () => {
       email,
     );
     try {
-      for (const { activity } of steps) {
-        await waitFor(`${activity} in flight on the first attempt`, async () =>
-          ((await handle.describe()).raw.pendingActivities ?? []).some(
-            (p) => p.activityType?.name === activity && p.attempt === 1 && p.lastStartedTime != null,
-          ),
-        );
-        await kill(worker);
-        worker = spawnWorker();
-      }
+      await killDuring(handle, steps.map((x) => x.activity), spawnWorker());
       const result = (await handle.result()) as ProvisionUserResult;
       assert.equal(result.status, 'done', result.summary);
       assert.equal(count(email), 1, 'one user');
@@ -141,18 +166,40 @@ describe('provisioning survives a worker killed with SIGKILL', () => {
       assert.equal(user.mailboxSettings.timeZone, 'UTC');
       const sales = Object.values(h.sandbox.state.data.groups).find((g) => g.graph.displayName === 'Sales')!;
       assert.equal(sales.members.filter((m) => m === user.graph.id).length, 1, 'a member of Sales once');
-      // Every killed step finished on a retry.
-      const history = await handle.fetchHistory();
-      const scheduled = new Map<number, string>();
-      const attempts = new Map<string, number>();
-      for (const e of history.events ?? []) {
-        if (e.activityTaskScheduledEventAttributes) scheduled.set(Number(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
-        if (e.activityTaskStartedEventAttributes) {
-          const name = scheduled.get(Number(e.activityTaskStartedEventAttributes.scheduledEventId)) ?? '';
-          attempts.set(name, Math.max(attempts.get(name) ?? 0, e.activityTaskStartedEventAttributes.attempt ?? 0));
-        }
-      }
-      for (const { activity } of steps) assert.ok((attempts.get(activity) ?? 0) >= 2, `${activity} ran again after the kill (attempts: ${attempts.get(activity)})`);
+      await assertRetried(handle, steps.map((x) => x.activity));
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
+  });
+
+  test('killed in the middle of every createTeam step: each step is retried on a new worker, one group, one team, nothing twice', async () => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) await kill(w);
+    const steps = [
+      { activity: 'createUnifiedGroup', match: 'POST /v1.0/groups' },
+      { activity: 'startTeamFromGroup', match: 'POST /v1.0/teams' },
+      { activity: 'createChannel', match: 'POST /v1.0/teams/*/channels' },
+      { activity: 'addGroupMember', match: 'POST /v1.0/groups/*/members/$ref' },
+      { activity: 'updateTeamSettings', match: 'PATCH /v1.0/teams/*' },
+    ];
+    h.sandbox.setFaults({ seed: 'kill-team', rules: steps.map((s) => ({ match: s.match, latencyMs: 4000, times: 1 })) });
+    const handle = await start(
+      'createTeam',
+      `create-team/test/kill-steps-${h.worker.taskQueue}`,
+      { connection: CONNECTION, displayName: 'Kill Steps Crew', owners: [upn('admin')], members: [upn('adele.vance')], channels: [{ displayName: 'Ops' }], replicationRetrySeconds: 1, operationPollSeconds: 1 },
+      'Kill Steps Crew',
+    );
+    try {
+      await killDuring(handle, steps.map((x) => x.activity), spawnWorker());
+      const result = (await handle.result()) as CreateTeamResult;
+      assert.equal(result.status, 'done', result.summary);
+      const groups = Object.values(h.sandbox.state.data.groups).filter((g) => g.graph.displayName === 'Kill Steps Crew');
+      assert.equal(groups.length, 1, 'one group');
+      const team = h.sandbox.state.data.teams[groups[0].graph.id];
+      assert.ok(team, 'one team, on that group');
+      assert.equal(team.channels.filter((c) => c.displayName === 'Ops').length, 1, 'the channel once');
+      const adele = h.sandbox.state.findUser(upn('adele.vance'))!.graph.id;
+      assert.equal(groups[0].members.filter((m) => m === adele).length, 1, 'the member once');
+      await assertRetried(handle, steps.map((x) => x.activity));
     } finally {
       h.sandbox.setFaults(undefined);
     }
