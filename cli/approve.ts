@@ -1,7 +1,6 @@
 // mm approve: a person confirms (or rejects) an action waiting for confirmation. This is the path the
 // assistant cannot take for connections with confirmWith "human".
 import type { Command } from 'commander';
-import { confirm as ask } from '@inquirer/prompts';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal/connection';
 import { sendConfirmation, ConfirmationRefused } from '../mcp/confirmation';
@@ -53,6 +52,7 @@ export function registerApproveCommand(program: Command): void {
             process.exitCode = 1;
             return;
           }
+          const { confirm: ask } = await import('@inquirer/prompts');
           if (!(await ask({ message: approve ? 'Approve this action?' : 'Reject this action?', default: false }))) {
             say('Nothing decided.');
             return;

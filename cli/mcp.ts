@@ -1,7 +1,6 @@
 // mm mcp [--http]: the MCP server for assistants.
 import type { Command } from 'commander';
 import { buildServerDeps as build, type ServerDeps } from '../mcp/deps';
-import { serveHttp } from '../mcp/http';
 import { serveStdio } from '../mcp/stdio';
 import { createTemporalAccess } from '../mcp/temporal-access';
 import { commandContext } from './context';
@@ -21,6 +20,8 @@ export function registerMcpCommand(program: Command): void {
     .action(async (options: { http?: boolean; port?: number; host?: string }) => {
       const deps = buildServerDeps('mcp');
       if (options.http) {
+        // express loads only for --http.
+        const { serveHttp } = await import('../mcp/http');
         await serveHttp(deps, options.port, options.host);
         return;
       }

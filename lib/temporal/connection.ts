@@ -2,7 +2,7 @@
 // embedded dev server, a self-hosted cluster (mTLS) or Temporal Cloud (API key).
 import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import type { TemporalSettings } from '../config';
 
 export class TemporalUnreachableError extends Error {
@@ -50,6 +50,8 @@ export async function connectClient(settings: TemporalSettings, timeoutMs = 5000
 
 /** A worker connection; throws TemporalUnreachableError with one line naming the address. */
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  // Loaded here: @temporalio/worker (its native core) is for worker processes, not the MCP server or the CLI.
+  const { NativeConnection } = await import('@temporalio/worker');
   try {
     return await NativeConnection.connect(connectionOptions(settings));
   } catch (err) {
