@@ -9,21 +9,15 @@ import type { MessageTrackingLogsInput, MessageTrackingLogsResult, TraceCursor, 
 import { expectToolError, textOf } from '../helpers/mcp';
 import { uniqueQueue } from '../helpers/temporal';
 import { CONNECTION, startAdminHarness, type AdminHarness } from './harness';
+import type { MessageTraceRow } from '../../sandbox/state';
 
 const DAY = 24 * 60 * 60 * 1000;
 const SENDERS = ['adele.vance@contoso.example', 'alex.wilber@contoso.example', 'partner@fabrikam.example'];
 const RECIPIENTS = ['admin@contoso.example', 'megan.bowen@contoso.example', 'buyer@northwind.example', 'adele.vance@contoso.example', 'zoë@fabrikam.example'];
 const STATUSES = ['Delivered', 'Failed', 'Pending'] as const;
 
-interface Seeded {
-  messageTraceId: string;
-  messageId: string;
-  received: string;
-  senderAddress: string;
-  recipientAddress: string;
-  subject: string;
-  status: (typeof STATUSES)[number];
-}
+/** A row as the admin API seeds it (the sandbox fills size and the IP addresses). */
+type Seeded = Omit<MessageTraceRow, 'size' | 'fromIP' | 'toIP'>;
 
 // The range asked for: 35 days ending an hour ago (so the end is not cut to "now").
 const END = Math.floor(Date.now() / 60_000) * 60_000 - 60 * 60_000;
