@@ -60,14 +60,6 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
       if (Object.keys(body).length) await graphOf(connection).patch(`/users/${userId}/mailboxSettings`, body);
     },
 
-    /** Sets automatic replies; returns the setting it replaced, for undo. */
-    async setAutoReply(connection: string, userId: string, reply: AutoReply): Promise<AutoReply> {
-      const graph = graphOf(connection);
-      const { body } = await graph.get<AutoReply>(`/users/${userId}/mailboxSettings/automaticRepliesSetting`);
-      await graph.patch(`/users/${userId}/mailboxSettings`, { automaticRepliesSetting: reply });
-      return { status: body.status, externalAudience: body.externalAudience, internalReplyMessage: body.internalReplyMessage, externalReplyMessage: body.externalReplyMessage };
-    },
-
     /** The automatic replies as Graph holds them, or 'noAccess' where Graph refuses this sign-in (403). */
     async readAutoReply(connection: string, user: string): Promise<AutoReply | 'noAccess'> {
       try {

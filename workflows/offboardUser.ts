@@ -22,6 +22,7 @@ const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graph
 const users = proxyActivities<ReturnType<typeof createUserActivities>>(graphWriteBeating);
 const { confirmationPolicy } = proxyActivities<ReturnType<typeof createUserActivities>>(quick);
 const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWriteBeating);
+const mailboxReads = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphReadBeating);
 const mailbox = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWriteBeating);
 
 export interface OffboardUserInput {
@@ -169,16 +170,15 @@ export async function offboardUser(input: OffboardUserInput): Promise<OffboardUs
         internalReplyMessage: input.autoReply.message,
         externalReplyMessage: input.autoReply.externalMessage ?? input.autoReply.message,
       };
-      let previous: AutoReply | undefined;
-      saga.onFailureUndo('automatic reply', async () => (previous ? (await mailbox.setAutoReply(input.connection, id, previous), true) : false));
-      try {
-        previous = await mailbox.setAutoReply(input.connection, id, reply);
-        saga.record('automatic reply', 'done');
-      } catch (err) {
-        const reason = failureMessage(err);
-        // A delegated admin may not change another user's mailbox through Graph (403): say how, go on.
-        if (!/ErrorAccessDenied|HTTP 403/.test(reason)) throw err;
-        saga.record('automatic reply', 'skipped', `${reason}. Use an app-only connection (MailboxSettings.ReadWrite application permission).`);
+      // Read in its own step before the write, so a write retried after a lost attempt still restores what was there.
+      const previous = await mailboxReads.readAutoReply(input.connection, id);
+      const noAccess = "Graph refuses this sign-in another user's mailbox (403 ErrorAccessDenied). Use an app-only connection (MailboxSettings.ReadWrite application permission), or configure_mailbox, which sets it through Exchange.";
+      if (previous === 'noAccess') saga.record('automatic reply', 'skipped', noAccess);
+      else {
+        saga.onFailureUndo('automatic reply', async () => (await mailbox.writeAutoReply(input.connection, id, previous)) === 'done');
+        // A delegated admin may not change another user's mailbox through Graph: say how, go on.
+        if ((await mailbox.writeAutoReply(input.connection, id, reply)) === 'done') saga.record('automatic reply', 'done');
+        else saga.record('automatic reply', 'skipped', noAccess);
       }
     }
 
