@@ -1,5 +1,5 @@
 // A worker killed with SIGKILL in the middle of provisioning: provisionUser waiting for the mailbox,
-// provisionUser and createTeam in the middle of each of their steps, and a bulk run halfway. After a new worker
+// provisionUser, createTeam and offboardUser in the middle of each of their steps, and a bulk run halfway. After a new worker
 // starts, each completes, nothing lost, nothing twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { searchAttributesFor } from '../../lib/temporal/search-attributes';
 import { SKU_BUSINESS_STANDARD } from '../../sandbox/state';
 import type { BulkProvisionResult } from '../../workflows/bulkProvisionUsers';
 import type { CreateTeamResult } from '../../workflows/createTeam';
+import type { OffboardUserResult } from '../../workflows/offboardUser';
 import type { ProvisionUserResult } from '../../workflows/provisionUser';
 import { statusQuery } from '../../workflows/status';
 import { CONNECTION, startHarness, upn, type Harness } from './harness';
@@ -199,6 +200,46 @@ describe('provisioning survives a worker killed with SIGKILL', () => {
       assert.equal(team.channels.filter((c) => c.displayName === 'Ops').length, 1, 'the channel once');
       const adele = h.sandbox.state.findUser(upn('adele.vance'))!.graph.id;
       assert.equal(groups[0].members.filter((m) => m === adele).length, 1, 'the member once');
+      await assertRetried(handle, steps.map((x) => x.activity));
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
+  });
+
+  test('killed in the middle of every offboardUser step: each step is retried on a new worker, the leaver ends as asked', async () => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) await kill(w);
+    const email = upn('kill.leaver');
+    const worker = spawnWorker();
+    const joined = (await (
+      await start('provisionUser', `provision-user/test/kill-leaver-${h.worker.taskQueue}`, { connection: CONNECTION, user: { userPrincipalName: email, displayName: 'Kill Leaver', passwordSealed: h.seal() }, license: 'BusinessStandard', groups: ['Sales'] }, email)
+    ).result()) as ProvisionUserResult;
+    assert.equal(joined.status, 'done', joined.summary);
+    const steps = [
+      { activity: 'setAccountEnabled', match: 'PATCH /v1.0/users/*' },
+      { activity: 'revokeSignInSessions', match: 'POST /v1.0/users/*/revokeSignInSessions' },
+      { activity: 'writeAutoReply', match: 'PATCH /v1.0/users/*/mailboxSettings' },
+      { activity: 'removeGroupMember', match: 'DELETE /v1.0/groups/*/members/*/$ref' },
+      { activity: 'removeLicenses', match: 'POST /v1.0/users/*/assignLicense' },
+    ];
+    // Most specific first: a request takes the first rule it matches.
+    const rules = [steps[2], steps[1], steps[4], steps[0], steps[3]].map((x) => ({ match: x.match, latencyMs: 4000, times: 1 }));
+    h.sandbox.setFaults({ seed: 'kill-leaver', rules });
+    const handle = await start(
+      'offboardUser',
+      `offboard-user/test/kill-steps-${h.worker.taskQueue}`,
+      { connection: CONNECTION, userPrincipalName: email, convertToShared: false, autoReply: { message: 'Gone; write to Ann.' }, confirmed: true },
+      email,
+    );
+    try {
+      await killDuring(handle, steps.map((x) => x.activity), worker);
+      const result = (await handle.result()) as OffboardUserResult;
+      assert.equal(result.status, 'done', result.summary);
+      const user = h.sandbox.state.findUser(email)!;
+      assert.equal(user.graph.accountEnabled, false, 'sign-in blocked');
+      assert.deepEqual(user.graph.assignedLicenses, [], 'licence removed');
+      assert.equal((user.mailboxSettings.automaticRepliesSetting as { internalReplyMessage?: string }).internalReplyMessage, 'Gone; write to Ann.');
+      const sales = Object.values(h.sandbox.state.data.groups).find((g) => g.graph.displayName === 'Sales')!;
+      assert.ok(!sales.members.includes(user.graph.id), 'out of Sales');
       await assertRetried(handle, steps.map((x) => x.activity));
     } finally {
       h.sandbox.setFaults(undefined);
