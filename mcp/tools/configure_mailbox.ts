@@ -18,12 +18,8 @@ import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError } from '../results';
 import { sagaText, startOrRetry } from './provisioning-common';
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-/** An address (the pattern is checked here, not sent in tools/list, to keep the tool list small). */
-export const emailField = (what: string) => z.string().describe(what);
-
-export const isEmail = (v: string) => EMAIL.test(v);
+/** An address (tools/list carries only its format; zod checks it like every other email field). */
+export const emailField = (what: string) => z.email().describe(what);
 
 export const READ_RECEIPT_VALUES = ['AlwaysSend', 'NeverSend', 'DoNotAutomaticallySend'] as const;
 
@@ -42,7 +38,7 @@ const automaticRepliesSchema = z.strictObject({
   scheduledEndDateTime: z.string().optional(),
 });
 
-const forwardingRuleSchema = z.strictObject({ to: z.string().regex(EMAIL, { error: 'is not an email address' }), keepCopy: z.boolean().optional() });
+const forwardingRuleSchema = z.strictObject({ to: z.email({ error: 'is not an email address' }), keepCopy: z.boolean().optional() });
 
 export const configureMailboxShape = {
   connection: connectionNameSchema,
@@ -166,7 +162,6 @@ export function registerConfigureMailboxTool(server: McpServer, deps: ServerDeps
     async (args, extra) => {
       const connection = connectionOr(deps, args.connection);
       if (isToolResult(connection)) return connection;
-      if (!isEmail(args.userEmail)) return toolError(`userEmail: '${args.userEmail}' is not an email address; give the mailbox's UPN.`, { field: 'userEmail' });
       const settings = mailboxSettingsOf(args.settings);
       if (isToolResult(settings)) return settings;
       const upn = args.userEmail.toLowerCase();

@@ -11,7 +11,7 @@ import type { ConfigureTrackingInput, ConfigureTrackingResult } from '../../work
 import { answerResult, progressReporter } from '../answers';
 import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError } from '../results';
-import { emailField, isEmail, readReceiptsField, readReceiptValue, waitSecondsOf } from './configure_mailbox';
+import { emailField, readReceiptsField, readReceiptValue, waitSecondsOf } from './configure_mailbox';
 import { startOrRetry } from './provisioning-common';
 import { sagaText } from './provisioning-common';
 
@@ -42,7 +42,6 @@ export function registerConfigureTrackingTool(server: McpServer, deps: ServerDep
     async (args, extra) => {
       const connection = connectionOr(deps, args.connection);
       if (isToolResult(connection)) return connection;
-      if (args.targetEmail !== undefined && !isEmail(args.targetEmail)) return toolError(`targetEmail: '${args.targetEmail}' is not an email address.`, { field: 'targetEmail' });
       if (args.scope === 'user' && !args.targetEmail) return toolError('targetEmail: scope user needs the mailbox; give targetEmail, or use scope organization.', { field: 'targetEmail' });
       if (args.scope === 'organization' && args.targetEmail) return toolError('targetEmail: only with scope user; leave it out for scope organization.', { field: 'targetEmail' });
       if (args.messageTracking === false) {

@@ -20,7 +20,8 @@ describe('configure_mailbox', () => {
 
   /** Follows a workflow until it no longer runs or waits for a sign-in (the sandbox approves sign-ins by itself). */
   const settle = async (first: { result: CallToolResult; a: Answer }, passing: (status: string) => boolean = (s) => s === 'waiting_for_sign_in' || s === 'running') => {
-    if (!passing(first.a.status)) return first;
+    // An answer refused before any workflow (isError from input validation) has nothing to follow.
+    if (!first.a || !passing(first.a.status)) return first;
     return waitUntil(async () => {
       const result = (await callTool(h.mcp.client, 'workflow_status', { workflowId: first.a.workflowId })) as CallToolResult;
       const a = result.structuredContent as unknown as Answer;
