@@ -1,7 +1,6 @@
 // User activities for provisioning and offboarding: checks before anything changes (verified domain,
 // password policy, licence and seats, an existing user with the same UPN), then each change as one
 // idempotent call. Creates look up by UPN first; undo calls treat "already gone" as done.
-import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { User } from '@microsoft/microsoft-graph-types';
@@ -239,17 +238,11 @@ export function createUserActivities(deps: UserActivityDeps) {
 
     /**
      * The result of a provisioning workflow started elsewhere (a repeated bulk row adopting an earlier
-     * create_user): waits on it, heartbeating, so the parent reads the same result.
+     * create_user): waits on it, heartbeating (as every activity here does), so the parent reads the same result.
      */
     async provisioningResult(workflowId: string): Promise<unknown> {
       const client = await deps.temporal();
-      const ctx = Context.current();
-      const beat = setInterval(() => ctx.heartbeat(), 5000);
-      try {
-        return await client.workflow.getHandle(workflowId).result();
-      } finally {
-        clearInterval(beat);
-      }
+      return client.workflow.getHandle(workflowId).result();
     },
   }, { heartbeat: true });
 }
