@@ -36,17 +36,21 @@ export interface ComplianceScanResult extends Omit<RecordedScan, 'alert'> {
   alert: { outcome: AlertOutcome; recipients?: string[]; detail?: string };
 }
 
-/** The scan id: what follows `compliance-scan/<connection>/` in the workflow id (a schedule appends its timestamp). */
-export function scanIdOf(workflowId: string): string {
+/**
+ * The scan id: what follows `compliance-scan/<connection>/` in the workflow id (a schedule appends its
+ * timestamp, to the second), then the run id: a scan triggered in the same second as a scheduled one
+ * gets the same workflow id, and is still another scan.
+ */
+export function scanIdOf(workflowId: string, runId: string): string {
   const tail = workflowId.split('/').slice(2).join('-') || workflowId;
-  return tail.replace(/[^A-Za-z0-9._-]/g, '-');
+  return `${tail}-${runId}`.replace(/[^A-Za-z0-9._-]/g, '-');
 }
 
 export async function complianceScan(input: ComplianceScanInput): Promise<ComplianceScanResult> {
   let view: WorkflowView = { phase: 'checking the connection' };
   setHandler(statusQuery, () => view);
   const show = (next: WorkflowView) => (view = next);
-  const scanId = scanIdOf(workflowInfo().workflowId);
+  const scanId = scanIdOf(workflowInfo().workflowId, workflowInfo().runId);
 
   const plan = await prepareComplianceScan({ connection: input.connection, unattended: input.unattended === true, checks: input.checks });
   if (!input.unattended) await ensureConnectionSignedIn(input.connection, show);
