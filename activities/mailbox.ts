@@ -60,6 +60,18 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
       if (Object.keys(body).length) await graphOf(connection).patch(`/users/${userId}/mailboxSettings`, body);
     },
 
+    /**
+     * Sets automatic replies; returns the setting it replaced, for undo. Only offboardings started
+     * before readAutoReply/writeAutoReply still call it (the unpatched branch of offboardUser): keep
+     * it registered until those can no longer be open.
+     */
+    async setAutoReply(connection: string, userId: string, reply: AutoReply): Promise<AutoReply> {
+      const graph = graphOf(connection);
+      const { body } = await graph.get<AutoReply>(`/users/${userId}/mailboxSettings/automaticRepliesSetting`);
+      await graph.patch(`/users/${userId}/mailboxSettings`, { automaticRepliesSetting: reply });
+      return { status: body.status, externalAudience: body.externalAudience, internalReplyMessage: body.internalReplyMessage, externalReplyMessage: body.externalReplyMessage };
+    },
+
     /** The automatic replies as Graph holds them, or 'noAccess' where Graph refuses this sign-in (403). */
     async readAutoReply(connection: string, user: string): Promise<AutoReply | 'noAccess'> {
       try {

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { ensureTemporalCli } from '../lib/temporal/cli';
 import { freePort, startDevServer, type DevServer } from '../lib/temporal/dev-server';
 import { PROJECT_ROOT } from '../lib/paths';
@@ -88,6 +89,13 @@ async function main(): Promise<number> {
     ],
     env,
   );
+  if (process.env.MM_RECORD_HISTORIES === '1') {
+    // Adds the new cases among this run's workflows to test/replay/histories (never rewrites one).
+    const { recordHistories } = await import('./replay/record');
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+    await recordHistories({ client: new Client({ connection, namespace: 'default' }), say });
+    await connection.close();
+  }
   await server?.stop();
   const counts = tapCounts(tapFile);
   fs.rmSync(tapFile, { force: true });

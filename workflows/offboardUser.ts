@@ -4,6 +4,7 @@ import {
   condition,
   executeChild,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -60,6 +61,9 @@ export interface OffboardUserResult {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** offboardUser reads the automatic reply in a step of its own before writing it (see test/replay). */
+export const AUTO_REPLY_READ_FIRST = 'offboard-auto-reply-read-first';
+
 /** A short, deterministic hash of the exact action a confirmation approves (FNV-1a, 64 bits as hex). */
 export function actionHash(text: string): string {
   let h1 = 0x811c9dc5;
@@ -101,6 +105,19 @@ export async function offboardUser(input: OffboardUserInput): Promise<OffboardUs
     view = { phase: result.status };
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
     return { userPrincipalName: upn, plan, steps: saga.steps, done: saga.done(), ...result };
+  };
+
+  /** The path before AUTO_REPLY_READ_FIRST: read and write in one activity, its undo registered after it. */
+  const setAutoReplyInOneStep = async (userId: string, reply: AutoReply): Promise<'set' | 'noAccess'> => {
+    let previous: AutoReply | undefined;
+    saga.onFailureUndo('automatic reply', async () => (previous ? (await mailbox.setAutoReply(input.connection, userId, previous), true) : false));
+    try {
+      previous = await mailbox.setAutoReply(input.connection, userId, reply);
+      return 'set';
+    } catch (err) {
+      if (!/ErrorAccessDenied|HTTP 403/.test(failureMessage(err))) throw err;
+      return 'noAccess';
+    }
   };
 
   /** An Exchange command through the run workflow; skipped without a PowerShell worker. */
@@ -170,10 +187,13 @@ export async function offboardUser(input: OffboardUserInput): Promise<OffboardUs
         internalReplyMessage: input.autoReply.message,
         externalReplyMessage: input.autoReply.externalMessage ?? input.autoReply.message,
       };
-      // Read in its own step before the write, so a write retried after a lost attempt still restores what was there.
-      const previous = await mailboxReads.readAutoReply(input.connection, id);
       const noAccess = "Graph refuses this sign-in another user's mailbox (403 ErrorAccessDenied). Use an app-only connection (MailboxSettings.ReadWrite application permission), or configure_mailbox, which sets it through Exchange.";
+      // Before this patch the read and the write were one activity (setAutoReply): offboardings
+      // recorded then keep that path. Remove the else branch once none of them can still be open
+      // (a history older than the patch's release plus the longest confirmation wait, 7 days).
+      const previous = patched(AUTO_REPLY_READ_FIRST) ? await mailboxReads.readAutoReply(input.connection, id) : await setAutoReplyInOneStep(id, reply);
       if (previous === 'noAccess') saga.record('automatic reply', 'skipped', noAccess);
+      else if (previous === 'set') saga.record('automatic reply', 'done');
       else {
         saga.onFailureUndo('automatic reply', async () => (await mailbox.writeAutoReply(input.connection, id, previous)) === 'done');
         // A delegated admin may not change another user's mailbox through Graph: say how, go on.
