@@ -21,6 +21,10 @@ export interface BulkProvisioningBench {
   duplicates: number;
   lost: number;
   ceilingNote: string;
+  /** The bulk workflow's runs (it continues as new every USERS_PER_RUN users) and the largest run's history. */
+  runs: number;
+  largestRunEvents: number;
+  largestRunBytes: number;
 }
 
 /** Identity writes per user: POST /users and PATCH usageLocation (no licence in the bench: seats are few). */
@@ -61,10 +65,22 @@ export async function benchBulkProvisioning(options: { users: number; address: s
       typedSearchAttributes: searchAttributesFor({ operation: 'bulk-provision', connection: 'Bench', target: `${options.users} users` }),
     })) as BulkProvisionResult;
     const seconds = (performance.now() - startedAt) / 1000;
-    const inTenant = Object.values(sandbox.state.data.users).map((u) => u.graph.userPrincipalName.toLowerCase());
-    const duplicates = upns.filter((u) => inTenant.filter((t) => t === u).length > 1).length;
-    const lost = upns.filter((u) => !inTenant.includes(u)).length + result.failed;
+    const inTenant = new Map<string, number>();
+    for (const u of Object.values(sandbox.state.data.users)) inTenant.set(u.graph.userPrincipalName.toLowerCase(), (inTenant.get(u.graph.userPrincipalName.toLowerCase()) ?? 0) + 1);
+    const duplicates = upns.filter((u) => (inTenant.get(u) ?? 0) > 1).length;
+    const lost = upns.filter((u) => !inTenant.has(u)).length + result.failed;
     const usersPerSecond = Math.round((options.users / seconds) * 100) / 100;
+    let runs = 0;
+    let largestRunEvents = 0;
+    let largestRunBytes = 0;
+    const workflowId = `bulk-provision/bench/${taskQueue}`;
+    for await (const execution of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      // The server's own figures, the ones its 10,000-event and 10 MB limits apply to.
+      const { historyLength, historySize } = await temporal.workflow.getHandle(workflowId, execution.runId).describe();
+      runs += 1;
+      largestRunEvents = Math.max(largestRunEvents, historyLength ?? 0);
+      largestRunBytes = Math.max(largestRunBytes, historySize ?? 0);
+    }
     const ceiling = WRITES_PER_SECOND / WRITES_PER_USER;
     return {
       users: options.users,
@@ -73,6 +89,9 @@ export async function benchBulkProvisioning(options: { users: number; address: s
       throttled429,
       duplicates,
       lost,
+      runs,
+      largestRunEvents,
+      largestRunBytes,
       ceilingNote:
         `identity writes: 3,000 per 150 s per app+tenant (${WRITES_PER_SECOND}/s; scaled profile keeps the rate), ${WRITES_PER_USER} writes per user ` +
         `→ ceiling ${ceiling} users/s; measured ${usersPerSecond} users/s = ${Math.round((usersPerSecond / ceiling) * 100)}% of it`,

@@ -81,6 +81,13 @@ async function main() {
     unit: 'users/s',
     note: bulk.ceilingNote,
   });
+  rows.push({
+    name: `bulk provisioning, ${bulk.users} users: largest run's history (${bulk.runs} run(s), continue-as-new every 500 users)`,
+    n: bulk.runs,
+    value: bulk.largestRunEvents,
+    unit: 'events',
+    note: `${Math.round(bulk.largestRunBytes / 1024)} KiB`,
+  });
 
   const waiting = Number(process.env.BENCH_WAITING ?? 1000);
   say(`${waiting} workflows waiting for confirmation…`);

@@ -2,10 +2,13 @@ import {
   allHandlersFinished,
   ChildWorkflowFailure,
   condition,
+  continueAsNew,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { createUserActivities } from '../activities/users';
@@ -30,7 +33,19 @@ export interface BulkProvisionInput {
   users: BulkUser[];
   /** Users provisioned at once (default 4, at most 20): each makes several writes against the tenant's throttle budget. */
   concurrency?: number;
+  /** Users per run before continuing as new (default USERS_PER_RUN; tests set fewer). */
+  usersPerRun?: number;
+  /** Set by the workflow when it continues as new: the rows of the users provisioned by earlier runs. */
+  earlier?: { rows: BulkRow[]; failed: number };
 }
+
+/**
+ * Users one run provisions before it continues as new, so a run's history stays far below
+ * Temporal's 10,000-event and 10 MB limits whatever the input size (each user adds about 6 events).
+ */
+export const USERS_PER_RUN = 500;
+/** Bulk runs continue as new every USERS_PER_RUN users (runs started before keep going in one run). */
+export const BULK_CONTINUE_AS_NEW = 'bulk-continue-as-new';
 
 export interface BulkRow {
   userPrincipalName: string;
@@ -58,10 +73,11 @@ export const provisionUserId = (connection: string, upn: string) => workflowIdFo
  * Progress is in the status view; after a crash the workflow resumes where its history says.
  */
 export async function bulkProvisionUsers(input: BulkProvisionInput): Promise<BulkProvisionResult> {
-  const total = input.users.length;
-  const rows: (BulkRow | undefined)[] = new Array(total).fill(undefined);
-  let finished = 0;
-  let failed = 0;
+  const earlier = input.earlier ?? { rows: [], failed: 0 };
+  const total = earlier.rows.length + input.users.length;
+  const rows: (BulkRow | undefined)[] = new Array(input.users.length).fill(undefined);
+  let finished = earlier.rows.length;
+  let failed = earlier.failed;
   let phase = 'checking the connection';
   let view: WorkflowView | undefined;
   const current = (): WorkflowView =>
@@ -72,6 +88,7 @@ export async function bulkProvisionUsers(input: BulkProvisionInput): Promise<Bul
     };
   setHandler(statusQuery, current);
 
+  const bounded = patched(BULK_CONTINUE_AS_NEW);
   await ensureConnectionSignedIn(input.connection, (v) => (view = v));
   view = undefined;
   phase = 'provisioning users';
@@ -108,16 +125,24 @@ export async function bulkProvisionUsers(input: BulkProvisionInput): Promise<Bul
   };
 
   const width = Math.max(1, Math.min(20, input.concurrency ?? 4));
+  // This run's share: the first USERS_PER_RUN users, or fewer when Temporal suggests continuing sooner.
+  const limit = bounded ? Math.min(input.users.length, Math.max(1, input.usersPerRun ?? USERS_PER_RUN)) : input.users.length;
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(width, total) }, async () => {
-      while (next < total) await runOne(next++);
+    Array.from({ length: Math.min(width, limit) }, async () => {
+      while (next < limit && !(bounded && next > 0 && workflowInfo().continueAsNewSuggested)) await runOne(next++);
     }),
   );
 
+  const done = [...earlier.rows, ...rows.filter((r): r is BulkRow => r !== undefined)];
+  if (next < input.users.length) {
+    phase = 'continuing as new';
+    await condition(allHandlersFinished);
+    return await continueAsNew<typeof bulkProvisionUsers>({ ...input, users: input.users.slice(next), earlier: { rows: done, failed } });
+  }
+
   phase = 'done';
   await condition(allHandlersFinished);
-  const done = rows.filter((r): r is BulkRow => r !== undefined);
   return {
     status: 'done',
     total,

@@ -55,6 +55,24 @@ describe('bulk_provision_users', () => {
     assert.equal(Object.values(h.sandbox.state.data.users).filter((u) => u.graph.userPrincipalName.startsWith('bulk.')).length, COUNT + 1);
   });
 
+  test('a long list continues as new every usersPerRun users: bounded runs, one result with every row', async () => {
+    const locals = Array.from({ length: 12 }, (_, i) => `can.${String(i).padStart(2, '0')}`);
+    const workflowId = `bulk-provision/test/continue-${Date.now()}`;
+    const users = locals.map((l) => ({ user: { userPrincipalName: upn(l), displayName: l, passwordSealed: h.seal() } }));
+    const result = await h.run<BulkProvisionResult>('bulkProvisionUsers', workflowId, { connection: CONNECTION, users, concurrency: 3, usersPerRun: 5 }, 'continue');
+    assert.equal(result.total, 12);
+    assert.equal(result.succeeded, 12, JSON.stringify(result.rows.filter((r) => r.status !== 'done')));
+    assert.deepEqual(result.rows.map((r) => r.userPrincipalName), locals.map(upn), 'every row once, in order');
+    for (const l of locals) assert.equal(Object.values(h.sandbox.state.data.users).filter((u) => u.graph.userPrincipalName === upn(l)).length, 1);
+    // Three runs of one workflow: 5 + 5 + 2 users, each run's history holding only its own children.
+    const runs: number[] = [];
+    for await (const execution of h.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      const history = await h.temporal.workflow.getHandle(workflowId, execution.runId).fetchHistory();
+      runs.push((history.events ?? []).filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length);
+    }
+    assert.deepEqual(runs.sort(), [2, 5, 5]);
+  });
+
   test('malformed input names the row and field', async () => {
     const bad = await h.mcp.client.callTool({ name: 'bulk_provision_users', arguments: { connection: CONNECTION, users: [{ email: upn('ok.one'), displayName: 'Ok', password: 'Welcome-2026!' }, { email: 'not-an-email', displayName: 'X', password: 'Welcome-2026!' }] } });
     expectToolError(bad, /users\[1\]\.email/);
