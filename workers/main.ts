@@ -77,6 +77,8 @@ export interface MainWorkerOptions {
   connection?: NativeConnection;
   taskQueue?: string;
   services?: WorkerServices;
+  /** Another workflow bundle than the sources' (the upgrade test runs the previous release's). */
+  workflowBundle?: { code: string } | { codePath: string };
 }
 
 /** Installs the Temporal runtime's logger once per process, before any worker or connection. */
@@ -95,7 +97,7 @@ export async function createMainWorker(options: MainWorkerOptions): Promise<Work
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
-    workflowBundle: await workflowBundle(logger),
+    workflowBundle: options.workflowBundle ?? (await workflowBundle(logger)),
     activities: mainActivities(config, options.services ?? createWorkerServices(config, logger), logger),
     shutdownGraceTime: '30 seconds',
     // Most workflows wait (for a person, a sign-in, a replication delay): keep a bounded number in

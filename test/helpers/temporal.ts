@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../../lib/config';
 import { silentLogger } from '../../lib/logger';
-import { createMainWorker, installRuntime } from '../../workers/main';
+import { createMainWorker, installRuntime, type MainWorkerOptions } from '../../workers/main';
 
 export function temporalAddress(): string {
   const address = process.env.TEMPORAL_ADDRESS;
@@ -27,10 +27,15 @@ export interface RunningWorker {
 }
 
 /** Starts the real main worker on `taskQueue` and runs it until stop(). */
-export async function startTestWorker(config: Config, taskQueue: string, address = temporalAddress()): Promise<RunningWorker> {
+export async function startTestWorker(
+  config: Config,
+  taskQueue: string,
+  address = temporalAddress(),
+  options: Pick<MainWorkerOptions, 'workflowBundle'> = {},
+): Promise<RunningWorker> {
   installRuntime(silentLogger);
   const connection = await NativeConnection.connect({ address });
-  const worker = await createMainWorker({ config, logger: silentLogger, connection, taskQueue });
+  const worker = await createMainWorker({ config, logger: silentLogger, connection, taskQueue, ...options });
   const running = worker.run();
   return {
     worker,
