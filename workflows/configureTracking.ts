@@ -3,7 +3,7 @@
 // set on every user mailbox, 50 per command, each batch's undo registered before it runs, progress
 // shown as {done, total}. Delivery receipts and message tracking have nothing to set: the result says
 // so (message trace is always on, 90 days), proven by a message trace query.
-import { allHandlersFinished, CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, ContinueAsNew, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   batches,
   countReadReceipts,
@@ -33,7 +33,35 @@ export interface ConfigureTrackingInput {
   /** Only true: message trace cannot be turned off (the tool refuses false). */
   messageTracking?: true;
   pwshTaskQueue: string;
+  /** Batches per run before an organization-wide pass continues as new (default BATCHES_PER_RUN; tests set fewer). */
+  batchesPerRun?: number;
+  /** Set by the workflow when an organization-wide pass continues as new: where the last run stopped. */
+  continued?: OrganizationPass;
 }
+
+/** An organization-wide read-receipt pass carried into the next run. */
+export interface OrganizationPass {
+  /** The mailboxes still to do. */
+  mailboxes: string[];
+  total: number;
+  done: number;
+  changed: number;
+  was: ReadReceiptCounts;
+  now: ReadReceiptCounts;
+  /** What earlier runs changed, as it was before: undone if a later run fails. */
+  restores: { identity: string; value: ReadReceiptResponse }[];
+}
+
+/**
+ * Batches (of 50 mailboxes) one run sets before it continues as new: about 12 events a batch, so a
+ * run's history stays far below Temporal's limits however large the organization.
+ */
+export const BATCHES_PER_RUN = 100;
+/** Organization-wide passes continue as new every BATCHES_PER_RUN batches (runs started before go on in one run). */
+export const TRACKING_CONTINUE_AS_NEW = 'tracking-continue-as-new';
+
+const addCounts = (a: ReadReceiptCounts | undefined, b: ReadReceiptCounts): ReadReceiptCounts =>
+  a ? { DoNotAutomaticallySend: a.DoNotAutomaticallySend + b.DoNotAutomaticallySend, AlwaysSend: a.AlwaysSend + b.AlwaysSend, NeverSend: a.NeverSend + b.NeverSend } : b;
 
 export interface TrackingState {
   /** scope user: the mailbox's value; scope organization: user mailboxes per value. */
@@ -90,14 +118,45 @@ export async function configureTracking(input: ConfigureTrackingInput): Promise<
 
   /** Every user mailbox, 50 per command: read, undo of the batch registered, set where different, read back. */
   const setOrganizationReadReceipts = async (wanted: ReadReceiptResponse) => {
-    show('listing the user mailboxes');
-    const mailboxes = await userMailboxes(exchange);
-    const total = mailboxes.length;
+    const carried = input.continued;
+    if (carried?.restores.length) {
+      // What earlier runs changed is undone with the rest if this run fails.
+      saga.onFailureUndo(`read receipts of ${carried.restores.length} mailbox(es) set by earlier runs`, async () => {
+        let restored = 0;
+        for (const batch of batches(carried.restores)) restored += await restoreReadReceipts(exchange, batch);
+        return restored > 0;
+      });
+    }
+    if (!carried) show('listing the user mailboxes');
+    const mailboxes = carried?.mailboxes ?? (await userMailboxes(exchange));
+    const total = carried?.total ?? mailboxes.length;
     const was: ReadReceiptResponse[] = [];
     const now: ReadReceiptResponse[] = [];
-    let changed = 0;
-    view = { phase: 'setting read receipts', progress: { done: 0, total, message: `read receipts: 0 of ${total} mailboxes` } };
+    const restores = [...(carried?.restores ?? [])];
+    const doneBefore = carried?.done ?? 0;
+    let changed = carried?.changed ?? 0;
+    const progress = () => (view = { phase: 'setting read receipts', progress: { done: doneBefore + now.length, total, message: `read receipts: ${doneBefore + now.length} of ${total} mailboxes` } });
+    progress();
+    let ran = 0;
     for (const batch of batches(mailboxes)) {
+      if (ran >= Math.max(1, input.batchesPerRun ?? BATCHES_PER_RUN) || (ran > 0 && workflowInfo().continueAsNewSuggested)) {
+        if (patched(TRACKING_CONTINUE_AS_NEW)) {
+          await condition(allHandlersFinished);
+          return await continueAsNew<typeof configureTracking>({
+            ...input,
+            continued: {
+              mailboxes: mailboxes.slice(now.length),
+              total,
+              done: doneBefore + now.length,
+              changed,
+              was: addCounts(carried?.was, countReadReceipts(was)),
+              now: addCounts(carried?.now, countReadReceipts(now)),
+              restores,
+            },
+          });
+        }
+      }
+      ran += 1;
       const current = await readReceipts(exchange, batch);
       was.push(...current);
       const changes = batch.map((identity, i) => ({ identity, from: current[i], to: wanted }));
@@ -107,15 +166,16 @@ export async function configureTracking(input: ConfigureTrackingInput): Promise<
           (await restoreReadReceipts(exchange, differing.map((c) => ({ identity: c.identity, value: c.from })))) > 0,
         );
         now.push(...(await setReadReceipts(exchange, changes)));
+        restores.push(...differing.map((c) => ({ identity: c.identity, value: c.from })));
         changed += differing.length;
       } else {
         now.push(...current);
       }
-      view = { phase: 'setting read receipts', progress: { done: now.length, total, message: `read receipts: ${now.length} of ${total} mailboxes` } };
+      progress();
     }
     before.mailboxes = after.mailboxes = total;
-    before.readReceipts = countReadReceipts(was);
-    after.readReceipts = countReadReceipts(now);
+    before.readReceipts = addCounts(carried?.was, countReadReceipts(was));
+    after.readReceipts = addCounts(carried?.now, countReadReceipts(now));
     saga.record('read receipts', changed ? 'done' : 'skipped', `${changed} of ${total} user mailboxes set to ${wanted}${changed < total ? `; ${total - changed} already so` : ''}`);
   };
 
@@ -141,6 +201,7 @@ export async function configureTracking(input: ConfigureTrackingInput): Promise<
     const where = target ?? 'the organization';
     return await finish({ status: 'done', undone: [], summary: `Tracking for ${where}: ${done.length ? done.join('; ') : 'nothing to change'}.` });
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     const reason = failureMessage(err);
     saga.record(step, 'failed', reason);
     show('undoing');

@@ -126,6 +126,40 @@ describe('configure_tracking and m365://tracking-settings', () => {
     assert.deepEqual(readReceiptCounts(h.sandbox), { DoNotAutomaticallySend: 0, AlwaysSend: USER_MAILBOXES, NeverSend: 0 });
   });
 
+  test('scope organization over several runs (continue-as-new every batchesPerRun batches): counts carried, a failure in a later run undoes the earlier runs', async () => {
+    const run = (id: string, readReceipts: string) =>
+      h.temporal.workflow.execute('configureTracking', {
+        taskQueue: h.worker.taskQueue,
+        workflowId: `configure-tracking/test/${id}-${Date.now()}`,
+        args: [{ connection: 'Contoso', scope: 'organization', readReceipts, pwshTaskQueue: h.pwsh.taskQueue, batchesPerRun: 1 }],
+      }) as Promise<ConfigureTrackingResult>;
+    const runsOf = async (prefix: string) => {
+      let runs = 0;
+      for await (const e of h.temporal.workflow.list({ query: `WorkflowId STARTS_WITH '${prefix}'` })) runs += e.status.name === 'CONTINUED_AS_NEW' || e.status.name === 'COMPLETED' ? 1 : 0;
+      return runs;
+    };
+    const before = readReceiptCounts(h.sandbox);
+    const done = await run('runs', 'NeverSend');
+    assert.equal(done.status, 'done', done.summary);
+    assert.deepEqual(done.before.readReceipts, before, 'counts before carried across runs');
+    assert.deepEqual(done.after.readReceipts, { DoNotAutomaticallySend: 0, AlwaysSend: 0, NeverSend: USER_MAILBOXES });
+    assert.deepEqual(readReceiptCounts(h.sandbox), { DoNotAutomaticallySend: 0, AlwaysSend: 0, NeverSend: USER_MAILBOXES });
+    assert.equal(await runsOf('configure-tracking/test/runs-'), 2, 'one run per batch of 50');
+
+    // The second run's set command fails: the first run's batch is undone too. Exchange requests:
+    // 0 lists; 1-50 read and 51-150 set the first batch; the second run reads 151-167, sets from 168.
+    h.sandbox.setFaults({ seed: 'second-run', rules: [{ match: EXCHANGE_RULE, rate503: 1, after: 170, times: 1 }] });
+    let failed: ConfigureTrackingResult;
+    try {
+      failed = await run('undo', 'AlwaysSend');
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
+    assert.equal(failed.status, 'undone', failed.summary);
+    assert.match(failed.undone.join('; '), /set by earlier runs/);
+    assert.deepEqual(readReceiptCounts(h.sandbox), { DoNotAutomaticallySend: 0, AlwaysSend: 0, NeverSend: USER_MAILBOXES }, 'both runs undone');
+  });
+
   test('m365://tracking-settings answers the organization’s tracking state through a workflow', async () => {
     h.sandbox.state.data.exchange.adminAuditLogConfig.UnifiedAuditLogIngestionEnabled = true;
     for (const uri of ['m365://tracking-settings', 'm365://tracking-settings?connection=Contoso']) {
