@@ -52,6 +52,8 @@ export function answerResult(answer: RunAnswer, summary?: (result: unknown) => s
         structured,
       );
     default:
+      // An operation that did not do what was asked: its own report, as the tool words it.
+      if (answer.result !== undefined && summary) return toolError(summary(answer.result), structured);
       return toolError(
         `Workflow ${answer.workflowId} ${answer.status.replace('_', ' ')}: ${answer.error ?? 'no detail'}. ` +
           'See it in the Temporal UI; fix the cause and call the tool again.',

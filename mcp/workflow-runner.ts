@@ -4,10 +4,11 @@
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
+  WorkflowNotFoundError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { TASK_QUEUE } from '../lib/temporal/names';
 import { searchAttributesFor, type WorkflowTags } from '../lib/temporal/search-attributes';
 import { statusQuery, type WaitingFor, type WorkflowView } from '../workflows/status';
@@ -28,6 +29,8 @@ export interface RunAnswer {
   status: RunStatus;
   /** True when the request adopted a workflow already started under the same business key. */
   adopted?: boolean;
+  /** What the request did: adopted the running or successful workflow, started one, or ran one again after a failure. */
+  start?: StartOutcome;
   phase?: string;
   result?: unknown;
   waitingFor?: WaitingFor;
@@ -35,32 +38,54 @@ export interface RunAnswer {
   error?: string;
 }
 
+export type StartOutcome = 'adopted' | 'started' | `restarted after ${'failed' | 'cancelled' | 'terminated' | 'timed out'}`;
+
 export interface StartSpec {
   workflowType: string;
   workflowId: string;
   args: unknown[];
   tags: WorkflowTags;
-  /** Whether a finished workflow with the same id may run again (default: no, its result is adopted). */
+  /** Whether a successfully finished workflow with the same id may run again (default: no, its result is adopted). */
   allowRerun?: boolean;
   taskQueue?: string;
 }
 
 export type ProgressReporter = (message: string, progress?: { done: number; total: number }) => void;
 
-export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ handle: WorkflowHandle; adopted: boolean }> {
+const CLOSED_OUTCOME: Record<string, StartOutcome> = {
+  FAILED: 'restarted after failed',
+  CANCELLED: 'restarted after cancelled',
+  TERMINATED: 'restarted after terminated',
+  TIMED_OUT: 'restarted after timed out',
+};
+
+/**
+ * Starts the workflow under its business key. Temporal's id reuse policy decides: a running or
+ * successfully completed workflow is adopted (the start is refused and its handle returned); a failed,
+ * cancelled, terminated or timed-out one runs again (ALLOW_DUPLICATE_FAILED_ONLY). The answer says
+ * which, reading the last run's status only to say what it was.
+ */
+export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ handle: WorkflowHandle; adopted: boolean; start: StartOutcome }> {
+  const previous = await client.workflow
+    .getHandle(spec.workflowId)
+    .describe()
+    .then((d) => d.status.name, (err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
   try {
     const handle = await client.workflow.start(spec.workflowType, {
       workflowId: spec.workflowId,
       taskQueue: spec.taskQueue ?? TASK_QUEUE,
       args: spec.args,
       typedSearchAttributes: searchAttributesFor(spec.tags),
-      workflowIdReusePolicy: spec.allowRerun ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdReusePolicy: spec.allowRerun ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     });
-    return { handle, adopted: false };
+    return { handle, adopted: false, start: (previous && CLOSED_OUTCOME[previous]) || 'started' };
   } catch (err) {
-    // Running, or finished and not to be rerun: the same business key adopts that workflow.
+    // Running, or completed and not to be rerun: the same business key adopts that workflow.
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { handle: client.workflow.getHandle(spec.workflowId), adopted: true };
+      return { handle: client.workflow.getHandle(spec.workflowId), adopted: true, start: 'adopted' };
     }
     throw err;
   }
@@ -75,6 +100,12 @@ const STATUS_BY_NAME: Record<string, RunStatus> = {
   CONTINUED_AS_NEW: 'running',
   RUNNING: 'running',
 };
+
+/** The operation's own report, where the workflow failed because it did not do what was asked (workflows/outcome.ts). */
+function reportOf(err: unknown): unknown {
+  const cause = err instanceof WorkflowFailedError ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.type?.startsWith('Operation') ? cause.details?.[0] : undefined;
+}
 
 function errorText(err: unknown): string {
   const parts: string[] = [];
@@ -111,7 +142,8 @@ export async function currentAnswer(client: Client, handle: WorkflowHandle): Pro
     try {
       await handle.result();
     } catch (err) {
-      return { ...base, error: errorText(err) };
+      const report = reportOf(err);
+      return { ...base, error: errorText(err), ...(report === undefined ? {} : { result: report }) };
     }
     return base;
   }
@@ -134,7 +166,8 @@ function settledAnswer(handle: WorkflowHandle, outcome: { ok: true; value: unkno
   const cause = outcome.error.cause;
   const status: RunStatus =
     cause instanceof CancelledFailure ? 'cancelled' : cause instanceof TerminatedFailure ? 'terminated' : cause instanceof TimeoutFailure ? 'timed_out' : 'failed';
-  return { ...base, status, error: errorText(outcome.error) };
+  const report = reportOf(outcome.error);
+  return { ...base, status, error: errorText(outcome.error), ...(report === undefined ? {} : { result: report }) };
 }
 
 export interface WaitOptions {
@@ -186,7 +219,7 @@ export async function startAndWait(
   waitMs: number,
   onProgress?: ProgressReporter,
 ): Promise<RunAnswer> {
-  const { handle, adopted } = await startWorkflow(client, spec);
+  const { handle, adopted, start } = await startWorkflow(client, spec);
   const answer = await waitForAnswer(client, handle, waitMs, { onProgress, untilPerson: true });
-  return adopted ? { ...answer, adopted } : answer;
+  return adopted ? { ...answer, adopted, start } : { ...answer, start };
 }

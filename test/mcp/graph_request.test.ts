@@ -174,6 +174,31 @@ describe('graph_request against the sandbox tenant', () => {
     expectToolError(missing.result, /404.*Request_ResourceNotFound|ResourceNotFound/);
   });
 
+  test('a write that failed runs again when asked again: the identical PATCH succeeds once the fault is gone', async () => {
+    const upnOf = `adele.vance@${SANDBOX_DOMAIN}`;
+    const args = { connection: 'Contoso', endpoint: `/users/${upnOf}`, method: 'PATCH', body: { jobTitle: 'Head of Retries' } };
+    sandbox.setFaults({ seed: 'patch', rules: [{ match: 'PATCH /v1.0/users/*', rate4xx: 1, status4xx: 409 }] });
+    let failed: Awaited<ReturnType<typeof call>>;
+    try {
+      failed = await call(args);
+    } finally {
+      sandbox.setFaults(undefined);
+    }
+    expectToolError(failed.result, /409/);
+    assert.equal(failed.s.status, 'failed');
+    assert.notEqual(sandbox.state.findUser(upnOf)!.graph.jobTitle, 'Head of Retries');
+
+    const again = await call(args);
+    assert.equal(again.s.workflowId, failed.s.workflowId, 'the same business key');
+    assert.equal(again.s.status, 'done', textOf(again.result));
+    assert.equal((again.s as { start?: string }).start, 'restarted after failed');
+    assert.equal(sandbox.state.findUser(upnOf)!.graph.jobTitle, 'Head of Retries', 'the sandbox shows the change');
+
+    const third = await call(args);
+    assert.equal((third.s as { start?: string }).start, 'adopted', 'a successful write is adopted, not done twice');
+    assert.equal(third.s.status, 'done');
+  });
+
   test('under a 30% 429/503 fault profile, 200 reads all succeed', async () => {
     sandbox.setFaults({ seed: 'reads', rules: [{ match: 'GET /v1.0/*', rate429: 0.15, rate503: 0.15, retryAfterSeconds: 0.2 }] });
     try {
