@@ -8,6 +8,7 @@ import type { ActivityOptions } from '@temporalio/workflow';
 import type { createPwshActivities, PwshCommandAnswer } from '../activities/pwsh';
 import type { PwshModule, SessionInfo } from '../lib/pwsh';
 import { awaitConfirmation } from './confirmation';
+import { settle } from './outcome';
 import { pwshCaller, throughSignIn } from './pwsh-step';
 import { statusQuery, type WorkflowView } from './status';
 
@@ -73,7 +74,8 @@ export async function runCommand(input: RunCommandInput): Promise<RunCommandResu
       );
       if (outcome.decision !== 'approved') {
         await condition(allHandlersFinished);
-        return { status: outcome.decision, preview, by: outcome.by };
+        const why = outcome.decision === 'expired' ? 'nobody confirmed it in time' : `rejected${outcome.by ? ` by the ${outcome.by}` : ''}`;
+        return settle<RunCommandResult>({ status: outcome.decision, preview, by: outcome.by }, ['rejected', 'expired'], `The ${input.module} command did not run: ${why}.`);
       }
     }
     confirmed = true;
@@ -85,7 +87,8 @@ export async function runCommand(input: RunCommandInput): Promise<RunCommandResu
   if (signedIn.kind === 'signInExpired') {
     view = { phase: 'sign-in not completed' };
     await condition(allHandlersFinished);
-    return { status: 'signInExpired', userCode: signedIn.userCode, message: `${signedIn.message} Call run again for a new code.` };
+    const message = `${signedIn.message} Call run again for a new code.`;
+    return settle<RunCommandResult>({ status: 'signInExpired', userCode: signedIn.userCode, message }, ['signInExpired'], message);
   }
   if (signedIn.answer.kind === 'needs_confirmation') {
     // Cannot happen after confirmed: true; fail loudly rather than loop.
