@@ -144,6 +144,12 @@ export function createGroupActivities(deps: GroupActivityDeps) {
       }
     },
 
+    /** The ids (lower-cased) of a group's members or owners: what was there before a run adds any. */
+    async groupMemberIds(connection: string, groupId: string, role: MemberRole): Promise<string[]> {
+      const { items } = await graphOf(connection).pages<{ id: string }>(`/groups/${groupId}/${role}?$select=id`);
+      return items.map((m) => m.id.toLowerCase());
+    },
+
     async isGroupMember(connection: string, groupId: string, userId: string): Promise<boolean> {
       const { items } = await graphOf(connection).pages<{ id: string }>(`/groups/${groupId}/members?$select=id`);
       return items.some((m) => m.id.toLowerCase() === userId.toLowerCase());

@@ -75,6 +75,12 @@ export function createTeamActivities(deps: TeamActivityDeps) {
       }
     },
 
+    /** The names of a team's channels, lower-cased: what was there before a run adds any. */
+    async channelNames(connection: string, teamId: string): Promise<string[]> {
+      const { body } = await graphOf(connection).get<{ value: { displayName: string }[] }>(`/teams/${teamId}/channels`);
+      return body.value.map((c) => c.displayName.toLowerCase());
+    },
+
     /** Creates a channel, or finds the one with that name (an earlier attempt, or a template's). */
     async createChannel(connection: string, teamId: string, channel: ChannelSpec): Promise<{ id: string; created: boolean }> {
       const graph = graphOf(connection);

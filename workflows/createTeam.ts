@@ -1,4 +1,4 @@
-import { allHandlersFinished, CancellationScope, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { createGroupActivities } from '../activities/groups';
 import type { ChannelSpec, createTeamActivities, TeamSettings } from '../activities/teams';
 import { graphReadBeating, graphWriteBeating } from './activity-options';
@@ -11,6 +11,9 @@ const groupReads = proxyActivities<ReturnType<typeof createGroupActivities>>(gra
 const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWriteBeating);
 const teamReads = proxyActivities<ReturnType<typeof createTeamActivities>>(graphReadBeating);
 const teams = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWriteBeating);
+
+/** createTeam reads an adopted team's channels, owners and members first, and undoes only its own additions. */
+export const UNDO_OWN_ADDITIONS_ONLY = 'create-team-undo-own-additions-only';
 
 export interface CreateTeamInput {
   connection: string;
@@ -123,11 +126,22 @@ export async function createTeam(input: CreateTeamInput): Promise<CreateTeamResu
       saga.record('team', 'done');
     }
 
+    // On an adopted team a rollback undoes only what this run added: what was there is read first.
+    // (Runs recorded before the patch registered undos for every channel and person asked for.)
+    const ownOnly = adopted && patched(UNDO_OWN_ADDITIONS_ONLY);
+    const hadChannels = new Set(ownOnly && existing?.isTeam ? await teamReads.channelNames(input.connection, gid) : []);
+    const had = {
+      owners: new Set(ownOnly ? await groupReads.groupMemberIds(input.connection, gid, 'owners') : []),
+      members: new Set(ownOnly ? await groupReads.groupMemberIds(input.connection, gid, 'members') : []),
+    };
+
     step = 'channels';
     for (const channel of input.channels ?? []) {
       show(`creating the channel ${channel.displayName}`);
-      // A created group takes its channels with it on rollback; an adopted one gets them removed.
-      if (adopted) saga.onFailureUndo(`channel ${channel.displayName}`, () => teams.deleteChannel(input.connection, gid, channel.displayName));
+      // A created group takes its channels with it on rollback; an adopted one gets the channels this run made removed.
+      if (adopted && !hadChannels.has(channel.displayName.toLowerCase())) {
+        saga.onFailureUndo(`channel ${channel.displayName}`, () => teams.deleteChannel(input.connection, gid, channel.displayName));
+      }
       const made = await teams.createChannel(input.connection, gid, channel);
       saga.record('channel', made.created ? 'done' : 'adopted', channel.displayName);
     }
@@ -136,7 +150,9 @@ export async function createTeam(input: CreateTeamInput): Promise<CreateTeamResu
     const people = [...(adopted ? ownerIds.map((id) => ({ id, role: 'owners' as const })) : []), ...memberIds.map((m) => ({ id: m.id, role: 'members' as const }))];
     for (const person of people) {
       show('adding owners and members');
-      if (adopted) saga.onFailureUndo(`${person.role === 'owners' ? 'owner' : 'member'} ${person.id}`, () => groups.removeGroupMember(input.connection, gid, person.id, person.role));
+      if (adopted && !had[person.role].has(person.id.toLowerCase())) {
+        saga.onFailureUndo(`${person.role === 'owners' ? 'owner' : 'member'} ${person.id}`, () => groups.removeGroupMember(input.connection, gid, person.id, person.role));
+      }
       const added = await groups.addGroupMember(input.connection, gid, person.id, person.role);
       saga.record(person.role === 'owners' ? 'owner' : 'member', added ? 'done' : 'adopted', person.id);
     }

@@ -108,6 +108,26 @@ describe('createTeam (create_teams_group)', () => {
     });
   }
 
+  for (const f of faultAt.filter((x) => ['channels', 'owners and members', 'settings'].includes(x.step))) {
+    test(`on a team that already exists, a failure at the ${f.step} step undoes only what this run added`, async () => {
+      const name = `Falcon Existing ${f.step}`;
+      const made = await create(name);
+      assert.equal(made.status, 'done', made.summary);
+      const before = tenantView(h.sandbox.snapshot());
+      // The same team asked again with one channel it has (Design) and one it lacks (Extra); the owners and member are already in.
+      h.sandbox.setFaults({ seed: name, rules: [{ match: f.match!, rate4xx: 1 }] });
+      let result: CreateTeamResult;
+      try {
+        result = await create(name, { channels: [{ displayName: 'Design' }, { displayName: 'Extra' }] });
+      } finally {
+        h.sandbox.setFaults(undefined);
+      }
+      assert.equal(result.status, 'rolledBack', result.summary);
+      assert.ok(!result.undone.some((u) => /Design|owner|member/.test(u)), `nothing that was there is undone: ${result.undone.join('; ')}`);
+      assert.deepEqual(tenantView(h.sandbox.snapshot()), before, 'the team, its channels, owners and members as they were');
+    });
+  }
+
   test('permanentDeleteOnRollback false leaves the group restorable in deleted items', async () => {
     h.sandbox.setFaults({ seed: 'keep', rules: [{ match: 'PATCH /v1.0/teams/*', rate4xx: 1 }] });
     let result: CreateTeamResult;
