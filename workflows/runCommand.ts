@@ -9,7 +9,7 @@ import type { createPwshActivities, PwshCommandAnswer } from '../activities/pwsh
 import type { PwshModule, SessionInfo } from '../lib/pwsh';
 import { awaitConfirmation } from './confirmation';
 import { pwshCaller, throughSignIn } from './pwsh-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 type PwshActivities = ReturnType<typeof createPwshActivities>;
 
