@@ -1,58 +1,45 @@
-// One command at a time per session: a FIFO per session key. A waiter whose signal aborts leaves the
-// queue at once.
+// One command at a time per session: a mutex per session key (async-mutex queues waiters in order).
+// A waiter whose signal aborts leaves at once; its turn, when it comes, is passed straight on.
+import { Mutex, type MutexInterface } from 'async-mutex';
+
 export class SessionLocks {
-  private readonly locks = new Map<string, Promise<void>>();
+  private readonly mutexes = new Map<string, Mutex>();
+
+  private mutex(key: string): Mutex {
+    let m = this.mutexes.get(key);
+    if (!m) this.mutexes.set(key, (m = new Mutex()));
+    return m;
+  }
 
   /** Whether a command holds or waits for the session. */
   busy(key: string): boolean {
-    return this.locks.has(key);
+    return this.mutexes.get(key)?.isLocked() ?? false;
   }
 
-  /** FIFO per session: one command at a time, the rest wait in order (or leave when aborted). */
-  async acquire(key: string, signal?: AbortSignal): Promise<() => void> {
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    const tail = previous.then(() => mine);
-    this.locks.set(key, tail);
-    const done = () => {
-      release();
-      if (this.locks.get(key) === tail) this.locks.delete(key);
-    };
-    try {
-      await abortable(previous, signal);
-    } catch (e) {
-      done();
-      throw e;
+  /** Waits for the session's turn; rejects with the signal's reason when aborted first. */
+  async acquire(key: string, signal?: AbortSignal): Promise<MutexInterface.Releaser> {
+    const turn = this.mutex(key).acquire();
+    if (!signal) return turn;
+    if (signal.aborted) {
+      void turn.then((release) => release());
+      throw signal.reason;
     }
-    return done;
+    let onAbort!: () => void;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([turn, aborted]);
+    } catch (e) {
+      void turn.then((release) => release());
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   async withLock(key: string, work: () => Promise<void>): Promise<void> {
-    const release = await this.acquire(key);
-    try {
-      await work();
-    } finally {
-      release();
-    }
+    await this.mutex(key).runExclusive(work);
   }
-}
-
-function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
