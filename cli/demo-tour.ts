@@ -69,7 +69,9 @@ const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
 
 /** The tour itself (mm demo); --exit stops after it instead of staying up. */
 export async function runDemoTour(options: { exit?: boolean }): Promise<void> {
-  const { config, logger } = commandContext('demo', { pretty: process.stderr.isTTY });
+  // The terminal shows the tour; the worker's and the tools' logs go to MM_LOG_DIR/demo.log.
+  const { config, logger } = commandContext('demo', { terminal: false });
+  const logFile = path.join(config.logDir, 'demo.log');
   const server = await ensureDevServer(config);
   // Exchange's and Teams' provisioning delays are shortened for the tour; throttling is as documented.
   const sandbox = await startSandbox({ throttle: 'documented', deviceCodeIntervalSeconds: 1, replicationDelayMs: 0, teamCreationMs: 1000, mailboxDelayMs: 1000 });
@@ -156,6 +158,7 @@ export async function runDemoTour(options: { exit?: boolean }): Promise<void> {
     out(`   nothing was sent (sandbox outbox: ${sandbox.outbox().length} mails) until someone confirms.`);
     out();
     out(`All demo workflows: ${ui}?query=${encodeURIComponent(`TaskQueue = '${DEMO_TASK_QUEUE}'`)}`);
+    out(`Logs of the worker and the tools: ${logFile}`);
     if (options.exit) return;
     out(`Staying up: approve the welcome email from another terminal with \`mm approve ${welcomeId}\`, or explore the UI. Ctrl-C stops.`);
     await new Promise<void>((resolve) => {
