@@ -8,7 +8,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig, type Config } from '../lib/config';
 import { connectClient } from '../lib/temporal/connection';
-import { workflowIdFor } from '../lib/temporal/names';
+import { DEMO_TASK_QUEUE, workflowIdFor } from '../lib/temporal/names';
 import { buildServerDeps } from '../mcp/deps';
 import { createServer } from '../mcp/server';
 import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_APP_ID, SANDBOX_DOMAIN, SANDBOX_TENANT_ID } from '../sandbox';
@@ -17,7 +17,6 @@ import { commandContext, say } from './context';
 import { ensureDevServer } from './temporal';
 
 export const DEMO_CONNECTION = 'Sandbox-Demo';
-export const DEMO_TASK_QUEUE = 'm365-demo';
 
 function demoConfig(base: Config, sandboxUrl: string): Config {
   const dir = path.join(base.stateDir, 'demo');

@@ -55,6 +55,15 @@ test('mm demo --exit signs in by device code, provisions a user, rolls a failed 
     const logLines = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
     assert.ok(logLines.length > 0 && logLines.every((l) => JSON.parse(l).name === 'demo'), 'the log file holds the demo\'s JSON log lines');
 
+    // mm status lists every known queue a worker polled: the demo's own queue, not only 'm365'.
+    const status = await mm(home, ['status', '--json', '--task-queue', 'mm-status-test-unpolled']);
+    assert.equal(status.code, 0, status.stderr);
+    const report = JSON.parse(status.stdout) as { queues: Array<{ name: string; workflowPollers: string[]; activityPollers: string[] }>; unpolled: string[] };
+    const demoQueue = report.queues.find((q) => q.name === 'm365-demo');
+    assert.ok(demoQueue && demoQueue.workflowPollers.length > 0 && demoQueue.activityPollers.length > 0, `m365-demo is listed with its pollers: ${status.stdout}`);
+    assert.ok(report.unpolled.includes('mm-status-test-unpolled'), 'a queue given with --task-queue is checked');
+    const text = await mm(home, ['status']);
+    assert.match(text.stdout, /^Workers on 'm365-demo': /m);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
