@@ -1,10 +1,20 @@
-// Lint: TypeScript-aware rules, no floating promises anywhere, and no Node built-ins (or anything
-// else non-deterministic) imported from workflow code.
+// Lint: TypeScript-aware rules, no floating promises anywhere, no Node built-ins (or anything else
+// non-deterministic) imported from workflow code, and layers that import downward only:
+// mcp → workflows → activities → lib (DESIGN.md, decision 12).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const noNodeBuiltins = (message) => nodeBuiltins.map((name) => ({ name, message }));
+
+/** The lib/temporal files bundled into the workflow sandbox: workflows may import them by value. */
+const workflowSafeLib = ['lib/temporal/names.ts', 'lib/temporal/search-attributes.ts', 'lib/temporal/signals.ts', 'lib/temporal/status.ts'];
+
+const layer = {
+  activities: { group: ['**/activities', '**/activities/*'], message: 'What MCP and activities share lives in lib/ (lib/temporal for signals, queries and queues).' },
+  workflows: { group: ['**/workflows', '**/workflows/*'], message: 'Activities and lib do not import workflow code: signals, queries and status types live in lib/temporal.' },
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', 'dist/**', 'test-output/**', 'bench/results/**'] },
@@ -32,11 +42,36 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code is deterministic: no Node built-ins (use an activity).' })),
+          paths: noNodeBuiltins('Workflow code is deterministic: no Node built-ins (use an activity).'),
           patterns: [
-            { group: ['../activities/*', '../lib/*', '!../lib/temporal', '!../lib/temporal/*'], allowTypeImports: true, message: 'Workflows import activities and lib code by type only (lib/temporal is pure and allowed).' },
+            {
+              group: ['../activities/*', '../lib/*', '!../lib/temporal', '../lib/temporal/*', ...workflowSafeLib.map((f) => `!../${f.replace(/\.ts$/, '')}`)],
+              allowTypeImports: true,
+              message: 'Workflows import activities and lib code by type only (the pure lib/temporal names, search attributes, signals and status are allowed).',
+            },
           ],
         },
+      ],
+    },
+  },
+  {
+    files: ['mcp/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer.activities] }] },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer.workflows] }] },
+  },
+  {
+    files: ['lib/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer.activities, layer.workflows] }] },
+  },
+  {
+    files: workflowSafeLib,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: noNodeBuiltins('Bundled into the workflow sandbox: no Node built-ins.'), patterns: [layer.activities, layer.workflows] },
       ],
     },
   },

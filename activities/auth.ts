@@ -5,8 +5,8 @@ import type { Client } from '@temporalio/client';
 import { SignInRequiredError, type SignedInAccount, type TokenManager } from '../lib/auth';
 import type { Logger } from '../lib/logger';
 import type { Registry } from '../lib/registry';
-import { signInCodeSignal } from '../workflows/signals';
-import { statusQuery } from '../workflows/status';
+import { signInCodeSignal } from '../lib/temporal/signals';
+import { statusQuery } from '../lib/temporal/status';
 import { classified } from './failures';
 
 export interface AuthActivityDeps {

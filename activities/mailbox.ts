@@ -3,7 +3,7 @@
 // where a delegated sign-in may not touch another user's mailbox, so the workflow turns to Exchange),
 // and which addresses lie outside the tenant's verified domains. One call each: the workflow waits
 // between polls with durable timers.
-import { externalAddresses, GraphError, verifiedDomainNames, type ConnectionGraph, type GraphClient } from '../lib/graph';
+import { externalAddresses, GraphError, verifiedDomainNames, type AutoReply, type ConnectionGraph, type GraphClient } from '../lib/graph';
 import type { Registry } from '../lib/registry';
 import { classified } from './failures';
 
@@ -18,21 +18,6 @@ export interface MailboxActivityDeps {
  * admin gets: mailbox settings of other users need the application permission MailboxSettings.ReadWrite).
  */
 export type MailboxState = 'ready' | 'notYet' | 'noAccess';
-
-export interface AutoReply {
-  status: 'disabled' | 'alwaysEnabled' | 'scheduled';
-  externalAudience?: 'none' | 'contactsOnly' | 'all';
-  internalReplyMessage?: string;
-  externalReplyMessage?: string;
-  scheduledStartDateTime?: DateTimeTimeZone;
-  scheduledEndDateTime?: DateTimeTimeZone;
-}
-
-/** Graph's dateTimeTimeZone: a local date-time and the zone it is in ("UTC" here). */
-export interface DateTimeTimeZone {
-  dateTime: string;
-  timeZone: string;
-}
 
 export const NO_ACCESS_NOTE =
   "Graph answers 403 ErrorAccessDenied to a delegated sign-in on another user's mailbox: use an app-only connection (application permission MailboxSettings.ReadWrite) for mailbox settings and automatic replies.";

@@ -2,7 +2,6 @@
 // answer what the pool answers (output, auth_pending, needs_confirmation) and never run a command
 // twice: a sign-in in progress or a send held for confirmation returns before the command runs.
 import crypto from 'node:crypto';
-import os from 'node:os';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -16,9 +15,7 @@ import {
   type SessionInfo,
 } from '../lib/pwsh';
 import type { PwshErrorRecord, SendPreview } from '../lib/pwsh';
-import type { Config } from '../lib/config';
 import type { Registry } from '../lib/registry';
-import { pwshTaskQueue } from '../lib/temporal/names';
 import { classified } from './failures';
 
 export interface PwshCommandInput {
@@ -65,11 +62,6 @@ export const PWSH_FAILURE_TYPES = {
 const HEARTBEAT_MS = 2000;
 /** Longest default sign-in wait a device code gives (the pool's authPendingMaxMs). */
 const DEFAULT_EXPIRY_MS = 15 * 60_000;
-
-/** The queue of this deployment's pool worker (MM_PWSH_TASK_QUEUE, else the host's own queue). */
-export function configuredPwshTaskQueue(config: Config): string {
-  return config.env.MM_PWSH_TASK_QUEUE ?? pwshTaskQueue(os.hostname());
-}
 
 /** The confirmation hash of an exact command on an exact session. */
 export function commandHash(connection: string, module: string, command: string): string {

@@ -8,7 +8,7 @@ import { findUserByUpn, GraphError, isAlreadyExists, type ConnectionGraph, type 
 import type { Registry } from '../lib/registry';
 import { deleteDirectoryObject, isStatus } from './directory';
 import { classified, FAILURE_TYPES } from './failures';
-import { openSecret, passwordProblem } from './password-seal';
+import { openSecret, passwordProblem } from '../lib/secrets/seal';
 
 export interface UserActivityDeps {
   registry: Registry;

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { sealSecret } from '../activities/password-seal';
+import { sealSecret } from '../lib/secrets/seal';
 import { silentLogger } from '../lib/logger';
 import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { startSandbox, SANDBOX_DAEMON_APP_ID, SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN, SANDBOX_TENANT_ID } from '../sandbox';

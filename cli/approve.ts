@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal/connection';
 import { sendConfirmation, ConfirmationRefused } from '../mcp/confirmation';
-import { statusQuery, type WorkflowView } from '../workflows/status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 import { commandContext, say } from './context';
 
 async function viewOf(client: Client, workflowId: string): Promise<WorkflowView | undefined> {

@@ -8,9 +8,10 @@ export interface CommandContext {
   logger: Logger;
 }
 
-export function commandContext(name: string, options: { pretty?: boolean } = {}): CommandContext {
+/** `terminal: false` keeps machine logs out of the terminal: they go to MM_LOG_DIR/<name>.log only. */
+export function commandContext(name: string, options: { pretty?: boolean; terminal?: boolean } = {}): CommandContext {
   const config = loadConfig();
-  const logger = createLogger({ name, level: config.logLevel, logDir: config.logDir, pretty: options.pretty });
+  const logger = createLogger({ name, level: config.logLevel, logDir: config.logDir, pretty: options.pretty, stderr: options.terminal });
   return { config, logger };
 }
 

@@ -8,7 +8,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig, type Config } from '../lib/config';
 import { connectClient } from '../lib/temporal/connection';
-import { workflowIdFor } from '../lib/temporal/names';
+import { DEMO_TASK_QUEUE, workflowIdFor } from '../lib/temporal/names';
 import { buildServerDeps } from '../mcp/deps';
 import { createServer } from '../mcp/server';
 import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_APP_ID, SANDBOX_DOMAIN, SANDBOX_TENANT_ID } from '../sandbox';
@@ -17,7 +17,6 @@ import { commandContext, say } from './context';
 import { ensureDevServer } from './temporal';
 
 export const DEMO_CONNECTION = 'Sandbox-Demo';
-export const DEMO_TASK_QUEUE = 'm365-demo';
 
 function demoConfig(base: Config, sandboxUrl: string): Config {
   const dir = path.join(base.stateDir, 'demo');
@@ -69,7 +68,9 @@ const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
 
 /** The tour itself (mm demo); --exit stops after it instead of staying up. */
 export async function runDemoTour(options: { exit?: boolean }): Promise<void> {
-  const { config, logger } = commandContext('demo', { pretty: process.stderr.isTTY });
+  // The terminal shows the tour; the worker's and the tools' logs go to MM_LOG_DIR/demo.log.
+  const { config, logger } = commandContext('demo', { terminal: false });
+  const logFile = path.join(config.logDir, 'demo.log');
   const server = await ensureDevServer(config);
   // Exchange's and Teams' provisioning delays are shortened for the tour; throttling is as documented.
   const sandbox = await startSandbox({ throttle: 'documented', deviceCodeIntervalSeconds: 1, replicationDelayMs: 0, teamCreationMs: 1000, mailboxDelayMs: 1000 });
@@ -156,6 +157,7 @@ export async function runDemoTour(options: { exit?: boolean }): Promise<void> {
     out(`   nothing was sent (sandbox outbox: ${sandbox.outbox().length} mails) until someone confirms.`);
     out();
     out(`All demo workflows: ${ui}?query=${encodeURIComponent(`TaskQueue = '${DEMO_TASK_QUEUE}'`)}`);
+    out(`Logs of the worker and the tools: ${logFile}`);
     if (options.exit) return;
     out(`Staying up: approve the welcome email from another terminal with \`mm approve ${welcomeId}\`, or explore the UI. Ctrl-C stops.`);
     await new Promise<void>((resolve) => {

@@ -1,38 +1,73 @@
-// mm status: is Temporal up, does a worker poll the task queue, where is the UI.
+// mm status: is Temporal up, which workers poll which of our task queues, where is the UI.
 import type { Command } from 'commander';
+import type { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal/connection';
-import { TASK_QUEUE } from '../lib/temporal/names';
+import { DEMO_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
+import { configuredPwshTaskQueue } from '../lib/temporal/queues';
 import { commandContext } from './context';
+
+export interface QueuePollers {
+  name: string;
+  /** Workers polling the queue's workflow tasks (the main worker). */
+  workflowPollers: string[];
+  /** Workers polling its activity tasks (the main worker, the pwsh pool worker). */
+  activityPollers: string[];
+}
+
+// temporal.api.enums.v1.TaskQueueType (in @temporalio/proto, which we do not depend on directly).
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
+const TASK_QUEUE_TYPE_ACTIVITY = 2;
+
+/** Workflow and activity pollers of each queue (DescribeTaskQueue), in the order given. */
+export async function pollersOf(client: Client, namespace: string, queues: string[]): Promise<QueuePollers[]> {
+  const describe = async (name: string, taskQueueType: number) => {
+    const answer = await client.workflowService.describeTaskQueue({ namespace, taskQueue: { name }, taskQueueType });
+    return (answer.pollers ?? []).map((p) => p.identity ?? '');
+  };
+  return Promise.all(
+    queues.map(async (name) => ({
+      name,
+      workflowPollers: await describe(name, TASK_QUEUE_TYPE_WORKFLOW),
+      activityPollers: await describe(name, TASK_QUEUE_TYPE_ACTIVITY),
+    })),
+  );
+}
 
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('Show whether Temporal answers, which workers poll the task queue, and where the UI is')
+    .description(`Show whether Temporal answers, which workers poll our task queues ('${TASK_QUEUE}', '${DEMO_TASK_QUEUE}', the pwsh pool's), and where the UI is`)
+    .option('--task-queue <name...>', 'also check these task queues')
     .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean; taskQueue?: string[] }) => {
       const { config } = commandContext('status');
       const client = await connectClient(config.temporal);
-      const queue = await client.workflowService.describeTaskQueue({
-        namespace: config.temporal.namespace,
-        taskQueue: { name: TASK_QUEUE },
-        taskQueueType: 1, // workflow tasks
-      });
-      const pollers = (queue.pollers ?? []).map((p) => ({ identity: p.identity ?? '', lastAccess: p.lastAccessTime?.seconds?.toString() }));
+      const known = [TASK_QUEUE, DEMO_TASK_QUEUE, configuredPwshTaskQueue(config), ...(options.taskQueue ?? [])];
+      let queues: QueuePollers[];
+      try {
+        queues = await pollersOf(client, config.temporal.namespace, [...new Set(known)]);
+      } finally {
+        await client.connection.close();
+      }
+      const polled = queues.filter((q) => q.workflowPollers.length || q.activityPollers.length);
       const status = {
         temporal: { address: config.temporal.address, namespace: config.temporal.namespace, reachable: true },
         ui: config.temporal.embedded ? `http://127.0.0.1:${config.uiPort}` : undefined,
-        workers: pollers,
+        queues: polled,
+        unpolled: queues.filter((q) => !polled.includes(q)).map((q) => q.name),
       };
-      await client.connection.close();
       if (options.json) {
         process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
         return;
       }
+      const workers = (q: QueuePollers) => [...new Set([...q.workflowPollers, ...q.activityPollers])].join(', ');
       process.stdout.write(
         [
           `Temporal: ${status.temporal.address} (namespace ${status.temporal.namespace}) reachable`,
           status.ui ? `UI: ${status.ui}` : undefined,
-          pollers.length ? `Workers on '${TASK_QUEUE}': ${pollers.map((p) => p.identity).join(', ')}` : `No worker polls '${TASK_QUEUE}': start one with mm worker (or mm up).`,
+          ...polled.map((q) => `Workers on '${q.name}': ${workers(q)}${q.workflowPollers.length ? '' : ' (activities only)'}`),
+          polled.some((q) => q.name === TASK_QUEUE) ? undefined : `No worker polls '${TASK_QUEUE}': start one with mm worker (or mm up).`,
+          `Not polled: ${status.unpolled.map((n) => `'${n}'`).join(', ') || 'none'}`,
         ]
           .filter(Boolean)
           .join('\n') + '\n',

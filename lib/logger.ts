@@ -42,16 +42,17 @@ export interface LoggerOptions {
   logDir?: string;
   /** Human-readable lines on stderr (mm up in a terminal). */
   pretty?: boolean;
+  /** false: the log file only, nothing on stderr (mm demo, whose terminal shows the tour); needs logDir. */
+  stderr?: boolean;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
   const level = (options.level ?? 'info') as pino.Level;
-  if (options.pretty) {
+  if (options.stderr === false && !options.logDir) throw new Error('createLogger: a logger without stderr needs a logDir');
+  if (options.stderr !== false) {
     // pino-pretty is loaded lazily: only interactive commands pay for it.
-    streams.push({ level, stream: pinoPretty() });
-  } else {
-    streams.push({ level, stream: pino.destination({ dest: 2, sync: true }) });
+    streams.push({ level, stream: options.pretty ? pinoPretty() : pino.destination({ dest: 2, sync: true }) });
   }
   if (options.logDir) {
     fs.mkdirSync(options.logDir, { recursive: true });

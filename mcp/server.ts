@@ -1,7 +1,7 @@
 // createServer(deps): the MCP server with every tool and resource. Transports (stdio, HTTP) only
 // connect this factory. Nothing here touches Temporal until a tool is called, so tools/list
 // answers at once, before Temporal is up.
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createRequire } from 'node:module';
 import type { ServerDeps } from './deps';
 import { registerCancelWorkflowTool } from './tools/cancel_workflow';
@@ -30,8 +30,7 @@ import { registerHealthTool, runHealthCheck, summarizeHealth } from './tools/hea
 import { registerListWorkflowsTool } from './tools/list_workflows';
 import { registerWorkflowStatusTool } from './tools/workflow_status';
 import { registerComplianceTools } from './tools/compliance_tools';
-
-import type { ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
+import { CompactToolListServer } from './tool-list';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -41,41 +40,8 @@ export const SERVER_INSTRUCTIONS =
   'Operations that change a tenant run as durable workflows: an answer may say a workflow is running, waiting for sign-in (show the device code and URL to the user) ' +
   'or waiting for confirmation (show the preview, then confirm only when the user agrees). Follow any workflow with workflow_status.';
 
-type RequestHandler = (request: unknown, extra: unknown) => Promise<unknown>;
-
-/**
- * tools/list without what tells a client nothing new: the JSON Schema dialect (`$schema`, draft-07
- * for every tool), `execution: {taskSupport: 'forbidden'}` (the protocol's default), and the regular
- * expression zod writes beside a `format` it already names (email: 150 bytes, date-time: 390). The
- * server validates every argument with the full zod schema either way. DESIGN.md caps the list at 48 KB.
- */
-function dropPatternsBesideFormats(schema: unknown): void {
-  if (!schema || typeof schema !== 'object') return;
-  const node = schema as Record<string, unknown>;
-  if (typeof node.format === 'string' && typeof node.pattern === 'string') delete node.pattern;
-  for (const value of Object.values(node)) {
-    if (Array.isArray(value)) value.forEach(dropPatternsBesideFormats);
-    else dropPatternsBesideFormats(value);
-  }
-}
-
-function compactToolList(server: McpServer): void {
-  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, RequestHandler> })._requestHandlers;
-  const list = handlers?.get('tools/list');
-  if (!handlers || !list) return;
-  handlers.set('tools/list', async (request, extra) => {
-    const result = (await list(request, extra)) as ListToolsResult;
-    for (const tool of result.tools) {
-      delete (tool.inputSchema as Record<string, unknown>).$schema;
-      dropPatternsBesideFormats(tool.inputSchema);
-      if (tool.execution && tool.execution.taskSupport === 'forbidden' && Object.keys(tool.execution).length === 1) delete tool.execution;
-    }
-    return result;
-  });
-}
-
 export function createServer(deps: ServerDeps): McpServer {
-  const server = new McpServer({ name: 'mm', version }, { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } });
+  const server = new CompactToolListServer({ name: 'mm', version }, { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } });
   registerRegistryTools(server, deps);
   registerHealthTool(server, deps);
   registerWorkflowStatusTool(server, deps);
@@ -102,7 +68,6 @@ export function createServer(deps: ServerDeps): McpServer {
   registerTemplateTools(server, deps);
   registerSendFromTemplateTool(server, deps);
   registerComplianceTools(server, deps);
-  compactToolList(server);
 
   server.registerResource(
     'health',

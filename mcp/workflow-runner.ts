@@ -11,7 +11,7 @@ import {
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { TASK_QUEUE } from '../lib/temporal/names';
 import { searchAttributesFor, type WorkflowTags } from '../lib/temporal/search-attributes';
-import { statusQuery, type WaitingFor, type WorkflowView } from '../workflows/status';
+import { statusQuery, type WaitingFor, type WorkflowView } from '../lib/temporal/status';
 
 export type RunStatus =
   | 'done'

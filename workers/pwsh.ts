@@ -8,12 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Counter, Gauge, Histogram, Registry as MetricsRegistry } from 'prom-client';
-import { configuredPwshTaskQueue, createPwshActivities, type CommandObserver } from '../activities/pwsh';
+import { createPwshActivities, type CommandObserver } from '../activities/pwsh';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { PwshPool, type SessionState } from '../lib/pwsh';
 import { Registry } from '../lib/registry';
 import { connectWorker } from '../lib/temporal/connection';
+import { configuredPwshTaskQueue } from '../lib/temporal/queues';
 
 export class PwshExecutableMissingError extends Error {
   constructor(executable: string) {

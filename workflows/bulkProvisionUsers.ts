@@ -17,7 +17,7 @@ import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { provisionUser, type ProvisionUserInput, type ProvisionUserResult } from './provisionUser';
 import { failureMessage } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 /** Waiting on a provisioning workflow started elsewhere: as long as it takes, heartbeating. */
 const { provisioningResult } = proxyActivities<ReturnType<typeof createUserActivities>>({

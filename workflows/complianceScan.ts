@@ -8,7 +8,7 @@ import { graphRead, graphSend, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { failureMessage } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 type ComplianceActivities = ReturnType<typeof createComplianceActivities>;
 const { prepareComplianceScan, recordComplianceScan } = proxyActivities<ComplianceActivities>(quick);

@@ -4,7 +4,8 @@
 // runs, and the settings are read back from the tenant at the end (after). Automatic replies go
 // through Graph, or through Exchange where Graph refuses a delegated sign-in another user's mailbox.
 import { allHandlersFinished, CancellationScope, condition, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { AutoReply, createMailboxActivities, DateTimeTimeZone } from '../activities/mailbox';
+import type { createMailboxActivities } from '../activities/mailbox';
+import type { AutoReply, DateTimeTimeZone } from '../lib/graph';
 import type { createUserActivities } from '../activities/users';
 import { graphReadBeating, graphWriteBeating, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
@@ -13,7 +14,7 @@ import { actionHash } from './offboardUser';
 import { psBool, psQuote, rowsOf } from './pwsh-step';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 const mailboxReads = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphReadBeating);
 const mailboxWrites = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWriteBeating);

@@ -20,7 +20,7 @@ import {
   type ReadReceiptResponse,
 } from './exchange-settings';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 export interface ConfigureTrackingInput {
   connection: string;

@@ -3,8 +3,8 @@
 // the connection does not allow. Shared by every workflow that sends or changes on confirmation.
 import { condition, setHandler } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import { confirmUpdate, type ConfirmationInput } from './signals';
-import type { WaitingFor } from './status';
+import { confirmUpdate, type ConfirmationInput } from '../lib/temporal/signals';
+import type { WaitingFor } from '../lib/temporal/status';
 
 export interface ConfirmationRequest {
   preview: string;

@@ -10,7 +10,7 @@ import type { IntegrationKey, SharePointTeamsConfig, TabSpec, TeamsPlannerConfig
 import { graphReadBeating, graphWriteBeating } from './activity-options';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 const reads = proxyActivities<ReturnType<typeof createIntegrationActivities>>(graphReadBeating);
 const writes = proxyActivities<ReturnType<typeof createIntegrationActivities>>(graphWriteBeating);

@@ -4,7 +4,7 @@ import type { ChannelSpec, createTeamActivities, TeamSettings } from '../activit
 import { graphReadBeating, graphWriteBeating } from './activity-options';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 import { teamMailNickname } from './team-names';
 
 const groupReads = proxyActivities<ReturnType<typeof createGroupActivities>>(graphReadBeating);

@@ -6,7 +6,7 @@ import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, 
 import { exchangeSession, type Exchange } from './exchange-settings';
 import { psBool, psQuote, rowsOf } from './pwsh-step';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 export type AddinDefaultState = 'Enabled' | 'Disabled' | 'AlwaysEnabled';
 

@@ -12,7 +12,7 @@ import { actionHash } from './offboardUser';
 import { rowsOf, runPwshStep } from './pwsh-step';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 type FeatureActivities = ReturnType<typeof createFeatureActivities>;
 const { featurePlan } = proxyActivities<FeatureActivities>(quick);

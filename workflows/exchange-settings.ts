@@ -4,7 +4,7 @@
 // history grows by a few events per 50 mailboxes rather than per mailbox.
 import { ApplicationFailure } from '@temporalio/workflow';
 import { psQuote, rowsOf, runPwshStep, type PwshOutput } from './pwsh-step';
-import type { WorkflowView } from './status';
+import type { WorkflowView } from '../lib/temporal/status';
 
 export type ReadReceiptResponse = 'DoNotAutomaticallySend' | 'AlwaysSend' | 'NeverSend';
 

@@ -4,7 +4,7 @@ import { graphRead, graphSend, graphWrite, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { settle } from './outcome';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 const { planGraphRequest } = proxyActivities<ReturnType<typeof createGraphActivities>>(quick);
 const reads = proxyActivities<ReturnType<typeof createGraphActivities>>(graphRead);

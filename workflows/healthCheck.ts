@@ -1,7 +1,7 @@
 import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createHealthActivities, WorkerHealth } from '../activities/health';
 import { quick } from './activity-options';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 const { reportWorkerHealth } = proxyActivities<ReturnType<typeof createHealthActivities>>(quick);
 

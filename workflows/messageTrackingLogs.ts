@@ -8,7 +8,7 @@ import { allHandlersFinished, CancellationScope, condition, setHandler } from '@
 import { exchangeSession, type Exchange } from './exchange-settings';
 import { psQuote, rowsOf } from './pwsh-step';
 import { failureMessage } from './saga';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Get-MessageTraceV2 answers at most this span per query. */

@@ -9,7 +9,8 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { createGroupActivities } from '../activities/groups';
-import type { AutoReply, createMailboxActivities } from '../activities/mailbox';
+import type { createMailboxActivities } from '../activities/mailbox';
+import type { AutoReply } from '../lib/graph';
 import type { createUserActivities, OffboardingSubject } from '../activities/users';
 import { graphReadBeating, graphWriteBeating, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
@@ -17,7 +18,7 @@ import { psQuote } from './pwsh-step';
 import { runCommand, type RunCommandResult } from './runCommand';
 import { failureMessage, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphReadBeating);
 const users = proxyActivities<ReturnType<typeof createUserActivities>>(graphWriteBeating);

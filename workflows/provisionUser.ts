@@ -10,7 +10,7 @@ import { ensureConnectionSignedIn } from './sign-in-step';
 import { workflowIdFor } from '../lib/temporal/names';
 import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { sendTemplate } from './sendTemplate';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphReadBeating);
 const users = proxyActivities<ReturnType<typeof createUserActivities>>(graphWriteBeating);

@@ -7,7 +7,7 @@ import type { ActivityOptions } from '@temporalio/workflow';
 import type { createPwshActivities, PwshCommandAnswer } from '../activities/pwsh';
 import type { PwshModule } from '../lib/pwsh';
 import { pwshCommand } from './activity-options';
-import type { WorkflowView } from './status';
+import type { WorkflowView } from '../lib/temporal/status';
 
 type PwshActivities = ReturnType<typeof createPwshActivities>;
 

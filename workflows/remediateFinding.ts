@@ -7,7 +7,7 @@ import { graphRead, graphWrite, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { failureMessage, rollbackSummary, Saga } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 type ComplianceActivities = ReturnType<typeof createComplianceActivities>;
 const { planRemediation, runComplianceCheck } = proxyActivities<ComplianceActivities>(graphRead);

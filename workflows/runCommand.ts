@@ -10,7 +10,7 @@ import type { PwshModule, SessionInfo } from '../lib/pwsh';
 import { awaitConfirmation } from './confirmation';
 import { settle } from './outcome';
 import { pwshCaller, throughSignIn } from './pwsh-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 type PwshActivities = ReturnType<typeof createPwshActivities>;
 

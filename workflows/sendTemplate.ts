@@ -1,15 +1,10 @@
 import { ActivityFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type {
-  createTemplateActivities,
-  TemplateMessageSpec,
-  TemplateSendPlan,
-  TemplateSendSpec,
-  TemplateUsageRow,
-} from '../activities/templates';
+import type { createTemplateActivities, TemplateSendPlan, TemplateUsageRow } from '../activities/templates';
+import type { TemplateMessageSpec, TemplateSendSpec } from '../lib/templates';
 import { graphRead, graphSend, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { ensureConnectionSignedIn } from './sign-in-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 const { prepareTemplateSend } = proxyActivities<ReturnType<typeof createTemplateActivities>>(graphRead);
 const { checkTemplateFreshness, recordTemplateUsage } = proxyActivities<ReturnType<typeof createTemplateActivities>>(quick);

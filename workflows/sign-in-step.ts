@@ -6,8 +6,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createAuthActivities } from '../activities/auth';
 import { longPoll, quick } from './activity-options';
 import { signIn } from './signIn';
-import { signInCodeSignal } from './signals';
-import type { WorkflowView } from './status';
+import { signInCodeSignal } from '../lib/temporal/signals';
+import type { WorkflowView } from '../lib/temporal/status';
 
 const { signInState } = proxyActivities<ReturnType<typeof createAuthActivities>>(quick);
 const { awaitSignIn } = proxyActivities<ReturnType<typeof createAuthActivities>>(longPoll);

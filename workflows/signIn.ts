@@ -2,8 +2,8 @@ import { getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } 
 import type { createAuthActivities } from '../activities/auth';
 import type { SignedInAccount } from '../lib/auth';
 import { longPoll } from './activity-options';
-import { signInCodeSignal } from './signals';
-import { statusQuery, type WorkflowView } from './status';
+import { signInCodeSignal } from '../lib/temporal/signals';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 const { deviceCodeSignIn } = proxyActivities<ReturnType<typeof createAuthActivities>>(longPoll);
 

@@ -5,7 +5,7 @@
 import { allHandlersFinished, CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import { DELIVERY_RECEIPTS_NOTE, exchangeSession, MESSAGE_TRACE_NOTE, organizationReadReceipts, type ReadReceiptCounts } from './exchange-settings';
 import { rowsOf } from './pwsh-step';
-import { statusQuery, type WorkflowView } from './status';
+import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
 export interface TrackingSettingsInput {
   connection: string;

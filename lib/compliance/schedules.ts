@@ -3,7 +3,13 @@
 // unattended. Overlap policy SKIP: a scan still running (e.g. waiting for an alert's confirmation)
 // makes the next one skip. Shared by the MCP tools and `mm compliance`.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import { createRequire } from 'node:module';
 import { searchAttributesFor } from '../temporal/search-attributes';
+
+// The SDK parses Duration strings with the ms package (we depend on the same version); ms's typings
+// are not reachable through its exports map, so it is required and typed here.
+const parseDuration = createRequire(import.meta.url)('ms') as (value: string) => number;
 
 export const SCHEDULE_PREFIX = 'compliance/';
 export const scheduleIdFor = (connection: string) => `${SCHEDULE_PREFIX}${connection.toLowerCase()}`;
@@ -36,14 +42,22 @@ export interface ScheduleView {
 
 export class ScheduleInputError extends Error {}
 
-const EVERY = /^(\d+)\s*(s|m|h|d)$/;
-
-export function parseEvery(every: string): number {
-  const m = EVERY.exec(every.trim());
-  if (!m) throw new ScheduleInputError(`every: "${every}" is not an interval; write a number and a unit, e.g. "30m", "24h", "5s".`);
-  const ms = Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
-  if (ms < 1000) throw new ScheduleInputError('every: the interval must be at least 1 second.');
-  return ms;
+/**
+ * The interval as Temporal Schedules take it natively: an ms-style string ("30m", "24h", "2 days"),
+ * checked first with the parser the SDK itself uses, so a wrong value names the field.
+ */
+function checkEvery(every: string): Duration {
+  const text = every.trim();
+  let millis: number;
+  try {
+    millis = parseDuration(text);
+  } catch {
+    millis = NaN;
+  }
+  if (!Number.isFinite(millis)) throw new ScheduleInputError(`every: "${every}" is not an interval; write a number and a unit, e.g. "30m", "24h", "5s".`);
+  if (millis < 1000) throw new ScheduleInputError('every: the interval must be at least 1 second.');
+  if (millis % 1000 !== 0) throw new ScheduleInputError(`every: "${every}" is not a whole number of seconds (Temporal schedules count in seconds).`);
+  return text as Duration;
 }
 
 function checkTimeZone(tz: string): void {
@@ -61,7 +75,7 @@ function optionsFor(req: ScheduleRequest) {
   checkTimeZone(timeZone);
   return {
     scheduleId: scheduleIdFor(req.connection),
-    spec: req.cron ? { cronExpressions: [req.cron.trim()], timezone: timeZone } : { intervals: [{ every: parseEvery(req.every!) }], timezone: timeZone },
+    spec: req.cron ? { cronExpressions: [req.cron.trim()], timezone: timeZone } : { intervals: [{ every: checkEvery(req.every!) }], timezone: timeZone },
     action: {
       type: 'startWorkflow' as const,
       workflowType: 'complianceScan',

@@ -10,3 +10,4 @@ export { stripMessageSignatures, stripSignature, stripHtmlSignature, stripTextSi
 export { trimResponse, type TrimmedResponse } from './trim';
 export { isGuardedSend, draftPreview, PREVIEW_BODY_CHARS, type DraftPreview } from './send-guards';
 export { htmlToText } from './html-text';
+export type { AutoReply, DateTimeTimeZone } from './mailbox-settings';

@@ -2,7 +2,7 @@
 // structuredContent) and a table. Only known fields are shown; the registry holds no secrets, and
 // the app-only credential is a reference (a path or a variable name).
 import { CONNECTION_FIELDS } from './fields';
-import type { ConnectionListing, ConnectionProblem, ConnectionStatus } from './index';
+import type { ConnectionListing, ConnectionProblem, ConnectionStatus } from './types';
 
 export interface ConnectionSummary {
   name: string;

@@ -9,3 +9,5 @@ export type { ComposedMessage, HashedMessage, MessageAddresses } from './message
 export { sanitizeTemplateHtml } from './sanitize';
 export { TemplateNotFoundError, TemplateValidationError, TemplateVariablesError } from './errors';
 export { BUILTIN_TEMPLATES_DIR, loadBuiltinTemplates, seedBuiltinTemplates } from './builtins';
+export { composeTemplateSend } from './send';
+export type { ComposedSend, TemplateMessageSpec, TemplateSendSpec } from './send';

@@ -2,6 +2,9 @@
 // imported by workers, clients, workflows and tests. Pure data: safe to import from workflow code.
 export const TASK_QUEUE = 'm365';
 
+/** The queue of `mm demo`'s own worker, so a worker serving real connections never picks up demo work. */
+export const DEMO_TASK_QUEUE = 'm365-demo';
+
 /** The pwsh pool worker's host-affine queue: all commands of a session reach the process holding it. */
 export const pwshTaskQueue = (host: string) => `m365-pwsh@${host}`;
 

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { configuredPwshTaskQueue } from '../../activities/pwsh';
+import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { workflowIdFor } from '../../lib/temporal/names';
 import type { TrackingSettingsInput } from '../../workflows/trackingSettings';
 import type { ServerDeps } from '../deps';

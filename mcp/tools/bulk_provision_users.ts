@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { passwordProblem, sealSecret } from '../../activities/password-seal';
+import { passwordProblem, sealSecret } from '../../lib/secrets/seal';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import { workflowIdFor } from '../../lib/temporal/names';
 import type { BulkProvisionResult, BulkUser } from '../../workflows/bulkProvisionUsers';

@@ -1,10 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { passwordProblem, sealSecret } from '../../activities/password-seal';
+import { passwordProblem, sealSecret } from '../../lib/secrets/seal';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import { workflowIdFor } from '../../lib/temporal/names';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { composeTemplateSend } from '../../activities/templates';
+import { composeTemplateSend } from '../../lib/templates';
 import type { ProvisionUserInput, WelcomeEmail } from '../../workflows/provisionUser';
 import { answerResult, progressReporter } from '../answers';
 import type { ServerDeps } from '../deps';

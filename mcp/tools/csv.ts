@@ -1,5 +1,8 @@
-// A small RFC 4180 CSV reader for pasted user lists: a header row, commas, fields in double quotes
-// may hold commas, newlines and doubled quotes (""), CRLF or LF line ends, a trailing newline.
+// Pasted user lists read with csv-parse (RFC 4180): a header row, commas, fields in double quotes may
+// hold commas, newlines and doubled quotes (""), CRLF, LF or CR line ends, a byte order mark, blank
+// lines. Errors name the line and field a person has to fix.
+import { CsvError as CsvParseError, parse } from 'csv-parse/sync';
+import type { Info } from 'csv-parse';
 
 export class CsvError extends Error {
   constructor(message: string) {
@@ -8,67 +11,49 @@ export class CsvError extends Error {
   }
 }
 
-/** All records as arrays of fields; blank lines are skipped. */
-export function parseCsvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let i = 0;
-  const endRow = () => {
-    row.push(field);
-    if (!(row.length === 1 && row[0].trim() === '')) rows.push(row);
-    row = [];
-    field = '';
-  };
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (c === '"') {
-        quoted = false;
-        i++;
-        if (i < text.length && !/[,\r\n]/.test(text[i])) throw new CsvError(`line ${line}: a character after a closing quote; double a quote inside a quoted field ("")`);
-        continue;
-      }
-      if (c === '\n') line++;
-      field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && field === '') {
-      quoted = true;
-      i++;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-      i++;
-    } else if (c === '\r' || c === '\n') {
-      endRow();
-      line++;
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += c;
-      i++;
+interface Row {
+  fields: string[];
+  /** The line the record ends on (1-based). */
+  line: number;
+}
+
+function readRows(text: string): Row[] {
+  let records: Array<{ record: string[]; info: Info }>;
+  try {
+    // With info: true each record comes as {record, info}; the sync typings do not model that option.
+    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as typeof records;
+  } catch (error) {
+    if (!(error instanceof CsvParseError)) throw error;
+    const where = `line ${String(error.lines)}, field ${Number(error.column ?? 0) + 1}`;
+    switch (String(error.code)) {
+      case 'CSV_QUOTE_NOT_CLOSED':
+        throw new CsvError(`${where}: a quoted field opened here is not closed`);
+      case 'CSV_INVALID_CLOSING_QUOTE':
+        throw new CsvError(`${where}: a character after a closing quote; double a quote inside a quoted field ("")`);
+      case 'INVALID_OPENING_QUOTE':
+        throw new CsvError(`${where}: a quote inside an unquoted field; quote the whole field and double the quote ("Jane ""JJ"" Doe")`);
+      default:
+        throw new CsvError(`${where}: ${error.message}`);
     }
   }
-  if (quoted) throw new CsvError(`line ${line}: a quoted field is not closed`);
-  if (field !== '' || row.length) endRow();
-  return rows;
+  // A line of spaces is blank too.
+  return records
+    .filter(({ record }) => !(record.length === 1 && record[0].trim() === ''))
+    .map(({ record, info }) => ({ fields: record, line: info.lines }));
+}
+
+/** All records as arrays of fields; blank lines are skipped. */
+export function parseCsvRows(text: string): string[][] {
+  return readRows(text).map((r) => r.fields);
 }
 
 /** Records as objects keyed by the header row (trimmed); every row must have the header's width. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const [header, ...rows] = parseCsvRows(text.replace(/^\uFEFF/, ''));
+  const [header, ...rows] = readRows(text);
   if (!header) throw new CsvError('the CSV is empty: give a header row (e.g. email,displayName,password,license) and one row per user');
-  const keys = header.map((h) => h.trim());
+  const keys = header.fields.map((h) => h.trim());
   return rows.map((r, n) => {
-    if (r.length !== keys.length) throw new CsvError(`row ${n + 2}: ${r.length} fields, the header has ${keys.length}`);
-    return Object.fromEntries(keys.map((k, j) => [k, r[j].trim()]));
+    if (r.fields.length !== keys.length) throw new CsvError(`row ${n + 2}: ${r.fields.length} fields, the header has ${keys.length} (line ${r.line})`);
+    return Object.fromEntries(keys.map((k, j) => [k, r.fields[j].trim()]));
   });
 }

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { configuredPwshTaskQueue } from '../../activities/pwsh';
+import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import { workflowIdFor } from '../../lib/temporal/names';
 import type { DeployOutlookAddinInput, DeployOutlookAddinResult } from '../../workflows/deployOutlookAddin';

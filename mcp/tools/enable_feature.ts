@@ -3,7 +3,7 @@
 // changes wait for confirmation. The request is checked against the catalog before anything starts.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { configuredPwshTaskQueue } from '../../activities/pwsh';
+import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { catalogListing, FEATURE_IDS, FeatureRequestError, resolveFeatureRequest, type ResolvedFeatureRequest } from '../../lib/features';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import { workflowIdFor } from '../../lib/temporal/names';

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { configuredPwshTaskQueue } from '../../activities/pwsh';
+import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { PWSH_MODULES } from '../../lib/pwsh/script';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ServerDeps } from '../deps';

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { configuredPwshTaskQueue } from '../../activities/pwsh';
+import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { resolveTokenKey, TokenManager } from '../../lib/auth';
 import type { SessionInfo } from '../../lib/pwsh';
 import type { ServerDeps } from '../deps';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { configuredPwshTaskQueue } from '../../activities/pwsh';
+import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import { workflowIdFor } from '../../lib/temporal/names';
 import type { OffboardUserInput, OffboardUserResult } from '../../workflows/offboardUser';

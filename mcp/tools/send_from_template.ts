@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { composeTemplateSend, type TemplateMessageSpec } from '../../activities/templates';
+import { composeTemplateSend, type TemplateMessageSpec } from '../../lib/templates';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { SendTemplateInput, SendTemplateResult } from '../../workflows/sendTemplate';
 import type { ServerDeps } from '../deps';

@@ -4,7 +4,7 @@
 // malformed dates are isError naming the field.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configuredPwshTaskQueue } from '../../activities/pwsh';
+import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import type { MessageTrackingLogsInput, MessageTrackingLogsResult, TraceCursor, TraceRow } from '../../workflows/messageTrackingLogs';
 import { expectToolError, textOf } from '../helpers/mcp';
 import { uniqueQueue } from '../helpers/temporal';

@@ -63,6 +63,29 @@ describe('the tool contract', () => {
     }
   });
 
+  test('tools/list leaves out the dialect, the default execution and patterns beside a format; the server still checks them', async () => {
+    const formatted: Array<{ tool: string; field: string; format: string }> = [];
+    const walk = (node: unknown, tool: string, field: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (typeof n.format === 'string') {
+        assert.equal(n.pattern, undefined, `${tool}.${field}: no pattern beside format ${n.format}`);
+        formatted.push({ tool, field, format: n.format });
+      }
+      for (const value of Object.values(n)) (Array.isArray(value) ? value : [value]).forEach((v) => walk(v, tool, field));
+    };
+    for (const tool of tools) {
+      assert.equal((tool.inputSchema as Record<string, unknown>).$schema, undefined, `${tool.name}: no $schema`);
+      assert.equal(tool.execution, undefined, `${tool.name}: no default execution`);
+      for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) walk(schema, tool.name, field);
+    }
+    const email = formatted.find((f) => f.format === 'email');
+    assert.ok(email, 'some field is an email address');
+    const result = await mcp.client.callTool({ name: email.tool, arguments: { [email.field]: 'not-an-address' } });
+    assert.equal(result.isError, true);
+    assert.match(textOf(result), new RegExp(email.field));
+  });
+
   test('each field given the wrong type: isError naming the field, nothing written', async () => {
     const files = () => [env.config.registryPath, path.join(env.config.stateDir, 'mm.db')].map((f) => (fs.existsSync(f) ? fs.readFileSync(f).toString('base64') : ''));
     const before = files();

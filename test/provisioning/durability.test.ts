@@ -13,7 +13,7 @@ import type { BulkProvisionResult } from '../../workflows/bulkProvisionUsers';
 import type { CreateTeamResult } from '../../workflows/createTeam';
 import type { OffboardUserResult } from '../../workflows/offboardUser';
 import type { ProvisionUserResult } from '../../workflows/provisionUser';
-import { statusQuery } from '../../workflows/status';
+import { statusQuery } from '../../lib/temporal/status';
 import { CONNECTION, startHarness, upn, type Harness } from './harness';
 
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { startSandbox, SANDBOX_APP_ID, SANDBOX_DAEMON_APP_ID, SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN, SANDBOX_TENANT_ID, type Sandbox, type SandboxOptions } from '../../sandbox';
 import type { TenantSnapshot } from '../../sandbox/state';
-import { sealSecret } from '../../activities/password-seal';
+import { sealSecret } from '../../lib/secrets/seal';
 import { searchAttributesFor } from '../../lib/temporal/search-attributes';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
 import { connectMcp, testDeps } from '../helpers/mcp';
