@@ -38,7 +38,7 @@ export interface RunAnswer {
   error?: string;
 }
 
-export type StartOutcome = 'adopted' | 'started' | `restarted after ${'failed' | 'cancelled' | 'terminated' | 'timed out'}`;
+export type StartOutcome = 'adopted' | 'started' | 'run again' | `restarted after ${'failed' | 'cancelled' | 'terminated' | 'timed out'}`;
 
 export interface StartSpec {
   workflowType: string;
@@ -53,6 +53,8 @@ export interface StartSpec {
 export type ProgressReporter = (message: string, progress?: { done: number; total: number }) => void;
 
 const CLOSED_OUTCOME: Record<string, StartOutcome> = {
+  /** Only where the spec allows a rerun (desired-state tools): the new run reads the tenant again. */
+  COMPLETED: 'run again',
   FAILED: 'restarted after failed',
   CANCELLED: 'restarted after cancelled',
   TERMINATED: 'restarted after terminated',

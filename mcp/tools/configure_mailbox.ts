@@ -16,7 +16,8 @@ import { answerResult, progressReporter } from '../answers';
 import { ConfirmationRefused, settleConfirmation } from '../confirmation';
 import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError } from '../results';
-import { sagaText, startOrRetry } from './provisioning-common';
+import { sagaText } from './provisioning-common';
+import { startAndWait } from '../workflow-runner';
 
 /** An address (tools/list carries only its format; zod checks it like every other email field). */
 export const emailField = (what: string) => z.email().describe(what);
@@ -171,9 +172,10 @@ export function registerConfigureMailboxTool(server: McpServer, deps: ServerDeps
       try {
         const client = await deps.temporal.client();
         const onProgress = progressReporter(extra);
-        const started = await startOrRetry(
+        // Desired state: a finished run is run again (it reads the mailbox and changes what differs); a running one is adopted.
+        const started = await startAndWait(
           client,
-          { workflowType: 'configureMailbox', workflowId: workflowIdFor('configure-mailbox', connection.name, upn, key), args: [input], tags: { operation: 'configure-mailbox', connection: connection.name, target: upn }, taskQueue: deps.temporal.taskQueue },
+          { workflowType: 'configureMailbox', workflowId: workflowIdFor('configure-mailbox', connection.name, upn, key), args: [input], tags: { operation: 'configure-mailbox', connection: connection.name, target: upn }, taskQueue: deps.temporal.taskQueue, allowRerun: true },
           waitMs,
           onProgress,
         );

@@ -12,7 +12,7 @@ import { answerResult, progressReporter } from '../answers';
 import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError } from '../results';
 import { emailField, readReceiptsField, readReceiptValue, waitSecondsOf } from './configure_mailbox';
-import { startOrRetry } from './provisioning-common';
+import { startAndWait } from '../workflow-runner';
 import { sagaText } from './provisioning-common';
 
 export const configureTrackingShape = {
@@ -63,9 +63,11 @@ export function registerConfigureTrackingTool(server: McpServer, deps: ServerDep
       const key = crypto.createHash('sha256').update(JSON.stringify([input.readReceipts, input.deliveryReceipts, input.messageTracking])).digest('hex').slice(0, 12);
       try {
         const client = await deps.temporal.client();
-        const answer = await startOrRetry(
+        // Desired state: a finished run is run again (it reads the mailboxes and changes what differs); a running one is adopted.
+        const answer = await startAndWait(
           client,
           {
+            allowRerun: true,
             workflowType: 'configureTracking',
             workflowId: workflowIdFor('configure-tracking', connection.name, target ?? 'organization', key),
             args: [input],

@@ -73,6 +73,19 @@ describe('configure_tracking and m365://tracking-settings', () => {
     assert.equal(mailboxView(h.sandbox, adele).readReceiptResponse, 'NeverSend');
   });
 
+  test('the same settings asked again after the tenant drifted: read again and set again (desired state), not the old answer', async () => {
+    const adele = upn('adele.vance');
+    const args = { scope: 'user', targetEmail: adele, readReceipts: false };
+    const first = await track(args);
+    assert.equal(first.a.result?.status, 'done', textOf(first.result));
+    h.sandbox.state.findUser(adele)!.mailbox!.messageConfiguration.readReceiptResponse = 'AlwaysSend'; // changed by someone else
+    const again = await track(args);
+    assert.equal(again.a.workflowId, first.a.workflowId, 'the same business key');
+    assert.equal(again.a.result?.status, 'done', textOf(again.result));
+    assert.equal(again.a.result?.before.readReceipts, 'AlwaysSend', 'the second run read the tenant as it is now');
+    assert.equal(mailboxView(h.sandbox, adele).readReceiptResponse, 'NeverSend', 'and set it again');
+  });
+
   test('scope organization: every user mailbox set, 50 per command, with progress; counts before and after match the tenant', async () => {
     const before = readReceiptCounts(h.sandbox);
     assert.equal(Object.values(before).reduce((x, y) => x + y, 0), USER_MAILBOXES);
