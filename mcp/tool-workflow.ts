@@ -3,6 +3,7 @@
 // answer; failures to start are isError with the reason.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@temporalio/client';
 import type { ServerDeps } from './deps';
 import { progressReporter, type ToolExtra } from './answers';
 import { ConfirmationRefused, settleConfirmation } from './confirmation';
@@ -20,6 +21,8 @@ export interface WorkflowToolCall {
   confirmed?: boolean;
   /** Called once the workflow runs (e.g. an audit row), before any confirmation is settled. */
   onStarted?: (answer: RunAnswer) => Promise<void> | void;
+  /** Settles what the workflow left waiting elsewhere (a child that waits for confirmation) before answering. */
+  settle?: (client: Client, answer: RunAnswer) => Promise<RunAnswer>;
 }
 
 export async function runWorkflowTool(
@@ -34,7 +37,8 @@ export async function runWorkflowTool(
     const onProgress = progressReporter(extra);
     const started = await startAndWait(client, { ...spec, taskQueue: deps.temporal.taskQueue }, waitMs, onProgress);
     await call.onStarted?.(started);
-    return respond(await settleConfirmation(server, client, started, { confirmed: call.confirmed, waitMs, onProgress }));
+    const answer = await settleConfirmation(server, client, started, { confirmed: call.confirmed, waitMs, onProgress });
+    return respond(call.settle ? await call.settle(client, answer) : answer);
   } catch (err) {
     if (err instanceof ConfirmationRefused) return toolError(err.message);
     return toolError(`${call.tool} failed to start: ${(err as Error).message}`);

@@ -2,10 +2,12 @@
 // Schedule (`compliance/<connection>`). Runs every check (at most 4 at once), stores the results,
 // writes the report, and on drift mails the connection's alertRecipients: at once when the
 // connection allows unattended alerts, otherwise after confirmation like any send.
-import { allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { CheckResult, createComplianceActivities, RecordedScan } from '../activities/compliance';
 import { graphRead, graphSend, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
+import { complianceAlert, complianceAlertId } from './complianceAlert';
+import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { failureMessage } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
@@ -26,14 +28,17 @@ export interface ComplianceScanInput {
   checks?: string[];
 }
 
-export type AlertOutcome = 'none' | 'sent' | 'rejected' | 'expired' | 'failed';
+export type AlertOutcome = 'none' | 'sent' | 'rejected' | 'expired' | 'failed' | 'waiting';
+
+/** A drift alert that waits for confirmation runs as its own workflow; the scan does not wait for it. */
+export const ALERT_OWN_WORKFLOW = 'compliance-alert-own-workflow';
 
 export interface ComplianceScanResult extends Omit<RecordedScan, 'alert'> {
   status: 'done';
   connection: string;
   scanId: string;
   results: CheckResult[];
-  alert: { outcome: AlertOutcome; recipients?: string[]; detail?: string };
+  alert: { outcome: AlertOutcome; recipients?: string[]; detail?: string; workflowId?: string };
 }
 
 /**
@@ -83,7 +88,16 @@ export async function complianceScan(input: ComplianceScanInput): Promise<Compli
   let alert: ComplianceScanResult['alert'] = { outcome: 'none' };
   if (plannedAlert) {
     let approved = plannedAlert.unattended;
-    if (!approved) {
+    if (!approved && patched(ALERT_OWN_WORKFLOW)) {
+      const workflowId = complianceAlertId(input.connection, scanId);
+      await startChild(complianceAlert, {
+        workflowId,
+        args: [{ connection: input.connection, scanId, alert: plannedAlert, confirmWith: plan.confirmWith }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: searchAttributesFor({ operation: 'compliance-alert', connection: input.connection, target: scanId }),
+      });
+      alert = { outcome: 'waiting', recipients: plannedAlert.recipients, workflowId, detail: `waiting for confirmation in workflow ${workflowId}` };
+    } else if (!approved) {
       const outcome = await awaitConfirmation(
         { preview: plannedAlert.preview, hash: plannedAlert.hash, confirmWith: plan.confirmWith, timeout: DAY_MS, timeoutMs: DAY_MS },
         (waitingFor) => show({ phase: waitingFor ? 'waiting for confirmation of the drift alert' : 'decided', waitingFor }),

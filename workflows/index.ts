@@ -8,6 +8,7 @@ export { offboardUser } from './offboardUser';
 export { bulkProvisionUsers } from './bulkProvisionUsers';
 export { sendTemplate } from './sendTemplate';
 export { complianceScan } from './complianceScan';
+export { complianceAlert } from './complianceAlert';
 export { remediateFinding } from './remediateFinding';
 export { enableFeature } from './enableFeature';
 export { runCommand, pwshSessions, disconnectPwsh } from './runCommand';

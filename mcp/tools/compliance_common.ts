@@ -16,7 +16,8 @@ export function summarizeScan(result: unknown): string {
         : `No drift since ${d.previousScanId}.`,
     );
   }
-  if (r.alert.outcome !== 'none') lines.push(`Drift alert: ${r.alert.outcome}${r.alert.detail ? ` (${r.alert.detail})` : ''}.`);
+  if (r.alert.outcome === 'waiting') lines.push(`Drift alert: waiting for confirmation in workflow ${r.alert.workflowId}: read its preview with workflow_status {"workflowId":"${r.alert.workflowId}"}, then confirm it there.`);
+  else if (r.alert.outcome !== 'none') lines.push(`Drift alert: ${r.alert.outcome}${r.alert.detail ? ` (${r.alert.detail})` : ''}.`);
   lines.push(`Report: ${r.reports.html} (also m365://compliance/${r.connection}/report). Fix a failing check with remediate_finding.`);
   return lines.join('\n');
 }

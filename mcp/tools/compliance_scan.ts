@@ -3,7 +3,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { CHECK_IDS } from '../../lib/compliance/checks';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import type { ComplianceScanInput } from '../../workflows/complianceScan';
+import type { ComplianceScanInput, ComplianceScanResult } from '../../workflows/complianceScan';
+import type { ComplianceAlertResult } from '../../workflows/complianceAlert';
+import { settleConfirmation } from '../confirmation';
+import { waitForAnswer } from '../workflow-runner';
 import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
 import { runWorkflowTool } from '../tool-workflow';
@@ -29,8 +32,27 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
       if (isToolResult(connection)) return connection;
       const input: ComplianceScanInput = { connection: connection.name, checks: args.checks };
       const scanId = `manual-${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(3).toString('hex')}`;
+      const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
       return runWorkflowTool(
-        { server, deps, extra, tool: 'compliance_scan', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
+        {
+          server,
+          deps,
+          extra,
+          tool: 'compliance_scan',
+          waitSeconds: args.waitSeconds,
+          confirmed: args.confirmed,
+          // The drift alert waits in a workflow of its own: confirm it here where the caller may.
+          settle: async (client, answer) => {
+            const alert = (answer.result as ComplianceScanResult | undefined)?.alert;
+            if (answer.status !== 'done' || alert?.outcome !== 'waiting' || !alert.workflowId) return answer;
+            const pending = await waitForAnswer(client, client.workflow.getHandle(alert.workflowId), 5000, { untilPerson: true });
+            const settled = await settleConfirmation(server, client, pending, { confirmed: args.confirmed, waitMs });
+            const sent = settled.result as ComplianceAlertResult | undefined;
+            const next = sent ? { outcome: sent.status, recipients: sent.recipients, detail: sent.detail, workflowId: alert.workflowId } : alert;
+            const waitingFor = settled.status === 'waiting_for_confirmation' ? settled.waitingFor : undefined;
+            return { ...answer, result: { ...(answer.result as ComplianceScanResult), alert: next }, ...(waitingFor ? { alertWaitingFor: waitingFor } : {}) };
+          },
+        },
         {
           workflowType: 'complianceScan',
           workflowId: `compliance-scan/${connection.name.toLowerCase()}/${scanId}`,

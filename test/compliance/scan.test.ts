@@ -172,7 +172,7 @@ describe('scheduled compliance against the sandbox tenant', () => {
     assert.match(textOf(manual), /No automatic remediation for stale-accounts: .*accountEnabled/);
   });
 
-  test('without unattendedAlerts the drift alert waits for confirmation, then is sent once', async () => {
+  test('without unattendedAlerts the drift alert waits for confirmation in its own workflow; the scan finishes and the next scan is not held up; confirmed, it is sent once', async () => {
     const first = await call('compliance_scan', { connection: 'ContosoReview', waitSeconds: 120 });
     assert.equal((first.structuredContent as { result?: ComplianceScanResult }).result?.alert.outcome, 'none', textOf(first));
     const alex = sandbox.state.data.compliance.riskyUsers[0];
@@ -180,14 +180,23 @@ describe('scheduled compliance against the sandbox tenant', () => {
     sandbox.state.changed();
     const outboxBefore = sandbox.outbox().length;
     const second = await call('compliance_scan', { connection: 'ContosoReview', waitSeconds: 120 });
-    const w = second.structuredContent as { workflowId: string; status: string; waitingFor: { hash: string; preview: string } };
-    assert.equal(w.status, 'waiting_for_confirmation', textOf(second));
-    assert.match(w.waitingFor.preview, /Newly failing: risky-users-high/);
+    const scan = second.structuredContent as { status: string; result?: ComplianceScanResult };
+    assert.equal(scan.status, 'done', textOf(second));
+    assert.equal(scan.result?.alert.outcome, 'waiting');
+    const alertId = scan.result!.alert.workflowId!;
+    assert.match(textOf(second), new RegExp(`waiting for confirmation in workflow ${alertId.replace(/[/.-]/g, '.')}`));
     assert.equal(sandbox.outbox().length, outboxBefore, 'nothing sent before confirmation');
-    const confirmed = await call('confirm', { workflowId: w.workflowId, hash: w.waitingFor.hash, waitSeconds: 60 });
-    const result = (confirmed.structuredContent as { result?: ComplianceScanResult }).result;
-    assert.equal(result?.alert.outcome, 'sent', textOf(confirmed));
-    assert.equal(sandbox.outbox().length, outboxBefore + 1);
+
+    const third = await call('compliance_scan', { connection: 'ContosoReview', waitSeconds: 120 });
+    assert.equal((third.structuredContent as { status: string }).status, 'done', 'the next scan runs while the alert waits');
+
+    const pending = await call('workflow_status', { workflowId: alertId });
+    const w = pending.structuredContent as { status: string; waitingFor: { hash: string; preview: string } };
+    assert.equal(w.status, 'waiting_for_confirmation', textOf(pending));
+    assert.match(w.waitingFor.preview, /Newly failing: risky-users-high/);
+    const confirmed = await call('confirm', { workflowId: alertId, hash: w.waitingFor.hash, waitSeconds: 60 });
+    assert.equal((confirmed.structuredContent as { result?: { status: string } }).result?.status, 'sent', textOf(confirmed));
+    assert.equal(sandbox.outbox().length, outboxBefore + 1, 'exactly one alert');
     alex.riskLevel = 'medium';
     sandbox.state.changed();
   });
