@@ -5,6 +5,7 @@ import { EventEmitter, once } from 'node:events';
 import os from 'node:os';
 import type { Logger } from '../logger';
 import { scrubSecrets } from '../logger';
+import { wrongAccountMessage } from '../auth/errors';
 import type { Connection } from '../registry/schema';
 import { findDeviceCode, type DeviceCodePrompt } from './device-code';
 import { GuardrailError, PwshCommandError, PwshSignInError, PwshTimeoutError, type PwshErrorRecord } from './errors';
@@ -84,9 +85,18 @@ interface Session {
   authPendingSince?: number;
   prompt?: DeviceCodePrompt;
   error?: string;
+  /** Why its sign-in was refused (another account than expectedEmail), until the next call hears it. */
+  refusal?: string;
   busy: boolean;
   changed: EventEmitter;
 }
+
+const MODULE_NAMES: Record<PwshModule, string> = {
+  exo: 'Exchange Online (exo)',
+  pnp: 'SharePoint through PnP (pnp)',
+  azure: 'Azure (azure)',
+  teams: 'Microsoft Teams (teams)',
+};
 
 const AUTH_TROUBLE = /AADSTS\d+|invalid_grant|interaction_required|unauthori[sz]ed|access token.*expired|token has expired|authentication (failed|needed|required)|sign-?in (failed|required)/i;
 
@@ -198,6 +208,12 @@ export class PwshPool {
   private async ready(connection: Connection, module: PwshModule, signal?: AbortSignal): Promise<Session> {
     const key = sessionKey(connection.name, module);
     let s = this.sessions.get(key);
+    if (s?.refusal) {
+      // The request that showed the code learns why its sign-in was refused, instead of a new code.
+      const refusal = s.refusal;
+      s.refusal = undefined;
+      throw new PwshSignInError(refusal);
+    }
     if (!s || s.state === 'broken' || s.state === 'closed' || !s.proc?.alive) s = this.start(connection, module);
     if (s.state === 'starting') {
       const settled = await waitFor(s, (x) => x.state !== 'starting', this.o.connectTimeoutMs, signal);
@@ -265,6 +281,7 @@ export class PwshPool {
     const expected = s.connection.expectedEmail?.toLowerCase();
     const accounts = [...new Set((result.json.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g) ?? []).map((a) => a.toLowerCase()))];
     if (expected && accounts.length && !accounts.includes(expected)) {
+      s.refusal = wrongAccountMessage(s.connection.name, s.connection.expectedEmail!, accounts.join(', '), MODULE_NAMES[s.module]);
       this.breakSession(s, `signed in as ${accounts.join(', ')} but the connection expects ${s.connection.expectedEmail}; sign in again with that account`);
       return;
     }
