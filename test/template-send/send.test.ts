@@ -235,6 +235,20 @@ describe('send_from_template against the sandbox tenant', () => {
     assert.equal(sandbox.outbox().length, before);
   });
 
+  test("the seed's `from` names the sender like `sender`; both given and different is an isError naming both", async () => {
+    const base = { connection: 'Daemon', templateId: 'welcome', to: [ALEX], variables: welcomeVariables('From'), requestId: uniqueQueue('from'), waitSeconds: 30 };
+    const bySender = await tool('send_from_template', { ...base, sender: SENDER });
+    assert.equal(bySender.s.status, 'waiting_for_confirmation', textOf(bySender.result));
+    const byFrom = await tool('send_from_template', { ...base, from: SENDER });
+    assert.equal(byFrom.s.status, 'waiting_for_confirmation', textOf(byFrom.result));
+    assert.equal(byFrom.s.workflowId, bySender.s.workflowId, 'the same request: adopted, not a second send');
+    const both = await tool('send_from_template', { ...base, sender: SENDER, from: SENDER.toUpperCase() });
+    assert.equal(both.s.workflowId, bySender.s.workflowId, 'the same address twice is fine');
+    expectToolError((await tool('send_from_template', { ...base, sender: SENDER, from: ALEX })).result, /sender.*from|from.*sender/);
+    expectToolError((await tool('send_from_template', { ...base })).result, /sender/);
+    await confirm(bySender.s.workflowId, bySender.s.waitingFor!.hash!, false);
+  });
+
   test('a send Microsoft took but answered 504 for is found in Sent Items by the retry, not sent again', async () => {
     const before = sandbox.outbox().length;
     const first = await send({ templateId: 'welcome', to: [ALEX], variables: welcomeVariables('Gateway'), requestId: uniqueQueue('gateway') });
