@@ -3,6 +3,7 @@
 // answer; failures to start are isError with the reason.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@temporalio/client';
 import type { ServerDeps } from './deps';
 import { progressReporter, type ToolExtra } from './answers';
 import { ConfirmationRefused, settleConfirmation } from './confirmation';
@@ -20,6 +21,8 @@ export interface WorkflowToolCall {
   confirmed?: boolean;
   /** Called once the workflow runs (e.g. an audit row), before any confirmation is settled. */
   onStarted?: (answer: RunAnswer) => Promise<void> | void;
+  /** Checked before the workflow starts: an answer here is returned instead (e.g. a worker it needs is missing). */
+  precheck?: (client: Client) => Promise<CallToolResult | undefined>;
 }
 
 export async function runWorkflowTool(
@@ -31,6 +34,8 @@ export async function runWorkflowTool(
   const waitMs = (call.waitSeconds ?? deps.config.waitSeconds) * 1000;
   try {
     const client = await deps.temporal.client();
+    const refused = await call.precheck?.(client);
+    if (refused) return refused;
     const onProgress = progressReporter(extra);
     const started = await startAndWait(client, { ...spec, taskQueue: deps.temporal.taskQueue }, waitMs, onProgress);
     await call.onStarted?.(started);
