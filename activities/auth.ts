@@ -1,6 +1,7 @@
 // Sign-in activities. The device-code activity runs MSAL's flow to completion while heartbeating, and
 // signals the code to its workflow, which holds it as queryable state. Never returns a token.
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { SignInRequiredError, type SignedInAccount, type TokenManager } from '../lib/auth';
 import type { Logger } from '../lib/logger';
@@ -29,6 +30,15 @@ function ownWorkflow(ctx: Context): { workflowId: string; runId: string } {
   const execution = ctx.info.workflowExecution;
   if (!execution) throw new Error('this activity runs only inside a workflow (it hands the device code to it)');
   return execution;
+}
+
+/** The innermost messages of a failed workflow, as one line. */
+function failureText(err: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = err; current instanceof Error && parts.length < 4; current = (current as { cause?: unknown }).cause) {
+    if (current.message && !parts.some((p) => p.includes(current.message))) parts.push(current.message);
+  }
+  return parts.at(-1) ?? String(err);
 }
 
 export function createAuthActivities(deps: AuthActivityDeps) {
@@ -85,7 +95,10 @@ export function createAuthActivities(deps: AuthActivityDeps) {
           relayed = true;
         }
       };
-      const done = signInHandle.result();
+      // The sign-in failing (wrong account, code expired) fails this request with its reason, once.
+      const done = signInHandle.result().catch((err: unknown) => {
+        throw ApplicationFailure.create({ message: `The sign-in of '${connectionName}' failed: ${failureText(err)}`, type: 'SignInFailed', nonRetryable: true });
+      });
       for (;;) {
         ctx.heartbeat();
         await relay();

@@ -17,6 +17,7 @@ import type { Registry } from '../lib/registry';
 import type { Store } from '../lib/store';
 import type { CheckStatus } from '../lib/store/compliance';
 import { classified, FAILURE_TYPES } from './failures';
+import { sendOnce, withSendId } from './send-once';
 
 export interface ComplianceActivityDeps {
   config: Config;
@@ -177,16 +178,14 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
     },
 
     /**
-     * Sends the drift alert through Graph sendMail, at most once: an attempt records "posting" in its
-     * heartbeat first, and a later attempt that finds it gives up rather than mail twice.
+     * Sends the drift alert through Graph sendMail exactly once (send-once.ts): the message carries a
+     * send id derived from the workflow, and an attempt after one whose outcome is unknown (cut off,
+     * 5xx, 429) finds an accepted copy in the sender's Sent Items instead of mailing again.
      */
     async sendComplianceAlert(input: { connection: string; alert: AlertPlan }): Promise<{ sentAs: string }> {
       const ctx = Context.current();
       const connection = deps.registry.forMcp(input.connection);
-      if ((ctx.info.heartbeatDetails as { phase?: string } | undefined)?.phase === 'posting') {
-        throw ApplicationFailure.create({ type: 'SendOutcomeUnknown', nonRetryable: true, message: 'An earlier attempt of this alert may have been sent: not sending again.' });
-      }
-      let sender = '/me';
+      let sender = 'me';
       if (connection.appOnly) {
         if (!connection.expectedEmail) {
           throw ApplicationFailure.create({
@@ -195,7 +194,7 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
             message: `Connection '${connection.name}' signs in app-only: set expectedEmail (the mailbox alerts are sent from) with registry_update_connection.`,
           });
         }
-        sender = `/users/${encodeURIComponent(connection.expectedEmail)}`;
+        sender = `users/${encodeURIComponent(connection.expectedEmail)}`;
       }
       const message = {
         message: {
@@ -205,14 +204,11 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
         },
         saveToSentItems: true,
       };
-      ctx.heartbeat({ phase: 'posting' });
-      try {
-        await deps.graph.forConnection(connection).post(`${sender}/sendMail`, message);
-      } catch (err) {
-        if (err instanceof GraphError && err.status !== 0) ctx.heartbeat({ phase: 'refused' });
-        throw err;
-      }
-      return { sentAs: sender === '/me' ? 'the signed-in user' : connection.expectedEmail! };
+      const workflowId = ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId;
+      const sendId = `${crypto.createHash('sha256').update(`compliance-alert|${workflowId}`).digest('hex').slice(0, 24)}`;
+      const graph = deps.graph.forConnection(connection);
+      await sendOnce(graph, sender, sendId, () => graph.post(`/${sender}/sendMail`, withSendId(message, sendId)));
+      return { sentAs: sender === 'me' ? 'the signed-in user' : connection.expectedEmail! };
     },
 
     /** What a remediation would change: the current value of each property it sets, and a preview of the exact request. */

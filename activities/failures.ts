@@ -3,7 +3,7 @@
 // connection that needs a person to sign in).
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { SignInRequiredError } from '../lib/auth';
+import { SignInRequiredError, WrongAccountError } from '../lib/auth';
 import { GraphError } from '../lib/graph';
 import { RegistryFileError, RegistryValidationError, UnknownConnectionError } from '../lib/registry';
 
@@ -11,6 +11,7 @@ export const FAILURE_TYPES = {
   graphClient: 'GraphClientError',
   graphThrottled: 'GraphThrottled',
   signInRequired: 'SignInRequired',
+  wrongAccount: 'WrongAccount',
   validation: 'ValidationError',
 } as const;
 
@@ -30,6 +31,9 @@ export function toActivityFailure(err: unknown): unknown {
   }
   if (err instanceof SignInRequiredError) {
     return ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.signInRequired, nonRetryable: true });
+  }
+  if (err instanceof WrongAccountError) {
+    return ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.wrongAccount, nonRetryable: true });
   }
   if (err instanceof UnknownConnectionError || err instanceof RegistryValidationError || err instanceof RegistryFileError) {
     return ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.validation, nonRetryable: true });

@@ -10,7 +10,7 @@ import { trimResponse } from '../lib/graph/trim';
 import { GraphError, type GraphClient, type HttpMethod } from '../lib/graph';
 import type { Registry } from '../lib/registry';
 import { classified, FAILURE_TYPES } from './failures';
-import { senderOfSendMail, sendOnce, withSendId } from './send-once';
+import { provesRefusal, senderOfSendMail, sendOnce, withSendId } from './send-once';
 
 export interface GraphRequestSpec {
   connection: string;
@@ -88,7 +88,8 @@ export function createGraphActivities(deps: GraphActivityDeps) {
           ? { httpStatus: sent.response.status, body: sent.response.body, location: sent.response.headers.location }
           : { httpStatus: 202, body: null, note: `Sent by an earlier attempt (${sent.copy?.internetMessageId ?? 'found in Sent Items'}); not sent again.` };
       }
-      if (oneShot && (ctx.info.heartbeatDetails as { phase?: string } | undefined)?.phase === 'posting') {
+      const previous = (ctx.info.heartbeatDetails as { phase?: string } | undefined)?.phase;
+      if (oneShot && (previous === 'posting' || previous === 'unknown')) {
         throw ApplicationFailure.create({
           type: 'SendOutcomeUnknown',
           nonRetryable: true,
@@ -101,8 +102,10 @@ export function createGraphActivities(deps: GraphActivityDeps) {
       try {
         response = await call(spec.body);
       } catch (err) {
-        // An answer from Microsoft (not a network failure) means the send was not taken: safe to retry.
-        if (oneShot && err instanceof GraphError && err.status !== 0) ctx.heartbeat({ phase: 'refused' });
+        // Only a refusal proves the send was not taken; a 5xx or a reset may follow an accepted one.
+        // Throttling counts as refusal here (Graph documents a throttled request as not performed):
+        // with no copy to look for, treating a 429 as unknown would end the send instead of retrying it.
+        if (oneShot) ctx.heartbeat({ phase: provesRefusal(err) || (err instanceof GraphError && err.status === 429) ? 'refused' : 'unknown' });
         throw err;
       } finally {
         clearInterval(beat);

@@ -1,7 +1,10 @@
 // A mail send made exactly once across activity retries and worker crashes. Graph has no idempotency
 // key, so every message carries an `x-mm-send-id` header, and an attempt that follows one that may
 // have reached Microsoft first looks for that header in the sender's Sent Items. The phase in the
-// heartbeat says whether the previous attempt may have reached Microsoft at all.
+// heartbeat says whether the previous attempt may have reached Microsoft at all: only an answer
+// that proves refusal (a 4xx other than 429) lets the next attempt post without looking. A 5xx
+// (a 504 from a gateway that Exchange answered behind), a 429, a reset or a timeout leaves the
+// outcome unknown.
 import { Context } from '@temporalio/activity';
 import { GraphError, type ConnectionGraph } from '../lib/graph';
 
@@ -12,8 +15,14 @@ const SENT_COPY_GRACE_MS = 15_000;
 const SENT_ITEMS_SCAN = 250;
 
 interface SendHeartbeat {
-  phase: 'posting' | 'refused' | 'posted';
+  /** `posting`: cut off mid-POST (worker lost); `unknown`: answered without proof either way. */
+  phase: 'posting' | 'refused' | 'unknown' | 'posted';
   at: number;
+}
+
+/** True when Microsoft's answer proves the message was not taken: a client error other than throttling. */
+export function provesRefusal(error: unknown): boolean {
+  return error instanceof GraphError && error.status >= 400 && error.status < 500 && error.status !== 429;
 }
 
 export interface SentCopy {
@@ -79,8 +88,7 @@ export async function sendOnce<T>(graph: ConnectionGraph, sender: string, sendId
   try {
     response = await post();
   } catch (error) {
-    // An answer from Microsoft (not a network failure) means the send was not taken: retry freely.
-    if (error instanceof GraphError && error.status !== 0) beat('refused');
+    beat(provesRefusal(error) ? 'refused' : 'unknown');
     throw error;
   } finally {
     clearInterval(keepAlive);

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal/connection';
 import { DEMO_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
 import { configuredPwshTaskQueue } from '../lib/temporal/queues';
+import { pwshWorkerPresence } from '../lib/temporal/pollers';
 import { commandContext } from './context';
 
 export interface QueuePollers {
@@ -44,8 +45,10 @@ export function registerStatusCommand(program: Command): void {
       const client = await connectClient(config.temporal);
       const known = [TASK_QUEUE, DEMO_TASK_QUEUE, configuredPwshTaskQueue(config), ...(options.taskQueue ?? [])];
       let queues: QueuePollers[];
+      let pwsh: Awaited<ReturnType<typeof pwshWorkerPresence>>;
       try {
         queues = await pollersOf(client, config.temporal.namespace, [...new Set(known)]);
+        pwsh = await pwshWorkerPresence(client, configuredPwshTaskQueue(config));
       } finally {
         await client.connection.close();
       }
@@ -55,6 +58,7 @@ export function registerStatusCommand(program: Command): void {
         ui: config.temporal.embedded ? `http://127.0.0.1:${config.uiPort}` : undefined,
         queues: polled,
         unpolled: queues.filter((q) => !polled.includes(q)).map((q) => q.name),
+        pwshWorker: { taskQueue: pwsh.queue, present: pwsh.present, pollers: pwsh.pollers, problem: pwsh.problem },
       };
       if (options.json) {
         process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
@@ -68,6 +72,7 @@ export function registerStatusCommand(program: Command): void {
           ...polled.map((q) => `Workers on '${q.name}': ${workers(q)}${q.workflowPollers.length ? '' : ' (activities only)'}`),
           polled.some((q) => q.name === TASK_QUEUE) ? undefined : `No worker polls '${TASK_QUEUE}': start one with mm worker (or mm up).`,
           `Not polled: ${status.unpolled.map((n) => `'${n}'`).join(', ') || 'none'}`,
+          pwsh.present ? `PowerShell worker on '${pwsh.queue}': ${pwsh.pollers.map((p) => p.identity).join(', ')}` : `PowerShell worker: ${pwsh.problem}`,
         ]
           .filter(Boolean)
           .join('\n') + '\n',

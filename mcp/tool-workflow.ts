@@ -23,6 +23,8 @@ export interface WorkflowToolCall {
   onStarted?: (answer: RunAnswer) => Promise<void> | void;
   /** Settles what the workflow left waiting elsewhere (a child that waits for confirmation) before answering. */
   settle?: (client: Client, answer: RunAnswer) => Promise<RunAnswer>;
+  /** Checked before the workflow starts: an answer here is returned instead (e.g. a worker it needs is missing). */
+  precheck?: (client: Client) => Promise<CallToolResult | undefined>;
 }
 
 export async function runWorkflowTool(
@@ -34,6 +36,8 @@ export async function runWorkflowTool(
   const waitMs = (call.waitSeconds ?? deps.config.waitSeconds) * 1000;
   try {
     const client = await deps.temporal.client();
+    const refused = await call.precheck?.(client);
+    if (refused) return refused;
     const onProgress = progressReporter(extra);
     const started = await startAndWait(client, { ...spec, taskQueue: deps.temporal.taskQueue }, waitMs, onProgress);
     await call.onStarted?.(started);

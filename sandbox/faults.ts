@@ -21,6 +21,11 @@ export interface FaultRule {
   after?: number;
   /** At most this many matching requests (after the skipped ones) get a fault; later ones pass (default: no limit). */
   times?: number;
+  /**
+   * A 429/503/504 or drop of this rule happens after the request took effect (default: instead of
+   * it): the gateway timeout or reset a client can meet when Microsoft accepted the request.
+   */
+  afterEffect?: boolean;
 }
 
 export interface FaultProfile {
@@ -32,8 +37,8 @@ export interface FaultProfile {
 
 export type FaultDecision =
   | { kind: 'none'; latencyMs: number }
-  | { kind: 'drop'; latencyMs: number }
-  | { kind: 'status'; status: 429 | 503 | 504; retryAfter: string; latencyMs: number }
+  | { kind: 'drop'; latencyMs: number; afterEffect: boolean }
+  | { kind: 'status'; status: 429 | 503 | 504; retryAfter: string; latencyMs: number; afterEffect: boolean }
   | { kind: 'client'; status: 400 | 403 | 404 | 409; latencyMs: number };
 
 function globToRegExp(glob: string): RegExp {
@@ -88,11 +93,12 @@ export class FaultInjector {
       ? Math.round(rule.latencyMs[0] + l * (rule.latencyMs[1] - rule.latencyMs[0]))
       : (rule.latencyMs ?? 0);
     const retryAfter = String(rule.retryAfterSeconds ?? 1);
+    const afterEffect = rule.afterEffect === true;
     let edge = rule.dropRate ?? 0;
-    if (r < edge) return { kind: 'drop', latencyMs: latency };
+    if (r < edge) return { kind: 'drop', latencyMs: latency, afterEffect };
     for (const [status, rate] of [[429, rule.rate429], [503, rule.rate503], [504, rule.rate504]] as const) {
       edge += rate ?? 0;
-      if (r < edge) return { kind: 'status', status, retryAfter, latencyMs: latency };
+      if (r < edge) return { kind: 'status', status, retryAfter, latencyMs: latency, afterEffect };
     }
     edge += rule.rate4xx ?? 0;
     if (r < edge) return { kind: 'client', status: rule.status4xx ?? 400, latencyMs: latency };

@@ -231,8 +231,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const fault = faults.decide('POST', url.pathname);
     if (fault.latencyMs) await sleep(fault.latencyMs);
-    if (fault.kind === 'drop') return void req.socket.destroy();
-    if (fault.kind === 'status') {
+    const injected = fault.kind === 'drop' || fault.kind === 'status';
+    if (injected && !fault.afterEffect) {
+      if (fault.kind === 'drop') return void req.socket.destroy();
       send(res, fault.status, { error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'Injected fault.' } }, { 'Retry-After': fault.retryAfter });
       return;
     }
@@ -246,6 +247,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const q = new URLSearchParams(url.searchParams);
     if (headers.prefer) q.set('prefer', headers.prefer);
     const reply = invokeCommand(state, principal, body, q, 'https://outlook.office365.com');
+    // An after-effect fault: the command ran, its answer is lost.
+    if (fault.kind === 'drop') return void req.socket.destroy();
+    if (fault.kind === 'status') {
+      send(res, fault.status, { error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'Injected fault.' } }, { 'Retry-After': fault.retryAfter });
+      return;
+    }
     log(`POST ${url.pathname} ${String((body as { CmdletInput?: { CmdletName?: string } })?.CmdletInput?.CmdletName)} -> ${reply.status}`);
     send(res, reply.status, reply.body, { 'request-id': crypto.randomUUID() });
   }

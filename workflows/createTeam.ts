@@ -165,7 +165,7 @@ export async function createTeam(input: CreateTeamInput): Promise<CreateTeamResu
     show('applying team settings');
     // The last step, one PATCH: Teams applies it whole or not at all, so it has no undo of its own.
     await teams.updateTeamSettings(input.connection, gid, settings);
-    saga.record('settings', 'done', `guest access ${input.enableGuestAccess ? 'on' : 'off'}`);
+    saga.record('settings', 'done', describeTeamSettings(settings));
 
     const summary = `${adopted ? 'Adopted' : 'Created'} the team ${input.displayName} (group ${gid}): ${saga.done().join('; ')}.`;
     return await finish({ status: 'done', groupId: gid, adopted, undone: [], summary });
@@ -207,4 +207,15 @@ async function createTeamFromGroup(input: CreateTeamInput, groupId: string, show
     if (Date.now() > deadline) throw new Error('team creation did not finish within an hour');
     await sleep(pollMs);
   }
+}
+
+const SETTING_WORDS: Record<string, string> = { allowCreateUpdateChannels: 'create/update channels', allowDeleteChannels: 'delete channels' };
+
+/** Exactly what the settings PATCH set, e.g. "guests may create/update channels: off, …" (never "guest access"). */
+function describeTeamSettings(settings: TeamSettings): string {
+  const parts: string[] = [];
+  for (const [who, values] of [['guests', settings.guestSettings], ['members', settings.memberSettings]] as const) {
+    for (const [key, on] of Object.entries(values ?? {})) parts.push(`${who} may ${SETTING_WORDS[key] ?? key}: ${on ? 'on' : 'off'}`);
+  }
+  return parts.join(', ');
 }

@@ -58,3 +58,28 @@ export class DeviceCodeRefusedError extends AuthError {
     this.message = `The sign-in service refused to start a device-code sign-in: ${code}: ${description}`;
   }
 }
+
+/** What to tell a person whose sign-in was completed by another account than the connection names. */
+export function wrongAccountMessage(connection: string, expected: string, actual: string, service: string): string {
+  return (
+    `Connection '${connection}' signed in to ${service} as the wrong account: expected ${expected}, got ${actual}. Nothing was done as ${actual}. ` +
+    `Sign in again as ${expected} (the next request shows a new code), or, if ${actual} is the account to use, fix expectedEmail: mm connections edit ${connection} --expected-email ${actual} (or registry_update_connection).`
+  );
+}
+
+/**
+ * The device-code sign-in was completed by another account than the connection's expectedEmail.
+ * Nothing is done as that account: its tokens are dropped and the request fails with this message.
+ */
+export class WrongAccountError extends Error {
+  constructor(
+    readonly connection: string,
+    readonly expected: string,
+    readonly actual: string,
+    /** What was signed in to, e.g. "Microsoft Graph" or "Exchange Online (exo)". */
+    service = 'Microsoft Graph',
+  ) {
+    super(wrongAccountMessage(connection, expected, actual, service));
+    this.name = 'WrongAccountError';
+  }
+}

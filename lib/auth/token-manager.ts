@@ -19,7 +19,7 @@ import { cloudEndpoints, requireSandboxUrl } from '../clouds';
 import type { Logger } from '../logger';
 import type { Connection } from '../registry/schema';
 import { loadAppCredential } from './app-credentials';
-import { SignInCancelledError, SignInRequiredError } from './errors';
+import { SignInCancelledError, SignInRequiredError, WrongAccountError } from './errors';
 import { FileCachePlugin, writeFileAtomic } from './file-cache-plugin';
 import { MsalNetworkClient } from './network-client';
 import { defaultDelegatedScopes, defaultScopeOf, resourceScopes, type Resource } from './scopes';
@@ -114,11 +114,17 @@ export class TokenManager {
       if (watcher) clearInterval(watcher);
     }
     if (!signedIn) throw new Error(`Sign-in for connection '${connection.name}' completed without an account.`);
+    if (!isExpected(connection, signedIn)) {
+      // Never act as another account than the connection names: its tokens leave the cache at once.
+      await apps.publicApp.getTokenCache().removeAccount(signedIn);
+      const refused = new WrongAccountError(connection.name, connection.expectedEmail!, signedIn.username);
+      this.options.logger.warn({ connection: connection.name, expected: connection.expectedEmail, username: signedIn.username }, 'sign-in by another account than expectedEmail refused');
+      throw refused;
+    }
     await writeFileAtomic(apps.scopesFile, JSON.stringify({ scopes: requested }));
     await this.keepOnlyAccount(apps, signedIn);
     const account = this.describe(connection, signedIn);
     this.options.logger.info({ connection: connection.name, username: account.username }, 'signed in');
-    if (account.expectedEmailMismatch) this.options.logger.warn({ connection: connection.name }, account.expectedEmailMismatch);
     return account;
   }
 
@@ -133,6 +139,10 @@ export class TokenManager {
     if (!account) {
       if (connection.appOnly) return this.appOnlyToken(connection, apps, resource);
       throw new SignInRequiredError(connection.name, 'no account is signed in');
+    }
+    if (!isExpected(connection, account)) {
+      // A cache written before expectedEmail was set or changed: its account is not the one named.
+      throw new SignInRequiredError(connection.name, `the cached sign-in is ${account.username}, not expectedEmail ${connection.expectedEmail}; sign in as ${connection.expectedEmail}`);
     }
     const scopes =
       resource === 'flow'
@@ -252,6 +262,11 @@ export class TokenManager {
       ...(mismatch ? { expectedEmailMismatch: mismatch } : {}),
     };
   }
+}
+
+/** No expectedEmail, or the account is that address. */
+function isExpected(connection: Connection, account: AccountInfo): boolean {
+  return !connection.expectedEmail || account.username.toLowerCase() === connection.expectedEmail.toLowerCase();
 }
 
 async function readSignInScopes(file: string): Promise<string[] | undefined> {

@@ -3,6 +3,7 @@
 // session through the framing of script.ts. See README.md for the states and the framing.
 import os from 'node:os';
 import { scrubSecrets } from '../logger';
+import { wrongAccountMessage } from '../auth/errors';
 import type { Connection } from '../registry/schema';
 import { withDeadline } from './deadline';
 import { findDeviceCode } from './device-code';
@@ -12,7 +13,7 @@ import { SessionLocks } from './locks';
 import { commandResult } from './output';
 import { PwshProcess, type FrameResult } from './process';
 import { DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, connectCommand, type PwshModule } from './script';
-import { AUTH_TROUBLE, newSession, sessionInfo, sessionKey, waitFor, type Session } from './session';
+import { AUTH_TROUBLE, MODULE_NAMES, newSession, sessionInfo, sessionKey, waitFor, type Session } from './session';
 import { readSessionFile, writeSessionFile, type SessionInfo } from './session-file';
 import type { PwshPoolOptions, PwshRunOptions, PwshRunResult } from './types';
 
@@ -124,6 +125,12 @@ export class PwshPool {
   private async ready(connection: Connection, module: PwshModule, signal?: AbortSignal): Promise<Session> {
     const key = sessionKey(connection.name, module);
     let s = this.sessions.get(key);
+    if (s?.refusal) {
+      // The request that showed the code learns why its sign-in was refused, instead of a new code.
+      const refusal = s.refusal;
+      s.refusal = undefined;
+      throw new PwshSignInError(refusal);
+    }
     if (!s || s.state === 'broken' || s.state === 'closed' || !s.proc?.alive) s = this.start(connection, module);
     if (s.state === 'starting') {
       const settled = await waitFor(s, (x) => x.state !== 'starting', this.o.connectTimeoutMs, signal);
@@ -182,6 +189,7 @@ export class PwshPool {
     const expected = s.connection.expectedEmail?.toLowerCase();
     const accounts = [...new Set((result.json.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g) ?? []).map((a) => a.toLowerCase()))];
     if (expected && accounts.length && !accounts.includes(expected)) {
+      s.refusal = wrongAccountMessage(s.connection.name, s.connection.expectedEmail!, accounts.join(', '), MODULE_NAMES[s.module]);
       this.breakSession(s, `signed in as ${accounts.join(', ')} but the connection expects ${s.connection.expectedEmail}; sign in again with that account`);
       return;
     }

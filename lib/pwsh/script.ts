@@ -117,7 +117,8 @@ export function connectCommand(connection: Connection, module: PwshModule): stri
       }
       return (
         `Connect-PnPOnline -Url ${quote(connection.sharepointUrl)} -DeviceLogin -ClientId ${quote(connection.appId)} -Tenant ${quote(tenant)}${extra}; ` +
-        'Get-PnPConnection | Select-Object Url'
+        // Get-PnPConnection does not name the account; the web's CurrentUser does.
+        'Get-PnPConnection | Select-Object Url; Get-PnPWeb -Includes CurrentUser | Select-Object -ExpandProperty CurrentUser | Select-Object Email, LoginName'
       );
     }
   }

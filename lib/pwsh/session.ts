@@ -19,9 +19,19 @@ export interface Session {
   authPendingSince?: number;
   prompt?: DeviceCodePrompt;
   error?: string;
+  /** Why its sign-in was refused (another account than expectedEmail), until the next call hears it. */
+  refusal?: string;
   busy: boolean;
   changed: EventEmitter;
 }
+
+/** The modules as a person knows them, for messages. */
+export const MODULE_NAMES: Record<PwshModule, string> = {
+  exo: 'Exchange Online (exo)',
+  pnp: 'SharePoint through PnP (pnp)',
+  azure: 'Azure (azure)',
+  teams: 'Microsoft Teams (teams)',
+};
 
 /** Lines and errors that mean the module's sign-in is in trouble (logged as warnings). */
 export const AUTH_TROUBLE = /AADSTS\d+|invalid_grant|interaction_required|unauthori[sz]ed|access token.*expired|token has expired|authentication (failed|needed|required)|sign-?in (failed|required)/i;

@@ -1,7 +1,11 @@
 import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
+import type { PwshWorkerPresence } from '../../lib/temporal/pollers';
 import type { ServerDeps } from '../deps';
+import { pwshWorkerOrUnknown } from '../pwsh-worker';
 import { answerResult, progressReporter } from '../answers';
 import { toolError } from '../results';
 import { startAndWait, type RunAnswer } from '../workflow-runner';
@@ -33,6 +37,17 @@ export function summarizeHealth(result: unknown): string {
   ].join('\n');
 }
 
+/** The PowerShell pool worker's line and structured field beside the health check's own. */
+function withPwshWorker(result: CallToolResult, presence: PwshWorkerPresence | undefined): CallToolResult {
+  if (!presence) return result;
+  const line = presence.present
+    ? `ok  PowerShell worker: polling '${presence.queue}' (${presence.pollers.map((p) => p.identity).join(', ')})`
+    : `BAD PowerShell worker: ${presence.problem}`;
+  const [first, ...rest] = result.content;
+  const content = first?.type === 'text' ? [{ ...first, text: `${first.text}\n${line}` }, ...rest] : [...result.content, { type: 'text' as const, text: line }];
+  return { ...result, content, structuredContent: { ...result.structuredContent, pwshWorker: { taskQueue: presence.queue, present: presence.present, pollers: presence.pollers, problem: presence.problem } } };
+}
+
 export function registerHealthTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(
     'health',
@@ -48,7 +63,7 @@ export function registerHealthTool(server: McpServer, deps: ServerDeps): void {
     async ({ waitSeconds }, extra) => {
       try {
         const answer = await runHealthCheck(deps, waitSeconds ?? deps.config.waitSeconds, progressReporter(extra));
-        return answerResult(answer, summarizeHealth);
+        return withPwshWorker(answerResult(answer, summarizeHealth), await pwshWorkerOrUnknown(await deps.temporal.client(), configuredPwshTaskQueue(deps.config)));
       } catch (err) {
         return toolError(`Health check could not start: ${(err as Error).message}`);
       }

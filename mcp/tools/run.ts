@@ -11,6 +11,7 @@ import { connectionNameSchema } from '../../lib/registry/schema';
 import type { RunCommandInput, RunCommandResult } from '../../workflows/runCommand';
 import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
+import { missingPwshWorker } from '../pwsh-worker';
 import { connectionOr, isToolResult, toolError, toolResult } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 
@@ -96,7 +97,7 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
         pwshTaskQueue: configuredPwshTaskQueue(deps.config),
       };
       return runWorkflowTool(
-        { server, deps, extra, tool: 'run', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
+        { server, deps, extra, tool: 'run', waitSeconds: args.waitSeconds, confirmed: args.confirmed, precheck: (client) => missingPwshWorker(client, input.pwshTaskQueue) },
         {
           workflowType: 'runCommand',
           workflowId: workflowIdFor(input, args.requestId),

@@ -23,7 +23,8 @@ const recipientShape = z.object({
 
 export const sendFromTemplateShape = {
   connection: connectionNameSchema,
-  sender: address.describe('Mailbox the mail is sent from, e.g. "ann@contoso.com" (POST /users/{sender}/sendMail)'),
+  sender: address.optional().describe('Mailbox the mail is sent from, e.g. "ann@contoso.com" (POST /users/{sender}/sendMail); required unless `from` is given'),
+  from: address.optional().describe('Same as sender (the name earlier tools used); give one of the two, or both with the same address'),
   templateId: templateIdField,
   to: addressList('Recipient addresses (single send)').optional(),
   cc: addressList('Cc addresses (single send)').optional(),
@@ -81,6 +82,17 @@ function summarize(result: unknown): string {
   }
 }
 
+/** `sender`, or the seed's `from` (same meaning); an error text naming the fields when they disagree or both are missing. */
+function senderOf(args: Args): { sender: string } | { error: string; field: string } {
+  const { sender, from } = args;
+  if (sender !== undefined && from !== undefined && sender.toLowerCase() !== from.toLowerCase()) {
+    return { error: `sender, from: both given and different ("${sender}" and "${from}"); they mean the same mailbox: give one of them.`, field: 'sender' };
+  }
+  const chosen = sender ?? from;
+  if (chosen === undefined) return { error: 'sender: name the mailbox the mail is sent from (sender, or from).', field: 'sender' };
+  return { sender: chosen };
+}
+
 function messagesOf(args: Args): TemplateMessageSpec[] | string {
   const single = args.to !== undefined || args.cc !== undefined || args.bcc !== undefined || args.variables !== undefined;
   if (args.recipients && single) return 'recipients: give either to/cc/bcc/variables (one message) or recipients (bulk), not both.';
@@ -105,18 +117,21 @@ export function registerSendFromTemplateTool(server: McpServer, deps: ServerDeps
       if (connection.readOnly) {
         return toolError(`connection: '${connection.name}' is read-only and cannot send mail. Use another connection or set readOnly to false with registry_update_connection.`, { field: 'connection' });
       }
+      const from = senderOf(args);
+      if ('error' in from) return toolError(from.error, { field: from.field });
+      const { sender } = from;
       const messages = messagesOf(args);
       if (typeof messages === 'string') return toolError(messages, { field: messages.split(':')[0] });
       let template;
       try {
         // Checked here too so bad input answers at once, without a workflow.
-        template = composeTemplateSend(templateService(deps), { sender: args.sender, templateId: args.templateId, messages }).template;
+        template = composeTemplateSend(templateService(deps), { sender, templateId: args.templateId, messages }).template;
       } catch (err) {
         return templateToolError(deps, 'send_from_template', err);
       }
       const input: SendTemplateInput = {
         connection: connection.name,
-        sender: args.sender,
+        sender,
         templateId: template.templateId,
         messages,
         ...(args.confirmTimeoutSeconds ? { confirmTimeoutMs: args.confirmTimeoutSeconds * 1000 } : {}),

@@ -153,8 +153,10 @@ export class GraphRouter {
     try {
       const fault = env.faults.decide(req.method, `/v1.0/${segments.join('/')}`);
       if (fault.latencyMs) await sleep(fault.latencyMs);
-      if (fault.kind === 'drop') return { status: 0, drop: true };
       if (fault.kind === 'client') throw injectedClientError(fault.status, found.r.permission.workload);
+      // An after-effect fault lets the handler change the state first; its answer is then lost.
+      if ((fault.kind === 'drop' || fault.kind === 'status') && fault.afterEffect) await Promise.resolve().then(() => found.r.handle(ctx)).catch(() => undefined);
+      if (fault.kind === 'drop') return { status: 0, drop: true };
       if (fault.kind === 'status') {
         if (fault.status === 429) throw tooManyRequests(fault.retryAfter);
         if (fault.status === 503) throw new GraphError(503, 'serviceNotAvailable', 'Service Unavailable', { 'Retry-After': fault.retryAfter });

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SANDBOX_ADMIN_UPN, SANDBOX_APP_ID, SANDBOX_DAEMON_APP_ID, SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN, SANDBOX_TENANT_ID, startSandbox } from '../../sandbox';
-import { AuthConfigError, DeviceCodeRefusedError, SignInCancelledError, SignInRequiredError, TokenManager } from '../../lib/auth';
+import { AuthConfigError, DeviceCodeRefusedError, SignInCancelledError, SignInRequiredError, TokenManager, WrongAccountError } from '../../lib/auth';
 import { FileCachePlugin } from '../../lib/auth/file-cache-plugin';
 import { silentLogger } from '../../lib/logger';
 import type { Connection } from '../../lib/registry/schema';
@@ -147,16 +147,24 @@ describe('TokenManager against the sandbox', () => {
     );
   });
 
-  test('signing in as another account than expectedEmail warns, naming both', async () => {
+  test('signing in as another account than expectedEmail is refused, naming both, and that account is not kept', async () => {
     const other = Object.values(sandbox.state.data.users).find((u) => u.graph.userPrincipalName.toLowerCase() !== SANDBOX_ADMIN_UPN.toLowerCase() && u.graph.accountEnabled !== false);
     assert.ok(other, 'the sandbox has a second user');
     const upn = other.graph.userPrincipalName;
     const conn = connection('Sandbox-Wrong', { expectedEmail: SANDBOX_ADMIN_UPN });
-    const account = await tokens.startDeviceCode(conn, SCOPES, (info) => sandbox.approve(info.userCode, upn));
-    assert.equal(account.username.toLowerCase(), upn.toLowerCase());
-    assert.ok(account.expectedEmailMismatch?.includes(upn));
-    assert.ok(account.expectedEmailMismatch?.includes(SANDBOX_ADMIN_UPN));
-    assert.equal((await tokens.account(conn))?.expectedEmailMismatch, account.expectedEmailMismatch);
+    await assert.rejects(
+      tokens.startDeviceCode(conn, SCOPES, (info) => sandbox.approve(info.userCode, upn)),
+      (e: unknown) =>
+        e instanceof WrongAccountError &&
+        e.expected === SANDBOX_ADMIN_UPN &&
+        e.actual.toLowerCase() === upn.toLowerCase() &&
+        new RegExp(`expected ${SANDBOX_ADMIN_UPN}.*got ${upn}`, 'i').test(e.message) &&
+        new RegExp(`sign in again as ${SANDBOX_ADMIN_UPN}`, 'i').test(e.message) &&
+        /mm connections edit Sandbox-Wrong --expected-email/.test(e.message),
+    );
+    assert.equal(await tokens.account(conn), undefined, 'the wrong account is not kept');
+    await assert.rejects(tokens.getAccessToken(conn, 'graph'), SignInRequiredError, "no token of the wrong account is handed out");
+    assert.deepEqual(await refreshTokensOnDisk(tokens.cacheFile(conn), TOKEN_KEY), [], 'its refresh token is gone from disk');
   });
 
   test('a pending sign-in stops when its caller cancels', async () => {

@@ -201,6 +201,26 @@ describe('scheduled compliance against the sandbox tenant', () => {
     sandbox.state.changed();
   });
 
+  test('a drift alert Microsoft took but answered 504 for is found in Sent Items by the retry and mailed once', async () => {
+    const alex = sandbox.state.data.compliance.riskyUsers[0];
+    const outboxBefore = sandbox.outbox().length;
+    alex.riskLevel = 'high';
+    sandbox.state.changed();
+    sandbox.setFaults({ seed: 'alert-504', rules: [{ match: 'POST /v1.0/users/*/sendMail', rate504: 1, times: 1, afterEffect: true }] });
+    try {
+      const scan = await call('compliance_scan', { connection: 'Contoso', waitSeconds: 120 });
+      const result = (scan.structuredContent as { result?: ComplianceScanResult }).result;
+      assert.equal(result?.alert.outcome, 'sent', textOf(scan));
+    } finally {
+      sandbox.setFaults(undefined);
+      alex.riskLevel = 'medium';
+      sandbox.state.changed();
+    }
+    const alerts = sandbox.outbox().slice(outboxBefore).filter((m) => JSON.stringify(m).includes(ALERTS_TO));
+    assert.equal(alerts.length, 1, 'exactly one alert in the outbox');
+    assert.match(JSON.stringify(alerts[0]), /Newly failing: risky-users-high/);
+  });
+
   test('mm compliance reads results, the report and the schedules', async () => {
     const mm = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

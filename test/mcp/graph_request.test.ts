@@ -45,6 +45,7 @@ describe('graph_request against the sandbox tenant', () => {
     env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_LOG_LEVEL: 'debug' });
     writeRegistry(env.config.registryPath, {
       Contoso: { expectedEmail: SANDBOX_ADMIN_UPN },
+      ContosoWrong: { expectedEmail: SANDBOX_ADMIN_UPN },
       ContosoHuman: { confirmWith: 'human' },
       ContosoRO: { readOnly: true },
     });
@@ -78,6 +79,24 @@ describe('graph_request against the sandbox tenant', () => {
     assert.equal(second.s.status, 'done');
     assert.equal(second.s.result?.signedInDuringRequest, false);
     assert.equal(sandbox.pendingCodes().length, 0, 'no new device code');
+  });
+
+  test('a sign-in completed by another account than expectedEmail fails the request naming both; nothing runs as that account', async () => {
+    const wrong = `adele.vance@${SANDBOX_DOMAIN}`;
+    const first = await call({ connection: 'ContosoWrong', endpoint: '/me' });
+    assert.equal(first.s.status, 'waiting_for_sign_in', textOf(first.result));
+    sandbox.approve(first.s.waitingFor!.userCode!, wrong);
+    const followed = await mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } });
+    expectToolError(followed, new RegExp(`expected ${SANDBOX_ADMIN_UPN}, got ${wrong}`));
+    assert.match(textOf(followed), new RegExp(`Sign in again as ${SANDBOX_ADMIN_UPN}`));
+    assert.match(textOf(followed), /mm connections edit ContosoWrong --expected-email/);
+    assert.doesNotMatch(textOf(followed), /expired/i);
+
+    // The wrong account's tokens were not kept: the next request asks for a sign-in again.
+    const again = await call({ connection: 'ContosoWrong', endpoint: '/me', waitSeconds: 10 });
+    assert.equal(again.s.status, 'waiting_for_sign_in', textOf(again.result));
+    await mcp.client.callTool({ name: 'cancel_workflow', arguments: { workflowId: again.s.workflowId } });
+    sandbox.decline(again.s.waitingFor!.userCode!); // later tests expect no pending code
   });
 
   test('after the access token expires, a silent refresh rotates the refresh token on disk', async () => {

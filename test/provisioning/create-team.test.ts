@@ -65,6 +65,9 @@ describe('createTeam (create_teams_group)', () => {
     assert.deepEqual([...group.owners].sort(), ids([upn('admin'), upn('adele.vance')]));
     assert.ok(group.members.includes(h.sandbox.state.findUser(upn('alex.wilber'))!.graph.id));
     assert.equal((team.graph.guestSettings as { allowCreateUpdateChannels: boolean }).allowCreateUpdateChannels, false);
+    // The result says what was set (guests' channel permissions), not "guest access", which this tool does not change.
+    assert.match(first.s.result!.summary, /settings \(guests may create\/update channels: off, guests may delete channels: off\)/);
+    assert.doesNotMatch(first.s.result!.summary, /guest access/i);
 
     const again = await call(args);
     assert.equal(again.s.workflowId, first.s.workflowId);

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID, type Sandbox } from '../../sandbox';
+import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID, SANDBOX_DOMAIN, type Sandbox } from '../../sandbox';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
 import { connectMcp, expectToolError, testDeps, textOf } from '../helpers/mcp';
 import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../helpers/temporal';
@@ -38,6 +38,7 @@ describe('run, mm_status and mm_disconnect through Temporal and the pool worker'
     env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue });
     writeRegistry(env.config.registryPath, {
       Contoso: {},
+      ContosoWrong: {},
       ContosoHuman: { confirmWith: 'human' },
       Daemon: { appId: SANDBOX_DAEMON_APP_ID, appOnly: { secretEnv: 'MM_TEST_DAEMON_SECRET' } },
     });
@@ -92,6 +93,18 @@ describe('run, mm_status and mm_disconnect through Temporal and the pool worker'
     assert.match(textOf(next.result), new RegExp(`pid ${firstPid}`));
   });
 
+  test('an exo sign-in completed by another account than expectedEmail is reported as that, not as an expired code', async () => {
+    const wrong = `adele.vance@${SANDBOX_DOMAIN}`;
+    const first = await run({ connection: 'ContosoWrong', module: 'exo', command: 'Get-Mailbox -ResultSize 1' });
+    assert.equal(first.s.status, 'waiting_for_sign_in', textOf(first.result));
+    sandbox.approve(first.s.waitingFor!.userCode!, wrong);
+    const followed = await follow(first.s.workflowId);
+    expectToolError(followed.result, new RegExp(`expected ${SANDBOX_ADMIN_UPN}, got ${wrong}`));
+    assert.match(textOf(followed.result), new RegExp(`Sign in again as ${SANDBOX_ADMIN_UPN}`));
+    assert.match(textOf(followed.result), /mm connections edit ContosoWrong --expected-email/);
+    assert.doesNotMatch(textOf(followed.result), /expired/i);
+  });
+
   test('mm_status lists the authenticated session with host and last use, and every connection’s Graph sign-in', async () => {
     let s = (await status()).s;
     const exo = s.sessions?.find((x) => x.connection === 'Contoso' && x.module === 'exo');
@@ -104,6 +117,7 @@ describe('run, mm_status and mm_disconnect through Temporal and the pool worker'
       [
         ['Contoso', 'not signed in'],
         ['ContosoHuman', 'not signed in'],
+        ['ContosoWrong', 'not signed in'],
         ['Daemon', 'app-only'],
       ],
     );

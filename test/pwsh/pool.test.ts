@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { SANDBOX_ADMIN_UPN, SANDBOX_DOMAIN, startSandbox, type Sandbox } from '../../sandbox';
 import { GuardrailError, PwshCommandError, PwshPool, PwshSignInError, PwshTimeoutError, type PwshRunResult } from '../../lib/pwsh';
 import { createLogger } from '../../lib/logger';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
@@ -177,12 +177,28 @@ describe('pwsh pool against the stand-in and the sandbox', () => {
     assert.notEqual(retry.userCode, first.userCode);
   });
 
-  test('signing in as someone other than expectedEmail breaks the session', async () => {
-    const connection = sandboxConnection('Wrong-Account', { expectedEmail: 'someone.else@contoso.example' });
-    const first = expectKind(await pool.run(connection, 'exo', 'Write-Output x'), 'auth_pending');
-    sandbox.approve(first.userCode);
-    await waitForState(pool, 'Wrong-Account', 'exo', 'broken');
-    assert.match(sessionOf(pool, 'Wrong-Account', 'exo')!.error!, /expects someone\.else@contoso\.example/);
+  test('signing in as someone other than expectedEmail, in every module: the next call hears expected and got, not a new code', async () => {
+    const expected = `someone.else@${SANDBOX_DOMAIN}`;
+    const actual = SANDBOX_ADMIN_UPN;
+    const connection = sandboxConnection('Wrong-Account', { expectedEmail: expected });
+    for (const module of ['exo', 'teams', 'azure', 'pnp'] as const) {
+      const first = expectKind(await pool.run(connection, module, 'Write-Output x'), 'auth_pending');
+      sandbox.approve(first.userCode, actual);
+      await waitForState(pool, 'Wrong-Account', module, 'broken');
+      assert.match(sessionOf(pool, 'Wrong-Account', module)!.error!, /expects someone\.else@/, module);
+      await assert.rejects(
+        pool.run(connection, module, 'Write-Output x'),
+        (e: unknown) =>
+          e instanceof PwshSignInError &&
+          e.message.includes(`expected ${expected}, got ${actual}`) &&
+          e.message.includes(`Sign in again as ${expected}`) &&
+          e.message.includes('mm connections edit Wrong-Account --expected-email'),
+        module,
+      );
+      // Heard once: the request after it starts a new sign-in.
+      const again = expectKind(await pool.run(connection, module, 'Write-Output x'), 'auth_pending');
+      assert.notEqual(again.userCode, first.userCode, module);
+    }
   });
 
   test('disconnect signs the session out and ends its process; the next command signs in again', async () => {

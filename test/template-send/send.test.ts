@@ -235,6 +235,41 @@ describe('send_from_template against the sandbox tenant', () => {
     assert.equal(sandbox.outbox().length, before);
   });
 
+  test("the seed's `from` names the sender like `sender`; both given and different is an isError naming both", async () => {
+    const base = { connection: 'Daemon', templateId: 'welcome', to: [ALEX], variables: welcomeVariables('From'), requestId: uniqueQueue('from'), waitSeconds: 30 };
+    const bySender = await tool('send_from_template', { ...base, sender: SENDER });
+    assert.equal(bySender.s.status, 'waiting_for_confirmation', textOf(bySender.result));
+    const byFrom = await tool('send_from_template', { ...base, from: SENDER });
+    assert.equal(byFrom.s.status, 'waiting_for_confirmation', textOf(byFrom.result));
+    assert.equal(byFrom.s.workflowId, bySender.s.workflowId, 'the same request: adopted, not a second send');
+    const both = await tool('send_from_template', { ...base, sender: SENDER, from: SENDER.toUpperCase() });
+    assert.equal(both.s.workflowId, bySender.s.workflowId, 'the same address twice is fine');
+    expectToolError((await tool('send_from_template', { ...base, sender: SENDER, from: ALEX })).result, /sender.*from|from.*sender/);
+    expectToolError((await tool('send_from_template', { ...base })).result, /sender/);
+    await confirm(bySender.s.workflowId, bySender.s.waitingFor!.hash!, false);
+  });
+
+  test('a send Microsoft took but answered 504 for is found in Sent Items by the retry, not sent again', async () => {
+    const before = sandbox.outbox().length;
+    const first = await send({ templateId: 'welcome', to: [ALEX], variables: welcomeVariables('Gateway'), requestId: uniqueQueue('gateway') });
+    assert.equal(first.s.status, 'waiting_for_confirmation', textOf(first.result));
+    // The sandbox files the mail (outbox, Sent Items), then answers 504 as a gateway that lost Exchange's answer.
+    sandbox.setFaults({ seed: 'accepted-504', rules: [{ match: 'POST /v1.0/users/*/sendMail', rate504: 1, times: 1, afterEffect: true }] });
+    let finished;
+    try {
+      const done = await confirm(first.s.workflowId, first.s.waitingFor!.hash!);
+      finished = done.s.status === 'done' ? done : await tool('workflow_status', { workflowId: first.s.workflowId, waitSeconds: 120 });
+    } finally {
+      sandbox.setFaults(undefined);
+    }
+    assert.equal(finished.s.result?.status, 'done', textOf(finished.result));
+    const sent = sandbox.outbox().slice(before);
+    assert.equal(sent.length, 1, 'exactly one copy in the outbox');
+    assert.match(sent[0].subject, /Gateway/);
+    assert.equal(finished.s.result?.results?.[0]?.adopted, true, 'the retry adopted the copy in Sent Items');
+    assert.equal(finished.s.result?.results?.[0]?.messageId, sent[0].internetMessageId);
+  });
+
   test('a bulk send previews a sample and the count, takes one confirmation, and sends each message once under 429s', async () => {
     const names = ['Ann', 'Bo', 'Cy', 'Di', 'Ed', 'Flo', 'Gus'];
     const recipients = names.map((name) => ({

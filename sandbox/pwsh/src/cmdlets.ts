@@ -108,6 +108,8 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
       return s ? [azContext(s)] : [];
     },
     'select-azcontext': (call) => {
+      // An empty pipeline (no context matched a Where-Object) runs no process block: nothing selected.
+      if (call.piped && call.input.length === 0 && !call.named.size && !call.positional.length) return [];
       const wanted = call.input[0] ?? call.named.get('inputobject') ?? str(call, 'name');
       const s = services.signedIn.get('azure');
       const name = typeof wanted === 'string' ? wanted : String(property(wanted, 'Name') ?? '');
@@ -125,6 +127,13 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
     'get-cstenant': () => {
       const s = requireSignIn(services, 'teams', 'Session is not established, run Connect-MicrosoftTeams before requesting access token');
       return [{ TenantId: s.tenantId, DisplayName: 'Contoso (sandbox)' }];
+    },
+    'get-pnpweb': (call) => {
+      const s = requireSignIn(services, 'pnp', 'The current connection holds no SharePoint context. Please use one of the Connect-PnPOnline commands which uses the -Url argument to connect.');
+      const includes = [call.named.get('includes')].flat().map((v) => String(v).toLowerCase());
+      const web: Record<string, unknown> = { Title: 'Contoso (sandbox)', Url: s.url, ServerRelativeUrl: s.url ? new URL(s.url).pathname : '/' };
+      if (includes.includes('currentuser')) web.CurrentUser = { Title: s.account, Email: s.account, LoginName: `i:0#.f|membership|${s.account}` };
+      return [web];
     },
     'get-pnpconnection': () => {
       const s = requireSignIn(services, 'pnp', 'The current connection holds no SharePoint context. Please use one of the Connect-PnPOnline commands which uses the -Url argument to connect.');

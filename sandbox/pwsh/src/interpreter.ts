@@ -42,6 +42,8 @@ export interface CmdletCall {
   named: Map<string, unknown>;
   positional: unknown[];
   input: unknown[];
+  /** The command is a later element of a pipeline (its input may be empty). */
+  piped: boolean;
   runtime: Runtime;
 }
 
@@ -103,7 +105,7 @@ export class Runtime {
       const cmdlet = this.resolve(name);
       if (!cmdlet) throw commandNotFound(name);
       const { named, positional } = await this.arguments(elements.slice(1), scope);
-      return cmdlet({ name, named, positional, input: piped ? input : [], runtime: this });
+      return cmdlet({ name, named, positional, input: piped ? input : [], piped, runtime: this });
     }
     if (elements.length === 1) {
       const v = await this.value(head, scope);
