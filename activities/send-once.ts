@@ -20,9 +20,13 @@ interface SendHeartbeat {
   at: number;
 }
 
-/** True when Microsoft's answer proves the message was not taken: a client error other than throttling. */
+/**
+ * True when Microsoft's answer proves the message was not taken: a client error, throttling included
+ * (Graph documents a 429 as a request that failed, not performed). A 5xx, a timeout or a reset after the
+ * request was written proves nothing: the retry looks in Sent Items first.
+ */
 export function provesRefusal(error: unknown): boolean {
-  return error instanceof GraphError && error.status >= 400 && error.status < 500 && error.status !== 429;
+  return error instanceof GraphError && error.status >= 400 && error.status < 500;
 }
 
 export interface SentCopy {
