@@ -9,7 +9,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const noNodeBuiltins = (message) => nodeBuiltins.map((name) => ({ name, message }));
 
 /** The lib/temporal files bundled into the workflow sandbox: workflows may import them by value. */
-const workflowSafeLib = ['lib/temporal/names.ts', 'lib/temporal/search-attributes.ts', 'lib/temporal/signals.ts', 'lib/temporal/status.ts'];
+const workflowSafeLib = ['lib/temporal/names.ts', 'lib/temporal/outcome.ts', 'lib/temporal/search-attributes.ts', 'lib/temporal/signals.ts', 'lib/temporal/status.ts'];
 
 const layer = {
   activities: { group: ['**/activities', '**/activities/*'], message: 'What MCP and activities share lives in lib/ (lib/temporal for signals, queries and queues).' },
@@ -47,7 +47,7 @@ export default tseslint.config(
             {
               group: ['../activities/*', '../lib/*', '!../lib/temporal', '../lib/temporal/*', ...workflowSafeLib.map((f) => `!../${f.replace(/\.ts$/, '')}`)],
               allowTypeImports: true,
-              message: 'Workflows import activities and lib code by type only (the pure lib/temporal names, search attributes, signals and status are allowed).',
+              message: 'Workflows import activities and lib code by type only (the pure lib/temporal names, outcome, search attributes, signals and status are allowed).',
             },
           ],
         },

@@ -1,6 +1,7 @@
 // User activities for provisioning and offboarding: checks before anything changes (verified domain,
 // password policy, licence and seats, an existing user with the same UPN), then each change as one
 // idempotent call. Creates look up by UPN first; undo calls treat "already gone" as done.
+import { operationReport } from '../lib/temporal/outcome';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { User } from '@microsoft/microsoft-graph-types';
@@ -240,9 +241,16 @@ export function createUserActivities(deps: UserActivityDeps) {
      * The result of a provisioning workflow started elsewhere (a repeated bulk row adopting an earlier
      * create_user): waits on it, heartbeating (as every activity here does), so the parent reads the same result.
      */
+    /** The result of a provisioning workflow, or the report of one that did not provision (it ended Failed with it). */
     async provisioningResult(workflowId: string): Promise<unknown> {
       const client = await deps.temporal();
-      return client.workflow.getHandle(workflowId).result();
+      try {
+        return await client.workflow.getHandle(workflowId).result();
+      } catch (err) {
+        const report = operationReport(err);
+        if (report === undefined) throw err;
+        return report;
+      }
     },
   }, { heartbeat: true });
 }

@@ -8,8 +8,9 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { TASK_QUEUE } from '../lib/temporal/names';
+import { operationReport } from '../lib/temporal/outcome';
 import { searchAttributesFor, type WorkflowTags } from '../lib/temporal/search-attributes';
 import { statusQuery, type WaitingFor, type WorkflowView } from '../lib/temporal/status';
 
@@ -103,11 +104,8 @@ const STATUS_BY_NAME: Record<string, RunStatus> = {
   RUNNING: 'running',
 };
 
-/** The operation's own report, where the workflow failed because it did not do what was asked (workflows/outcome.ts). */
-function reportOf(err: unknown): unknown {
-  const cause = err instanceof WorkflowFailedError ? err.cause : err;
-  return cause instanceof ApplicationFailure && cause.type?.startsWith('Operation') ? cause.details?.[0] : undefined;
-}
+/** The operation's own report, where the workflow failed because it did not do what was asked (lib/temporal/outcome.ts). */
+const reportOf = operationReport;
 
 function errorText(err: unknown): string {
   const parts: string[] = [];

@@ -13,6 +13,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { createUserActivities } from '../activities/users';
 import { workflowIdFor } from '../lib/temporal/names';
+import { operationReport } from '../lib/temporal/outcome';
 import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { provisionUser, type ProvisionUserInput, type ProvisionUserResult } from './provisionUser';
 import { failureMessage } from './saga';
@@ -108,7 +109,12 @@ export async function bulkProvisionUsers(input: BulkProvisionInput): Promise<Bul
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           typedSearchAttributes: searchAttributesFor({ operation: 'provision-user', connection: input.connection, target: upn }),
         });
-        result = await child.result();
+        // A user not provisioned (rolled back, rejected) ends its workflow Failed with its report.
+        result = await child.result().catch((err: unknown): ProvisionUserResult => {
+          const report = operationReport(err) as ProvisionUserResult | undefined;
+          if (!report) throw err;
+          return report;
+        });
       } catch (err) {
         const already = err instanceof WorkflowExecutionAlreadyStartedError || (err instanceof ChildWorkflowFailure && err.cause instanceof WorkflowExecutionAlreadyStartedError);
         if (!already) throw err;

@@ -7,6 +7,7 @@ import { graphSend } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { failureMessage } from './saga';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 const { sendComplianceAlert } = proxyActivities<ReturnType<typeof createComplianceActivities>>(graphSend);
 
@@ -30,7 +31,12 @@ export interface ComplianceAlertResult {
 /** The id of a scan's alert workflow. */
 export const complianceAlertId = (connection: string, scanId: string) => `compliance-alert/${connection.toLowerCase()}/${scanId}`;
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
 export async function complianceAlert(input: ComplianceAlertInput): Promise<ComplianceAlertResult> {
+  return settle(await complianceAlertSteps(input), ['rejected', 'expired', 'failed']);
+}
+
+async function complianceAlertSteps(input: ComplianceAlertInput): Promise<ComplianceAlertResult> {
   let view: WorkflowView = { phase: 'waiting for confirmation of the drift alert' };
   setHandler(statusQuery, () => view);
   const { alert } = input;

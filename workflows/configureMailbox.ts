@@ -15,6 +15,7 @@ import { psBool, psQuote, rowsOf } from './pwsh-step';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 const mailboxReads = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphReadBeating);
 const mailboxWrites = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWriteBeating);
@@ -151,7 +152,12 @@ function describeForwarding(f: Forwarding): string {
   return f.to ? `forward to ${f.to}${f.keepCopy ? ', keeping a copy' : ', without keeping a copy'}` : 'no forwarding';
 }
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
 export async function configureMailbox(input: ConfigureMailboxInput): Promise<ConfigureMailboxResult> {
+  return settle(await configureMailboxSteps(input), ['undone', 'rejected', 'failed']);
+}
+
+async function configureMailboxSteps(input: ConfigureMailboxInput): Promise<ConfigureMailboxResult> {
   const upn = input.userPrincipalName;
   const wanted = input.settings;
   let view: WorkflowView = { phase: 'starting' };

@@ -21,6 +21,7 @@ import {
 } from './exchange-settings';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 export interface ConfigureTrackingInput {
   connection: string;
@@ -84,7 +85,12 @@ export interface ConfigureTrackingResult {
 
 const MESSAGE_TRACE_ON = { enabled: true, retentionDays: 90 } as const;
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
 export async function configureTracking(input: ConfigureTrackingInput): Promise<ConfigureTrackingResult> {
+  return settle(await configureTrackingSteps(input), ['undone', 'failed']);
+}
+
+async function configureTrackingSteps(input: ConfigureTrackingInput): Promise<ConfigureTrackingResult> {
   let view: WorkflowView = { phase: 'starting' };
   setHandler(statusQuery, () => view);
   const show = (phase: string) => (view = { phase });

@@ -11,6 +11,7 @@ import { graphReadBeating, graphWriteBeating } from './activity-options';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 const reads = proxyActivities<ReturnType<typeof createIntegrationActivities>>(graphReadBeating);
 const writes = proxyActivities<ReturnType<typeof createIntegrationActivities>>(graphWriteBeating);
@@ -82,7 +83,12 @@ interface Run {
   readAgain?: () => Promise<ConnectServiceState>;
 }
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
 export async function connectService(input: ConnectServiceInput): Promise<ConnectServiceResult> {
+  return settle(await connectServiceSteps(input), ['rolledBack', 'rejected']);
+}
+
+async function connectServiceSteps(input: ConnectServiceInput): Promise<ConnectServiceResult> {
   let view: WorkflowView = { phase: 'checking the connection' };
   setHandler(statusQuery, () => view);
   const run: Run = { input, saga: new Saga(), show: (phase) => (view = { phase }), step: 'sign-in', before: null };

@@ -6,6 +6,7 @@ import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 import { teamMailNickname } from './team-names';
+import { settle } from './outcome';
 
 const groupReads = proxyActivities<ReturnType<typeof createGroupActivities>>(graphReadBeating);
 const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWriteBeating);
@@ -51,13 +52,18 @@ export interface CreateTeamResult {
   summary: string;
 }
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
+export async function createTeam(input: CreateTeamInput): Promise<CreateTeamResult> {
+  return settle(await createTeamSteps(input), ['rolledBack', 'rejected']);
+}
+
 /**
  * A team from scratch: the Microsoft 365 group (mailNickname derived from the name; an existing one
  * that matches is adopted), the team from it (202 + teamsAsyncOperation, the replication 404 retried
  * as Microsoft documents), channels, members, settings. On failure everything is undone in reverse:
  * the group is deleted (its team with it) and purged, so nothing is left behind.
  */
-export async function createTeam(input: CreateTeamInput): Promise<CreateTeamResult> {
+async function createTeamSteps(input: CreateTeamInput): Promise<CreateTeamResult> {
   const nick = teamMailNickname(input.displayName);
   let view: WorkflowView = { phase: 'checking the connection' };
   setHandler(statusQuery, () => view);

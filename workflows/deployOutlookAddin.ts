@@ -7,6 +7,7 @@ import { exchangeSession, type Exchange } from './exchange-settings';
 import { psBool, psQuote, rowsOf } from './pwsh-step';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 export type AddinDefaultState = 'Enabled' | 'Disabled' | 'AlwaysEnabled';
 
@@ -109,7 +110,12 @@ function availabilityText(a: Availability): string {
   return `for ${who}, ${a.enabled ? 'enabled' : 'disabled'}, default ${a.defaultStateForUser}`;
 }
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
 export async function deployOutlookAddin(input: DeployOutlookAddinInput): Promise<DeployOutlookAddinResult> {
+  return settle(await deployOutlookAddinSteps(input), ['rolledBack', 'failed']);
+}
+
+async function deployOutlookAddinSteps(input: DeployOutlookAddinInput): Promise<DeployOutlookAddinResult> {
   let view: WorkflowView = { phase: 'reading the installed add-ins' };
   setHandler(statusQuery, () => view);
   const show = (phase: string) => (view = { phase });

@@ -13,6 +13,7 @@ import { rowsOf, runPwshStep } from './pwsh-step';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 type FeatureActivities = ReturnType<typeof createFeatureActivities>;
 const { featurePlan } = proxyActivities<FeatureActivities>(quick);
@@ -56,7 +57,12 @@ export interface EnableFeatureResult {
   undone?: string[];
 }
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
 export async function enableFeature(input: EnableFeatureInput): Promise<EnableFeatureResult> {
+  return settle(await enableFeatureSteps(input), ['rolledBack', 'rejected', 'expired', 'failed']);
+}
+
+async function enableFeatureSteps(input: EnableFeatureInput): Promise<EnableFeatureResult> {
   let view: WorkflowView = { phase: 'planning' };
   setHandler(statusQuery, () => view);
   const show = (next: WorkflowView) => (view = next);

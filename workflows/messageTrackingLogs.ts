@@ -9,6 +9,7 @@ import { exchangeSession, type Exchange } from './exchange-settings';
 import { psQuote, rowsOf } from './pwsh-step';
 import { failureMessage } from './saga';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Get-MessageTraceV2 answers at most this span per query. */
@@ -137,7 +138,12 @@ function traceRow(raw: Record<string, unknown>): TraceRow {
   return Object.fromEntries(TRACE_FIELDS.map((f) => [f, raw[f] === null || raw[f] === undefined ? '' : String(raw[f])])) as TraceRow;
 }
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
 export async function messageTrackingLogs(input: MessageTrackingLogsInput): Promise<MessageTrackingLogsResult> {
+  return settle(await messageTrackingLogsSteps(input), ['failed']);
+}
+
+async function messageTrackingLogsSteps(input: MessageTrackingLogsInput): Promise<MessageTrackingLogsResult> {
   let view: WorkflowView = { phase: 'reading message trace' };
   setHandler(statusQuery, () => view);
   const exchange: Exchange = exchangeSession(input.connection, input.pwshTaskQueue, (v) => (view = v));

@@ -19,6 +19,7 @@ import { runCommand, type RunCommandResult } from './runCommand';
 import { failureMessage, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphReadBeating);
 const users = proxyActivities<ReturnType<typeof createUserActivities>>(graphWriteBeating);
@@ -89,12 +90,17 @@ function planOf(input: OffboardUserInput, subject: OffboardingSubject): { now: s
   return { now, final };
 }
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
+export async function offboardUser(input: OffboardUserInput): Promise<OffboardUserResult> {
+  return settle(await offboardUserSteps(input), ['undone', 'failed']);
+}
+
 /**
  * A leaver: block sign-in, revoke sessions, shared mailbox, automatic reply, groups; then, after a
  * confirmation (the point of no return), forwarding and licence removal. Every step is recorded;
  * until the final step a rejection, an expiry or a cancellation undoes what was done, in reverse.
  */
-export async function offboardUser(input: OffboardUserInput): Promise<OffboardUserResult> {
+async function offboardUserSteps(input: OffboardUserInput): Promise<OffboardUserResult> {
   const upn = input.userPrincipalName;
   let view: WorkflowView = { phase: 'checking the connection' };
   setHandler(statusQuery, () => view);

@@ -4,18 +4,27 @@
 // non-retryable and carries the operation's own report as its details, so the tool's answer stays
 // as informative as a completed result.
 import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { notDoneType } from '../lib/temporal/outcome';
 
 /** Workflows recorded before this patch completed with these statuses; new ones fail with them. */
 export const NOT_DONE_FAILS = 'not-done-fails';
 
-/** The failure type of an operation that ended `status`: `OperationRejected`, `OperationExpired`, … */
-export const notDoneType = (status: string) => `Operation${status.charAt(0).toUpperCase()}${status.slice(1)}`;
+
+/** Said of a result that brings no summary of its own. */
+const PLAIN: Record<string, string> = {
+  rejected: 'rejected: nothing was done',
+  expired: 'not confirmed in time: nothing was done',
+  stale: 'the template changed after the preview: nothing was sent; preview it again',
+  failed: 'failed: see the steps',
+};
 
 /**
  * Returns the result of an operation that did what was asked; throws the report of one that did
  * not (status in `notDone`) as a non-retryable ApplicationFailure, the result as its details.
  */
-export function settle<T extends { status: string }>(result: T, notDone: readonly T['status'][], message: string): T {
+export function settle<T extends { status: string }>(result: T, notDone: readonly T['status'][], message?: string): T {
   if (!notDone.includes(result.status) || !patched(NOT_DONE_FAILS)) return result;
-  throw ApplicationFailure.create({ type: notDoneType(result.status), message, nonRetryable: true, details: [result] });
+  const said = result as { summary?: unknown; reason?: unknown };
+  const text = message ?? (typeof said.summary === 'string' ? said.summary : typeof said.reason === 'string' ? said.reason : (PLAIN[result.status] ?? `ended ${result.status}`));
+  throw ApplicationFailure.create({ type: notDoneType(result.status), message: text, nonRetryable: true, details: [result] });
 }

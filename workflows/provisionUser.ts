@@ -11,6 +11,7 @@ import { workflowIdFor } from '../lib/temporal/names';
 import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { sendTemplate } from './sendTemplate';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphReadBeating);
 const users = proxyActivities<ReturnType<typeof createUserActivities>>(graphWriteBeating);
@@ -66,13 +67,18 @@ export interface ProvisionUserResult {
 const FIRST_POLL_MS = 2000;
 const MAX_POLL_MS = 60_000;
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
+export async function provisionUser(input: ProvisionUserInput): Promise<ProvisionUserResult> {
+  return settle(await provisionUserSteps(input), ['rolledBack', 'rejected']);
+}
+
 /**
  * A new user end to end: checks, user (adopted when an identical one exists), usage location,
  * licence, the mailbox Exchange provisions later, mailbox settings, groups and teams, welcome mail.
  * Any failed step undoes the earlier ones in reverse (the user deleted and purged, so the tenant is
  * as it was) and the result says what was done, what failed and what was undone.
  */
-export async function provisionUser(input: ProvisionUserInput): Promise<ProvisionUserResult> {
+async function provisionUserSteps(input: ProvisionUserInput): Promise<ProvisionUserResult> {
   const upn = input.user.userPrincipalName;
   let view: WorkflowView = { phase: 'checking the connection' };
   setHandler(statusQuery, () => view);

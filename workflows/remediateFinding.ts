@@ -8,6 +8,7 @@ import { awaitConfirmation } from './confirmation';
 import { failureMessage, rollbackSummary, Saga } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 type ComplianceActivities = ReturnType<typeof createComplianceActivities>;
 const { planRemediation, runComplianceCheck } = proxyActivities<ComplianceActivities>(graphRead);
@@ -31,7 +32,12 @@ export type RemediateFindingResult =
   | { status: 'rejected' | 'expired'; checkId: string; preview: string; by?: string }
   | { status: 'rolledBack'; checkId: string; reason: string; undone: string[] };
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
 export async function remediateFinding(input: RemediateFindingInput): Promise<RemediateFindingResult> {
+  return settle(await remediateFindingSteps(input), ['rejected', 'expired', 'rolledBack']);
+}
+
+async function remediateFindingSteps(input: RemediateFindingInput): Promise<RemediateFindingResult> {
   let view: WorkflowView = { phase: 'checking the connection' };
   setHandler(statusQuery, () => view);
   const show = (next: WorkflowView) => (view = next);

@@ -5,6 +5,7 @@ import { graphRead, graphSend, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { settle } from './outcome';
 
 const { prepareTemplateSend } = proxyActivities<ReturnType<typeof createTemplateActivities>>(graphRead);
 const { checkTemplateFreshness, recordTemplateUsage } = proxyActivities<ReturnType<typeof createTemplateActivities>>(quick);
@@ -57,13 +58,18 @@ function failureText(err: unknown): string {
   return (cause as Error | undefined)?.message ?? String(err);
 }
 
+/** The workflow: its steps, then a result that did not do what was asked ends the workflow as Failed (workflows/outcome.ts). */
+export async function sendTemplate(input: SendTemplateInput): Promise<SendTemplateResult> {
+  return settle(await sendTemplateSteps(input), ['rejected', 'expired', 'stale', 'failed']);
+}
+
 /**
  * A template send, single or bulk (send_from_template): render and check in the worker, preview,
  * wait for confirmation (a person for wiring templates), refuse if the template changed since the
  * preview, then send each message exactly once (at most 4 at a time from the mailbox), recording
  * usage for every outcome.
  */
-export async function sendTemplate(input: SendTemplateInput): Promise<SendTemplateResult> {
+async function sendTemplateSteps(input: SendTemplateInput): Promise<SendTemplateResult> {
   let view: WorkflowView = { phase: 'checking the connection' };
   setHandler(statusQuery, () => view);
   const show = (next: WorkflowView) => (view = next);

@@ -20,9 +20,10 @@ export function sagaText(result: unknown): string {
 }
 
 /**
- * Starts the workflow under its business key, adopting a running or finished one; a finished one that
- * changed nothing for good (rolled back, rejected, undone, failed) is run again, since the request may
- * now succeed.
+ * Starts the workflow under its business key. Operations that did not do what was asked now end
+ * Failed and run again by the id reuse policy; a workflow that completed with such a result before
+ * patched('not-done-fails') (rolled back, rejected, undone, failed) is run again here, since the
+ * request may now succeed. Remove with that patch's old branch.
  */
 export async function startOrRetry(client: Client, spec: StartSpec, waitMs: number, onProgress?: ProgressReporter): Promise<RunAnswer> {
   const answer = await startAndWait(client, spec, waitMs, onProgress);

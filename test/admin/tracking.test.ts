@@ -11,6 +11,7 @@ import type { RunAnswer } from '../../mcp/workflow-runner';
 import { makeTestEnv } from '../helpers/env';
 import { connectMcp, expectToolError, testDeps, textOf } from '../helpers/mcp';
 import { callTool, waitUntil, writeRegistry } from '../pwsh-mcp/helpers';
+import { outcomeOf } from '../helpers/temporal';
 import { startAdminHarness, upn, type AdminHarness } from './harness';
 import { addMailboxUsers, mailboxView, readReceiptCounts } from './mailboxes';
 
@@ -141,11 +142,11 @@ describe('configure_tracking and m365://tracking-settings', () => {
 
   test('scope organization over several runs (continue-as-new every batchesPerRun batches): counts carried, a failure in a later run undoes the earlier runs', async () => {
     const run = (id: string, readReceipts: string) =>
-      h.temporal.workflow.execute('configureTracking', {
+      outcomeOf<ConfigureTrackingResult>(h.temporal.workflow.execute('configureTracking', {
         taskQueue: h.worker.taskQueue,
         workflowId: `configure-tracking/test/${id}-${Date.now()}`,
         args: [{ connection: 'Contoso', scope: 'organization', readReceipts, pwshTaskQueue: h.pwsh.taskQueue, batchesPerRun: 1 }],
-      }) as Promise<ConfigureTrackingResult>;
+      }));
     const runsOf = async (prefix: string) => {
       let runs = 0;
       for await (const e of h.temporal.workflow.list({ query: `WorkflowId STARTS_WITH '${prefix}'` })) runs += e.status.name === 'CONTINUED_AS_NEW' || e.status.name === 'COMPLETED' ? 1 : 0;

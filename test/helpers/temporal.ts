@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../../lib/config';
+import { operationReport } from '../../lib/temporal/outcome';
 import { silentLogger } from '../../lib/logger';
 import { createMainWorker, installRuntime, type MainWorkerOptions } from '../../workers/main';
 
@@ -46,4 +47,18 @@ export async function startTestWorker(
       await connection.close();
     },
   };
+}
+
+/**
+ * A workflow's answer whether it did what was asked or not: the result, or the report an operation
+ * that did not (rolled back, rejected, undone) ends its Failed workflow with.
+ */
+export async function outcomeOf<T>(result: Promise<unknown>): Promise<T> {
+  try {
+    return (await result) as T;
+  } catch (err) {
+    const report = operationReport(err);
+    if (report === undefined) throw err;
+    return report as T;
+  }
 }

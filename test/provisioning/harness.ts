@@ -10,7 +10,7 @@ import { sealSecret } from '../../lib/secrets/seal';
 import { searchAttributesFor } from '../../lib/temporal/search-attributes';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
 import { connectMcp, testDeps } from '../helpers/mcp';
-import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../helpers/temporal';
+import { outcomeOf, startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 
 export const CONNECTION = 'Contoso';
 /** The same tenant signed in by a person (device code), as the admin. */
@@ -62,12 +62,14 @@ export async function startHarness(prefix: string, options: SandboxOptions, with
     mcp,
     seal: (password = PASSWORD) => sealSecret(env.config.stateDir, password),
     run: <T>(workflowType: string, workflowId: string, input: object, target: string) =>
-      temporal.workflow.execute(workflowType, {
-        taskQueue: worker.taskQueue,
-        workflowId,
-        args: [input],
-        typedSearchAttributes: searchAttributesFor({ operation: workflowType, connection: CONNECTION, target }),
-      }) as Promise<T>,
+      outcomeOf<T>(
+        temporal.workflow.execute(workflowType, {
+          taskQueue: worker.taskQueue,
+          workflowId,
+          args: [input],
+          typedSearchAttributes: searchAttributesFor({ operation: workflowType, connection: CONNECTION, target }),
+        }),
+      ),
     async close() {
       await mcp.close();
       await worker.stop();

@@ -170,8 +170,9 @@ describe('send_from_template against the sandbox tenant', () => {
     const first = await send({ templateId: 'welcome', to: [ALEX], variables: welcomeVariables('Expiring'), confirmTimeoutSeconds: 2 });
     assert.equal(first.s.status, 'waiting_for_confirmation', textOf(first.result));
     const ended = await tool('workflow_status', { workflowId: first.s.workflowId, waitSeconds: 60 });
-    assert.equal(ended.s.status, 'done', textOf(ended.result));
+    assert.equal(ended.s.status, 'failed', `an expired send ends Failed: ${textOf(ended.result)}`);
     assert.equal(ended.s.result?.status, 'expired');
+    assert.match(textOf(ended.result), /not confirmed in time/);
     assert.equal(sandbox.outbox().length, before);
     const row = usage('welcome').find((r) => r.workflowId === first.s.workflowId);
     assert.equal(row?.status, 'expired');
