@@ -2,6 +2,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/paths';
+import { ensureTemporalCli } from '../lib/temporal/cli';
+import { freePort, startDevServer, type DevServer } from '../lib/temporal/dev-server';
+
+/** TEMPORAL_ADDRESS when set, else a dev server of the bench's own (in memory), stopped by stop(). */
+export async function benchTemporal(say: (line: string) => void): Promise<{ address: string; server?: DevServer; stop(): Promise<void> }> {
+  const given = process.env.TEMPORAL_ADDRESS;
+  if (given) return { address: given, stop: async () => undefined };
+  const cli = await ensureTemporalCli(process.env.TEMPORAL_CLI, say);
+  const server = await startDevServer({ cli, address: `127.0.0.1:${await freePort()}`, namespace: 'default', uiPort: await freePort() });
+  return { address: server.address, server, stop: () => server.stop() };
+}
 
 export interface BenchRow {
   name: string;

@@ -4,14 +4,12 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ensureTemporalCli } from '../lib/temporal/cli';
-import { freePort, startDevServer, type DevServer } from '../lib/temporal/dev-server';
 import { silentLogger } from '../lib/logger';
 import { createHealthActivities } from '../activities/health';
 import { createMainWorker, installRuntime } from '../workers/main';
 import { makeTestEnv } from '../test/helpers/env';
 import { connectMcp, testDeps } from '../test/helpers/mcp';
-import { latencyRow, timeEach, writeResults, type BenchRow } from './harness';
+import { benchTemporal, latencyRow, timeEach, writeResults, type BenchRow } from './harness';
 import { benchToolList } from './tool-list';
 import { benchWaitingConfirmations } from './confirmations';
 import { benchPwsh } from './pwsh';
@@ -21,13 +19,8 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
 
 async function main() {
-  let server: DevServer | undefined;
-  let address = process.env.TEMPORAL_ADDRESS;
-  if (!address) {
-    const cli = await ensureTemporalCli(process.env.TEMPORAL_CLI, say);
-    server = await startDevServer({ cli, address: `127.0.0.1:${await freePort()}`, namespace: 'default', uiPort: await freePort() });
-    address = server.address;
-  }
+  const temporalServer = await benchTemporal(say);
+  const { address, server } = temporalServer;
   const env = makeTestEnv({ TEMPORAL_ADDRESS: address });
   installRuntime(silentLogger);
   const workerConnection = await NativeConnection.connect({ address });
@@ -109,7 +102,7 @@ async function main() {
   await running;
   await workerConnection.close();
   await connection.close();
-  await server?.stop();
+  await temporalServer.stop();
   env.cleanup();
 }
 
