@@ -107,10 +107,13 @@ describe('graph_request against the sandbox tenant', () => {
     assert.equal(sandbox.outbox().length, outboxBefore, 'nothing sent before confirmation');
 
     const stale = await mcp.client.callTool({ name: 'confirm', arguments: { workflowId: preview.s.workflowId, hash: '0123456789abcdef' } });
-    expectToolError(stale, /does not match/);
+    expectToolError(stale, /does not match.*workflow_status/);
+    const hash = preview.s.waitingFor!.hash!;
+    const refusal = textOf(stale);
+    assert.ok(!refusal.includes(hash), `the refusal does not reveal the right hash: ${refusal}`);
+    assert.deepEqual((refusal.match(/[0-9a-f]{16}/gi) ?? []).filter((h) => h !== '0123456789abcdef'), [], refusal);
     assert.equal(sandbox.outbox().length, outboxBefore);
 
-    const hash = preview.s.waitingFor!.hash!;
     const confirmed = await mcp.client.callTool({ name: 'confirm', arguments: { workflowId: preview.s.workflowId, hash, waitSeconds: 30 } });
     assert.equal((confirmed.structuredContent as unknown as Structured).status, 'done', textOf(confirmed));
     const again = await mcp.client.callTool({ name: 'confirm', arguments: { workflowId: preview.s.workflowId, hash } });
