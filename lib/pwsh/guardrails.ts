@@ -9,6 +9,7 @@
 // Destructive cmdlets (Remove-*, Disable-*) are not refused but wait for confirmation.
 import { commandArguments, literalValue, parseScript, type Element, type Script } from './syntax';
 import { PwshSyntaxError } from './tokenizer';
+import { isGuardedSend } from '../graph/send-guards';
 
 export type Verdict = 'allow' | 'warn' | 'block' | 'confirm';
 
@@ -160,7 +161,6 @@ const SENDS = new Map(
   ].map((n) => [n.toLowerCase(), n]),
 );
 
-const GRAPH_SEND_PATH = /\/(sendMail|reply|replyAll|forward|send)\b|\/(chats|channels)\/[^/]+\/messages\b/i;
 
 /** Parameters that forward mail elsewhere, per cmdlet. */
 const FORWARDING: Record<string, string[]> = {
@@ -535,9 +535,23 @@ function judgeApiRequest(rawName: string, parsed: ReturnType<typeof commandArgum
     ctx.findings.block(`Raw OAuth requests are blocked (${rawName} to ${LOGIN_HOST.exec(argText)![0]})${ctx.via}`);
   } else if (method !== 'GET' && /\/(applications|serviceprincipals)\b/i.test(argText)) {
     ctx.findings.block(`${rawName} ${method} on app registrations or service principals is blocked: they hold this tool's own access${ctx.via}`);
-  } else if (method === 'POST' && GRAPH_SEND_PATH.test(argText)) {
+  } else if ((method === 'POST' || method === '?') && sendsThroughGraph(parsed, argText)) {
     ctx.findings.sends.push({ cmdlet: rawName, preview: sendPreview(rawName, parsed) });
   }
+}
+
+/**
+ * A POST through the REST API sends when its URI, read as Graph will execute it (lib/graph/send-guards),
+ * is a send; a URI computed at run time, or a $batch whose body we cannot read, counts as one.
+ */
+function sendsThroughGraph(parsed: ReturnType<typeof commandArguments>, argText: string): boolean {
+  const named = parsed.named.find((n) => paramMatches(n.name, 'uri'))?.value;
+  const candidates = named ? [named, ...parsed.positional] : parsed.positional;
+  if (!candidates.length) return /send|reply|forward|messages|batch/i.test(argText);
+  return candidates.some((e) => {
+    const text = literalValue(e);
+    return text === undefined || isGuardedSend('POST', text);
+  });
 }
 
 /** A readable draft of what a send cmdlet would send: its parameters, one per line. */

@@ -108,6 +108,13 @@ describe('guardrails: send guards need confirmation with a preview', () => {
     const r = expectVerdict("Invoke-MgGraphRequest -Method POST -Uri '/v1.0/users/a@b.c/sendMail' -Body $message", 'confirm');
     assert.equal(r.sends?.[0].cmdlet, 'Invoke-MgGraphRequest');
   });
+  test('Invoke-MgGraphRequest POSTs are classified as Graph executes the path; a computed URI counts as a send', () => {
+    expectVerdict("Invoke-MgGraphRequest -Method POST -Uri '/v1.0/users/a@b.c/send%4Dail' -Body $message", 'confirm');
+    expectVerdict("Invoke-MgGraphRequest -Method POST -Uri 'https://graph.microsoft.com/v1.0/me/microsoft.graph.sendMail/.'", 'confirm');
+    expectVerdict('Invoke-MgGraphRequest -Method POST -Uri "/v1.0/users/$upn/sendMail"', 'confirm');
+    expectVerdict("Invoke-MgGraphRequest -Method POST -Uri '/v1.0/users' -Body $user", 'allow');
+    expectVerdict("Invoke-MgGraphRequest -Method GET -Uri '/v1.0/users/a@b.c/send%4Dail'", 'allow');
+  });
   test('a block wins over a send', () => void expectVerdict('Send-MailMessage -To a@b.c; Install-Module x', 'block'));
 });
 
