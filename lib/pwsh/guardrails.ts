@@ -223,7 +223,14 @@ interface Context {
   nesting: number;
   /** Appended to reasons found inside an Invoke-Expression string. */
   via: string;
+  /** Inside the `{ }` of an Exchange OPATH filter (`-Filter { Name -eq 'x' }`), which is text to the cmdlet. */
+  opathFilter?: boolean;
 }
+
+/** Parameters whose script block Exchange reads as an OPATH filter string, never runs. */
+const OPATH_FILTER_PARAMETER = /^(filter|recipientfilter|contentfilter|searchquery)$/i;
+/** The comparison operators of an OPATH filter clause (`Name -eq 'x'`). */
+const OPATH_COMPARISON = /^(c|i)?(eq|ne|gt|ge|lt|le|like|notlike|match|notmatch|contains|notcontains|in|notin)$/i;
 
 /** Judges one command line (or script) before it is sent to a pwsh session. */
 export function checkCommand(command: string): GuardrailVerdict {
@@ -266,7 +273,16 @@ function judgeSource(source: string, ctx: Context) {
 function judgeScript(script: Script, ctx: Context) {
   for (const pipeline of script.pipelines) {
     pipeline.forEach((command, index) => {
-      for (const e of command.elements) judgeNested(e, ctx);
+      // Where-Object and ForEach-Object run their -Filter(Script) blocks; other cmdlets' -Filter blocks are OPATH text.
+      const head = command.elements[0];
+      const runsBlocks = head?.kind === 'word' && /^(where-object|foreach-object)$/.test(resolveName(head.value).canonical);
+      command.elements.forEach((e, i) => {
+        const before = command.elements[i - 1];
+        const filter = !runsBlocks && e.kind === 'block' && e.open === '{' && before?.kind === 'parameter' && OPATH_FILTER_PARAMETER.test(before.name);
+        // Only the filter's own clauses, grouped by ( ), are OPATH; subexpressions and blocks inside it are not.
+        const opathFilter = filter || (ctx.opathFilter && e.kind === 'block' && e.open === '(');
+        judgeNested(e, opathFilter === Boolean(ctx.opathFilter) ? ctx : { ...ctx, opathFilter });
+      });
       judgeDynamicCode(command.elements, ctx);
       if (command.invocation) judgeInvocation(command.invocation, command.elements, ctx, index > 0);
       else judgeStatement(command.elements, ctx, index === 0, index > 0);
@@ -418,7 +434,8 @@ function judgeCommand(rawName: string, args: Element[], ctx: Context, piped: boo
   }
   const parsed = commandArguments(args);
   const argText = argumentText(args);
-  if (!SHELLS.has(name) && !isCommandName(rawName)) {
+  const opathClause = ctx.opathFilter && args[0]?.kind === 'parameter' && OPATH_COMPARISON.test(args[0].name);
+  if (!SHELLS.has(name) && !isCommandName(rawName) && !opathClause) {
     f.block(
       /[/\\~]|^\./.test(rawName)
         ? `Running '${rawName}' by path is blocked: what it runs cannot be judged${ctx.via}`

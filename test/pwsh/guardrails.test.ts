@@ -183,6 +183,14 @@ describe('guardrails: what makes code from data, or reads differently to PowerSh
   for (const [command, reason] of blocked) test(JSON.stringify(command), () => void expectVerdict(command, 'block', reason));
 
   test('Import-Module of an installed module by name is allowed', () => void expectVerdict('Import-Module ExchangeOnlineManagement', 'allow'));
+  test('an Exchange OPATH filter block is text, not commands; what it cannot hide is still refused', () => {
+    expectVerdict('Get-Mailbox -Filter {RecipientTypeDetails -eq "SharedMailbox"}', 'allow');
+    expectVerdict("Get-Recipient -RecipientFilter {(Department -like 'Sales*') -and (CustomAttribute1 -ne $null)}", 'allow');
+    expectVerdict("Get-Mailbox -Filter {python3 -c 'x'}", 'block', /not a cmdlet/);
+    expectVerdict('Get-Mailbox -Filter {Name -eq $(python3 -eq 1)}', 'block', /not a cmdlet/);
+    expectVerdict("Get-Mailbox | Where-Object -Filter {python3 -eq 'x'}", 'block', /not a cmdlet/);
+    expectVerdict('Get-Mailbox -Filter {Install-Module -eq 1}', 'block', /container integrity/);
+  });
   test('a static member of a literal type is allowed', () => void expectVerdict('[System.Text.Encoding]::UTF8.GetBytes("x").Length', 'allow'));
 });
 
