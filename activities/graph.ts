@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../lib/config';
-import { draftPreview, isGuardedSend } from '../lib/graph/send-guards';
+import { draftPreview, graphPathRefusal, isGuardedSend } from '../lib/graph/send-guards';
 import { stripMessageSignatures } from '../lib/graph/signature';
 import { trimResponse } from '../lib/graph/trim';
 import { GraphError, type GraphClient, type HttpMethod } from '../lib/graph';
@@ -62,6 +62,8 @@ export function createGraphActivities(deps: GraphActivityDeps) {
           message: `Connection '${connection.name}' is read-only: only GET requests are allowed (method was ${spec.method}). Use another connection or set readOnly to false with registry_update_connection.`,
         });
       }
+      const refusal = graphPathRefusal(spec.endpoint, spec.body);
+      if (refusal) throw ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message: `${refusal} Write the path plainly.` });
       const guarded = deps.config.sendGuards && !connection.skipSendGuards && isGuardedSend(spec.method, spec.endpoint, spec.body);
       return {
         confirmWith: connection.confirmWith,

@@ -31,7 +31,8 @@ export async function awaitConfirmation(
       validator: (input) => {
         if (decided) throw new Error(`Already ${decided.approve ? 'approved' : 'rejected'} by the ${decided.by}; nothing to do.`);
         if (input.hash !== request.hash) {
-          throw new Error(`Hash ${input.hash} does not match the action waiting (${request.hash}): the preview is stale or for another action. Read it again with workflow_status.`);
+          // Never name the hash that would pass: it is quoted from the preview a person reads, not learnt from a refusal.
+          throw new Error('The hash does not match the action waiting: the preview is stale or for another action. Read the preview again with workflow_status and confirm with the hash shown there.');
         }
         if (request.confirmWith === 'human' && input.by !== 'human') {
           throw new Error('This connection requires a person to confirm (confirmWith: human): ask the user to run `mm approve` or accept the prompt of their MCP client.');

@@ -8,6 +8,6 @@ export { BATCH_LIMIT, type BatchOptions, type BatchRequest, type BatchResult } f
 export { AmbiguousMatchError, externalAddresses, findGroupByMailNickname, findUserByUpn, isAlreadyExists, verifiedDomainNames } from './lookup';
 export { stripMessageSignatures, stripSignature, stripHtmlSignature, stripTextSignature } from './signature';
 export { trimResponse, type TrimmedResponse } from './trim';
-export { isGuardedSend, draftPreview, PREVIEW_BODY_CHARS, type DraftPreview } from './send-guards';
+export { isGuardedSend, sendKind, graphPath, graphPathRefusal, draftPreview, PREVIEW_BODY_CHARS, type DraftPreview, type SendKind } from './send-guards';
 export { htmlToText } from './html-text';
 export type { AutoReply, DateTimeTimeZone } from './mailbox-settings';

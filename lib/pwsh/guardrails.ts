@@ -1,11 +1,15 @@
 // The command policy of the session pool (mm-readme.md "Command guardrails" and "Send Guards").
 // A command is parsed (tokenizer.ts, syntax.ts), never matched as raw text: every command in every
 // pipeline, statement, script block, subexpression and literal Invoke-Expression string is judged
-// after aliases, module qualifiers and paths are resolved. What cannot be judged before it runs
-// (a command name computed at run time, `& $x`, iex of a non-literal, encoded commands, script
-// blocks built from text) is refused with the reason.
+// after aliases and module qualifiers are resolved. It fails closed: whatever makes code from data
+// or cannot be judged before it runs (a command name computed at run time, `& $x`, iex of a
+// non-literal, script blocks built from text, functions, the function: drive, Add-Type, modules or
+// scripts loaded from a path, jobs, runspaces, other processes, names that are not plain ASCII, or
+// input our tokenizer might read differently from PowerShell's) is refused with the reason.
+// Destructive cmdlets (Remove-*, Disable-*) are not refused but wait for confirmation.
 import { commandArguments, literalValue, parseScript, type Element, type Script } from './syntax';
 import { PwshSyntaxError } from './tokenizer';
+import { isGuardedSend } from '../graph/send-guards';
 
 export type Verdict = 'allow' | 'warn' | 'block' | 'confirm';
 
@@ -18,9 +22,11 @@ export interface GuardrailVerdict {
   verdict: Verdict;
   reasons: string[];
   sends?: SendPreview[];
+  /** Destructive commands: they wait for confirmation whatever the send guards say. */
+  destructive?: string[];
 }
 
-/** Resolves the built-in aliases that matter to the rules (about_Aliases; curl/wget on Windows PowerShell). */
+/** Resolves built-in aliases (about_Aliases; curl/wget on Windows PowerShell); a name neither here nor Verb-Noun is refused. */
 const ALIASES: Record<string, string> = {
   iex: 'invoke-expression',
   iwr: 'invoke-webrequest',
@@ -38,7 +44,55 @@ const ALIASES: Record<string, string> = {
   where: 'where-object',
   ni: 'new-item',
   si: 'set-item',
+  ii: 'invoke-item',
+  ipmo: 'import-module',
+  sajb: 'start-job',
+  ihy: 'invoke-history',
+  r: 'invoke-history',
+  select: 'select-object',
+  sort: 'sort-object',
+  ft: 'format-table',
+  fl: 'format-list',
+  fw: 'format-wide',
+  gm: 'get-member',
+  measure: 'measure-object',
+  group: 'group-object',
+  tee: 'tee-object',
+  echo: 'write-output',
+  write: 'write-output',
+  gci: 'get-childitem',
+  dir: 'get-childitem',
+  gc: 'get-content',
+  gcm: 'get-command',
+  gi: 'get-item',
+  gp: 'get-itemproperty',
+  gv: 'get-variable',
+  gmo: 'get-module',
+  sleep: 'start-sleep',
+  cd: 'set-location',
+  sl: 'set-location',
+  sc: 'set-content',
+  ac: 'add-content',
+  cpi: 'copy-item',
+  mi: 'move-item',
+  rni: 'rename-item',
+  rm: 'remove-item',
+  ri: 'remove-item',
+  del: 'remove-item',
+  erase: 'remove-item',
+  rd: 'remove-item',
+  rmdir: 'remove-item',
+  rv: 'remove-variable',
+  rmo: 'remove-module',
+  ipal: 'import-alias',
+  nmo: 'new-module',
+  rcjb: 'receive-job',
+  clv: 'clear-variable',
+  cls: 'clear-host',
 };
+
+/** A cmdlet name: Verb-Noun (native programs and the names PowerShell completes with Get- have no dash). */
+const COMMAND_FORM = /^[a-z][a-z0-9]*-[a-z0-9_]+$/;
 
 const INSTALLS = new Set([
   'install-module',
@@ -71,6 +125,25 @@ const API_REQUESTS = new Set(['invoke-mggraphrequest', 'invoke-azrestmethod', 'i
 
 const SHELLS = new Set(['pwsh', 'powershell', 'pwsh-preview', 'powershell_ise', 'cmd', 'bash', 'sh', 'zsh', 'dash']);
 
+/** Cmdlets that run code the policy never sees: other runspaces, jobs, remote sessions, compiled or loaded code. */
+const CODE_RUNNERS: Record<string, string> = {
+  'invoke-command': 'runs a script block in another scope, runspace or computer',
+  'start-job': 'runs a script block as a background job',
+  'start-threadjob': 'runs a script block on another thread',
+  'new-pssession': 'opens a session whose commands bypass these checks',
+  'enter-pssession': 'opens a session whose commands bypass these checks',
+  'invoke-item': 'opens files with whatever program they are associated with',
+  'add-type': 'compiles and loads code (C#, assemblies) that can run anything',
+  'import-alias': 'defines aliases from a file, hiding what later commands run',
+  'invoke-history': 'runs earlier commands again without showing them',
+  'start-process': 'starts a program whose commands cannot be judged',
+};
+
+/** Cmdlets that remove or disable something: they run only once confirmed. */
+const DESTRUCTIVE = /^(remove|disable)-/;
+/** Remove-/Disable- cmdlets that change only the session itself (the Azure connect command disables context autosave). */
+const SESSION_ONLY = new Set(['disable-azcontextautosave', 'disable-azdatacollection', 'remove-variable']);
+
 const LOGIN_HOST = /\b(login\.microsoftonline\.(com|us|de)|login\.microsoft\.com|login\.windows\.net|login\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn|sts\.windows\.net)\b/i;
 
 /** Send guards: these send mail or chat messages on someone's behalf. */
@@ -88,7 +161,6 @@ const SENDS = new Map(
   ].map((n) => [n.toLowerCase(), n]),
 );
 
-const GRAPH_SEND_PATH = /\/(sendMail|reply|replyAll|forward|send)\b|\/(chats|channels)\/[^/]+\/messages\b/i;
 
 /** Parameters that forward mail elsewhere, per cmdlet. */
 const FORWARDING: Record<string, string[]> = {
@@ -103,15 +175,32 @@ const FORWARDING: Record<string, string[]> = {
 const STATEMENT_KEYWORDS = new Set([
   'if', 'elseif', 'else', 'foreach', 'for', 'while', 'do', 'until', 'switch', 'try', 'catch', 'finally',
   'function', 'filter', 'trap', 'param', 'begin', 'process', 'end', 'clean', 'break', 'continue', 'class',
-  'enum', 'data', 'dynamicparam', 'workflow', 'using',
+  'enum', 'data', 'dynamicparam', 'workflow', 'using', 'default',
 ]);
 /** Keywords followed by a pipeline that runs. */
 const PIPELINE_KEYWORDS = new Set(['return', 'throw', 'exit']);
 const ASSIGNMENT = new Set(['=', '+=', '-=', '*=', '/=', '%=', '??=']);
 
 /** Members that run code built from text or from an object the policy never saw. */
-const DYNAMIC_MEMBERS = new Set(['invoke', 'invokereturnasis', 'invokescript', 'newscriptblock', 'addscript', 'invokewithcontext', 'expandstring']);
-const CODE_TYPES = /^(system\.management\.automation\.)?(scriptblock|powershell|runspaces\.runspacefactory|runspacefactory)$/i;
+const DYNAMIC_MEMBERS = new Set([
+  'invoke', 'invokereturnasis', 'invokescript', 'newscriptblock', 'addscript', 'addcommand', 'addstatement', 'invokewithcontext',
+  'expandstring', 'invokecommand', 'getscriptblock', 'parseinput', 'parsefile', 'begininvoke', 'invokemember', 'createinstance',
+  'createpipeline', 'createnestedpipeline', 'createrunspace', 'createrunspacepool',
+]);
+/** Types that build or run code (PowerShell drops a leading `System.`). */
+const CODE_TYPES =
+  /^(system\.)?((management\.automation\.)?(scriptblock|powershell|runspaces\.\w+|runspacefactory|runspacepool|language\.\w+|engineintrinsics|commandinvocationintrinsics|psmoduleinfo)|diagnostics\.process(startinfo)?|reflection\.(assembly|emit\.\w+)|appdomain|activator|codedom\.\w+|runtime\.interopservices\.marshal)$/i;
+const SCRIPTBLOCK_TYPE = /^(system\.)?(management\.automation\.)?scriptblock$/i;
+
+/** Characters PowerShell may read as blanks, line ends or nothing where our tokenizer does not (and NUL and other controls). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const AMBIGUOUS_CHARACTERS = /[\u0000-\u0008\u000e-\u001f\u007f\u0085\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/;
+/** The dashes PowerShell accepts in place of `-` before a parameter or in an operator. */
+const UNICODE_DASHES = /[\u2013\u2014\u2015]/;
+/** Variable scopes; any other `prefix:` names a provider item (`${function:Foo}`, `${c:/x}`). */
+const VARIABLE_SCOPES = new Set(['global', 'local', 'script', 'private', 'using', 'env', 'variable']);
+/** An argument that names an item of the drives holding commands (`function:Foo`, `Microsoft.PowerShell.Core\Alias::zz`). */
+const COMMAND_DRIVE = /^\s*((microsoft\.powershell\.core\\)?(function|alias)::?|.*\\(function|alias)::)/i;
 
 const MAX_NESTING = 4;
 
@@ -119,6 +208,7 @@ class Findings {
   blocks: string[] = [];
   warnings: string[] = [];
   sends: SendPreview[] = [];
+  destructive: string[] = [];
   block(reason: string) {
     if (!this.blocks.includes(reason)) this.blocks.push(reason);
   }
@@ -133,25 +223,42 @@ interface Context {
   nesting: number;
   /** Appended to reasons found inside an Invoke-Expression string. */
   via: string;
+  /** Inside the `{ }` of an Exchange OPATH filter (`-Filter { Name -eq 'x' }`), which is text to the cmdlet. */
+  opathFilter?: boolean;
 }
+
+/** Parameters whose script block Exchange reads as an OPATH filter string, never runs. */
+const OPATH_FILTER_PARAMETER = /^(filter|recipientfilter|contentfilter|searchquery)$/i;
+/** The comparison operators of an OPATH filter clause (`Name -eq 'x'`). */
+const OPATH_COMPARISON = /^(c|i)?(eq|ne|gt|ge|lt|le|like|notlike|match|notmatch|contains|notcontains|in|notin)$/i;
 
 /** Judges one command line (or script) before it is sent to a pwsh session. */
 export function checkCommand(command: string): GuardrailVerdict {
   const findings = new Findings();
   judgeSource(command, { findings, nesting: 0, via: '' });
   if (findings.blocks.length) return { verdict: 'block', reasons: findings.blocks };
-  if (findings.sends.length) {
+  if (findings.sends.length || findings.destructive.length) {
     const reasons = [
       ...findings.sends.map((s) => `${s.cmdlet} sends a message: show the preview and re-run with confirmation to send it`),
+      ...findings.destructive,
       ...findings.warnings,
     ];
-    return { verdict: 'confirm', reasons, sends: findings.sends };
+    return { verdict: 'confirm', reasons, sends: findings.sends, destructive: findings.destructive };
   }
   if (findings.warnings.length) return { verdict: 'warn', reasons: findings.warnings };
   return { verdict: 'allow', reasons: [] };
 }
 
 function judgeSource(source: string, ctx: Context) {
+  const odd = AMBIGUOUS_CHARACTERS.exec(source);
+  if (odd) {
+    const code = `U+${odd[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    ctx.findings.block(`The command contains ${code} (a control, invisible or unusual blank character) that PowerShell may read differently from these checks; write it plainly or as an escape inside a string${ctx.via}`);
+    return;
+  }
+  if (/^[ \t]*#[ \t]*requires\b/im.test(source)) {
+    ctx.findings.block(`#Requires loads modules or changes how the command runs before it can be judged; import modules with Import-Module <name>${ctx.via}`);
+  }
   let script: Script;
   try {
     script = parseScript(source);
@@ -166,7 +273,16 @@ function judgeSource(source: string, ctx: Context) {
 function judgeScript(script: Script, ctx: Context) {
   for (const pipeline of script.pipelines) {
     pipeline.forEach((command, index) => {
-      for (const e of command.elements) judgeNested(e, ctx);
+      // Where-Object and ForEach-Object run their -Filter(Script) blocks; other cmdlets' -Filter blocks are OPATH text.
+      const head = command.elements[0];
+      const runsBlocks = head?.kind === 'word' && /^(where-object|foreach-object)$/.test(resolveName(head.value).canonical);
+      command.elements.forEach((e, i) => {
+        const before = command.elements[i - 1];
+        const filter = !runsBlocks && e.kind === 'block' && e.open === '{' && before?.kind === 'parameter' && OPATH_FILTER_PARAMETER.test(before.name);
+        // Only the filter's own clauses, grouped by ( ), are OPATH; subexpressions and blocks inside it are not.
+        const opathFilter = filter || (ctx.opathFilter && e.kind === 'block' && e.open === '(');
+        judgeNested(e, opathFilter === Boolean(ctx.opathFilter) ? ctx : { ...ctx, opathFilter });
+      });
       judgeDynamicCode(command.elements, ctx);
       if (command.invocation) judgeInvocation(command.invocation, command.elements, ctx, index > 0);
       else judgeStatement(command.elements, ctx, index === 0, index > 0);
@@ -177,9 +293,21 @@ function judgeScript(script: Script, ctx: Context) {
 /** Script blocks, parentheses, subexpressions and `$()` inside strings are scripts of their own. */
 function judgeNested(e: Element, ctx: Context) {
   if (e.kind === 'block') judgeScript(e.body, ctx);
-  else if (e.kind === 'string' || e.kind === 'word') {
+  else if (e.kind === 'variable') {
+    const [scope, rest] = e.name.includes(':') ? [e.name.slice(0, e.name.indexOf(':')).toLowerCase(), e.name.slice(e.name.indexOf(':') + 1)] : ['', e.name];
+    if (scope && !VARIABLE_SCOPES.has(scope)) {
+      ctx.findings.block(`The variable ${e.text} reads or writes the ${scope}: drive; defining commands or reading items through variables is blocked${ctx.via}`);
+    }
+    if (rest.toLowerCase() === 'executioncontext') ctx.findings.block(`$ExecutionContext can run code built at run time, which cannot be judged${ctx.via}`);
+  } else if (e.kind === 'string' || e.kind === 'word') {
     if (e.kind === 'string') for (const sub of e.subexpressions) judgeSource(sub, ctx);
     const text = e.kind === 'string' ? e.value : e.text;
+    if (e.kind === 'word' && UNICODE_DASHES.test(e.text[0])) {
+      ctx.findings.block(`${e.text} starts with a typographic dash, which PowerShell reads as '-' and these checks do not; write '-'${ctx.via}`);
+    }
+    if (e.kind === 'word' && e.text.startsWith('--%')) ctx.findings.block(`The stop-parsing token --% passes the rest of the line unparsed, so it cannot be judged${ctx.via}`);
+    if (e.kind === 'word' && e.text.startsWith('::')) ctx.findings.block(`A static member named by a quote or a variable (${e.text}) cannot be judged${ctx.via}`);
+    if (COMMAND_DRIVE.test(text)) ctx.findings.block(`'${text}' names an item of the function: or alias: drive; defining commands through it is blocked: it would hide what later commands run${ctx.via}`);
     if (/\/oauth2\//i.test(text) && LOGIN_HOST.test(text)) {
       ctx.findings.block(`Raw OAuth requests are blocked (${LOGIN_HOST.exec(text)![0]}/…/oauth2): sign in through the module's connect command instead${ctx.via}`);
     }
@@ -189,17 +317,20 @@ function judgeNested(e: Element, ctx: Context) {
 function judgeDynamicCode(elements: Element[], ctx: Context) {
   elements.forEach((e, i) => {
     const before = elements[i - 1];
+    const adjacent = before !== undefined && before.start + before.text.length === e.start;
     if (e.kind === 'member') {
       const name = e.name.toLowerCase();
-      if (e.static && name === 'create' && before?.kind === 'type' && CODE_TYPES.test(before.name)) {
+      if (e.static && before?.kind !== 'type') {
+        ctx.findings.block(`::${e.name} on a type computed at run time (${before?.text ?? '?'}) cannot be judged${ctx.via}`);
+      } else if (e.static && name === 'create' && before?.kind === 'type' && SCRIPTBLOCK_TYPE.test(before.name)) {
         ctx.findings.block(`${before.text}::Create builds code from text at run time, which cannot be judged${ctx.via}`);
       } else if (DYNAMIC_MEMBERS.has(name)) {
         ctx.findings.block(`.${e.name}() runs code that cannot be judged before it runs${ctx.via}`);
       }
-    } else if (e.kind === 'variable' && e.name.toLowerCase() === 'executioncontext') {
-      ctx.findings.block(`$ExecutionContext can run code built at run time, which cannot be judged${ctx.via}`);
-    } else if (e.kind === 'type' && CODE_TYPES.test(e.name) && !/^(system\.management\.automation\.)?scriptblock$/i.test(e.name)) {
-      ctx.findings.block(`${e.text} starts a PowerShell pipeline of its own, which cannot be judged${ctx.via}`);
+    } else if (e.kind === 'operator' && e.text === '.' && adjacent) {
+      ctx.findings.block(`A member named by a quote or a variable (${before.text}.${elements[i + 1]?.text ?? ''}) cannot be judged${ctx.via}`);
+    } else if (e.kind === 'type' && CODE_TYPES.test(e.name) && !SCRIPTBLOCK_TYPE.test(e.name)) {
+      ctx.findings.block(`${e.text} builds, loads or runs code of its own, which cannot be judged${ctx.via}`);
     }
   });
 }
@@ -227,13 +358,20 @@ function judgeStatement(elements: Element[], ctx: Context, first: boolean, piped
     judgeStatement(elements.slice(2), ctx, true, false); // hashtable entry `key = <pipeline>`
     return;
   }
-  if (head.kind === 'word' && !/^\.?[0-9]/.test(head.value)) {
+  if (head.kind === 'word' && !/^[-+]?\.?[0-9]/.test(head.value)) {
     const word = head.value.toLowerCase();
     if (!head.escaped && !head.quoted && PIPELINE_KEYWORDS.has(word)) {
       judgeStatement(elements.slice(1), ctx, true, false);
       return;
     }
-    if (first && !head.escaped && !head.quoted && STATEMENT_KEYWORDS.has(word)) return;
+    if (first && !head.escaped && !head.quoted && STATEMENT_KEYWORDS.has(word)) {
+      if (word === 'function' || word === 'filter' || word === 'workflow') {
+        ctx.findings.block(`Defining a ${word} is blocked: calling it later hides what runs; write the commands themselves${ctx.via}`);
+      } else if (word === 'using' && literalValue(elements[1])?.toLowerCase() !== 'namespace') {
+        ctx.findings.block(`'using ${literalValue(elements[1]) ?? ''}' loads a module or assembly before it can be judged; import modules with Import-Module <name>${ctx.via}`);
+      }
+      return;
+    }
     if (head.escaped || head.quoted) {
       // `t in Ins`tall is a tab to PowerShell: show control characters as '?' in the message.
       const reads = [...head.value].map((ch) => (ch.charCodeAt(0) < 32 ? '?' : ch)).join('');
@@ -284,6 +422,11 @@ function judgeCommand(rawName: string, args: Element[], ctx: Context, piped: boo
     f.block(`The command name '${rawName}' is a wildcard pattern, so what runs cannot be judged${ctx.via}`);
     return;
   }
+  if (/[^\x20-\x7e]/.test(rawName)) {
+    const shown = [...rawName].map((ch) => (/[\x20-\x7e]/.test(ch) ? ch : `<U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`)).join('');
+    f.block(`The command name ${shown} has characters outside ASCII (typographic dashes, look-alike letters); write the name plainly${ctx.via}`);
+    return;
+  }
   const { canonical: name, scriptFile } = resolveName(rawName);
   if (scriptFile) {
     f.block(`Running the script file '${rawName}' is blocked: its content cannot be judged${ctx.via}`);
@@ -291,6 +434,15 @@ function judgeCommand(rawName: string, args: Element[], ctx: Context, piped: boo
   }
   const parsed = commandArguments(args);
   const argText = argumentText(args);
+  const opathClause = ctx.opathFilter && args[0]?.kind === 'parameter' && OPATH_COMPARISON.test(args[0].name);
+  if (!SHELLS.has(name) && !isCommandName(rawName) && !opathClause) {
+    f.block(
+      /[/\\~]|^\./.test(rawName)
+        ? `Running '${rawName}' by path is blocked: what it runs cannot be judged${ctx.via}`
+        : `'${rawName}' is not a cmdlet (Verb-Noun) or a known alias: native programs and commands PowerShell would have to guess cannot be judged${ctx.via}`,
+    );
+    return;
+  }
 
   if (name === 'invoke-expression') {
     judgeInvokeExpression(rawName, parsed, ctx, piped);
@@ -309,7 +461,17 @@ function judgeCommand(rawName: string, args: Element[], ctx: Context, piped: boo
       f.block(`Start-Process ${program} with -EncodedCommand runs an encoded command, which cannot be judged${ctx.via}`);
     } else if (SHELLS.has(resolveName(program).canonical)) {
       f.block(`Start-Process ${program} starts another shell whose commands would bypass these checks${ctx.via}`);
+    } else {
+      f.block(`Start-Process ${program} ${CODE_RUNNERS[name]}${ctx.via}`);
     }
+  } else if (CODE_RUNNERS[name]) {
+    f.block(`${rawName} is blocked: it ${CODE_RUNNERS[name]}, which cannot be judged${ctx.via}`);
+  } else if (name === 'foreach-object' && parsed.named.some((n) => paramMatches(n.name, 'parallel') || paramMatches(n.name, 'asjob'))) {
+    f.block(`${rawName} -Parallel runs its script block in other runspaces, which cannot be judged${ctx.via}`);
+  } else if (name === 'import-module' && importsFromPath(parsed)) {
+    f.block(`${rawName} of a path, an assembly or a computed name loads code that cannot be judged; import installed modules by name${ctx.via}`);
+  } else if (name === 'new-object' && CODE_TYPES.test(literalValue(parsed.named.find((n) => paramMatches(n.name, 'typename'))?.value ?? parsed.positional[0]) ?? '')) {
+    f.block(`${rawName} of ${argText} builds or runs code of its own, which cannot be judged${ctx.via}`);
   } else if (name === 'set-alias' || name === 'new-alias') {
     f.block(`Defining an alias (${rawName}) is blocked: it would hide what later commands run${ctx.via}`);
   } else if ((name === 'new-item' || name === 'set-item') && /(^|\s)(alias|function):/i.test(argText)) {
@@ -330,14 +492,34 @@ function judgeCommand(rawName: string, args: Element[], ctx: Context, piped: boo
     }
   } else if (API_REQUESTS.has(name)) {
     judgeApiRequest(rawName, parsed, argText, ctx);
-  } else if (name.startsWith('remove-az')) {
-    f.warn(`${rawName} deletes Azure resources: check the target before running it${ctx.via}`);
   } else if (FORWARDING[name]) {
     const hit = parsed.named.find((n) => FORWARDING[name].some((full) => paramMatches(n.name, full)));
     if (hit) f.warn(`${rawName} -${hit.name} forwards mail outside the mailbox: confirm the destination is intended${ctx.via}`);
   }
   const send = SENDS.get(name);
   if (send) f.sends.push({ cmdlet: send, preview: sendPreview(send, parsed) });
+  if (DESTRUCTIVE.test(name) && !SESSION_ONLY.has(name)) {
+    const shown = argText.length > 300 ? `${argText.slice(0, 300)}…` : argText;
+    f.destructive.push(`${rawName} removes or disables something${shown ? ` (${shown})` : ''}: it runs only once confirmed${ctx.via}`);
+  }
+}
+
+/** A cmdlet name (Verb-Noun, optionally `Module\Verb-Noun`) or an alias we resolve. */
+function isCommandName(raw: string): boolean {
+  const lower = raw.toLowerCase();
+  if (ALIASES[lower]) return true;
+  const qualified = /^([a-z][a-z0-9_.]*)\\([^\\/]+)$/.exec(lower);
+  return COMMAND_FORM.test(qualified ? qualified[2] : lower);
+}
+
+/** Import-Module of anything but an installed module's plain name. */
+function importsFromPath(parsed: ReturnType<typeof commandArguments>): boolean {
+  if (parsed.named.some((n) => ['assembly', 'moduleinfo', 'fullyqualifiedname'].some((p) => paramMatches(n.name, p)))) return true;
+  const names = [...parsed.named.filter((n) => paramMatches(n.name, 'name')).map((n) => n.value), ...parsed.positional];
+  return names.some((v) => {
+    const text = literalValue(v);
+    return text === undefined || /[/\\~:]|^\.|\.(psm1|psd1|ps1|dll|cdxml|xaml)$/i.test(text);
+  });
 }
 
 function judgeInvokeExpression(rawName: string, parsed: ReturnType<typeof commandArguments>, ctx: Context, piped: boolean) {
@@ -370,9 +552,23 @@ function judgeApiRequest(rawName: string, parsed: ReturnType<typeof commandArgum
     ctx.findings.block(`Raw OAuth requests are blocked (${rawName} to ${LOGIN_HOST.exec(argText)![0]})${ctx.via}`);
   } else if (method !== 'GET' && /\/(applications|serviceprincipals)\b/i.test(argText)) {
     ctx.findings.block(`${rawName} ${method} on app registrations or service principals is blocked: they hold this tool's own access${ctx.via}`);
-  } else if (method === 'POST' && GRAPH_SEND_PATH.test(argText)) {
+  } else if ((method === 'POST' || method === '?') && sendsThroughGraph(parsed, argText)) {
     ctx.findings.sends.push({ cmdlet: rawName, preview: sendPreview(rawName, parsed) });
   }
+}
+
+/**
+ * A POST through the REST API sends when its URI, read as Graph will execute it (lib/graph/send-guards),
+ * is a send; a URI computed at run time, or a $batch whose body we cannot read, counts as one.
+ */
+function sendsThroughGraph(parsed: ReturnType<typeof commandArguments>, argText: string): boolean {
+  const named = parsed.named.find((n) => paramMatches(n.name, 'uri'))?.value;
+  const candidates = named ? [named, ...parsed.positional] : parsed.positional;
+  if (!candidates.length) return /send|reply|forward|messages|batch/i.test(argText);
+  return candidates.some((e) => {
+    const text = literalValue(e);
+    return text === undefined || isGuardedSend('POST', text);
+  });
 }
 
 /** A readable draft of what a send cmdlet would send: its parameters, one per line. */

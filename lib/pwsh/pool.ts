@@ -67,11 +67,14 @@ export class PwshPool {
       throw new GuardrailError(verdict.reasons);
     }
     const guarded = connection.skipSendGuards === undefined ? this.o.sendGuards : !connection.skipSendGuards;
-    if (verdict.verdict === 'confirm' && guarded && !options.confirmed) {
-      this.o.logger.info({ ...logContext, sends: verdict.sends?.map((s) => s.cmdlet) }, 'pwsh send held for confirmation');
+    // Send guards can be turned off per connection or pool; destructive commands wait for confirmation regardless.
+    const held = verdict.verdict === 'confirm' && ((guarded && verdict.sends?.length) || verdict.destructive?.length);
+    if (held && !options.confirmed) {
+      this.o.logger.info({ ...logContext, sends: verdict.sends?.map((s) => s.cmdlet), destructive: verdict.destructive }, 'pwsh command held for confirmation');
       return { kind: 'needs_confirmation', reasons: verdict.reasons, sends: verdict.sends ?? [] };
     }
-    const warnings = verdict.verdict === 'allow' ? [] : verdict.reasons.filter((r) => !verdict.sends?.some((s) => r.startsWith(s.cmdlet)));
+    const warnings =
+      verdict.verdict === 'allow' ? [] : verdict.reasons.filter((r) => !verdict.sends?.some((s) => r.startsWith(s.cmdlet)) && !verdict.destructive?.includes(r));
     if (warnings.length) this.o.logger.warn({ ...logContext, warnings }, 'pwsh command allowed with guardrail warnings');
 
     const key = sessionKey(connection.name, module);

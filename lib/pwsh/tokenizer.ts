@@ -62,13 +62,13 @@ export function tokenize(src: string, start = 0, stopAtClose = false): TokenizeR
   let i = start;
   let depth = 0;
   const last = () => tokens[tokens.length - 1];
-  // Member access (`$x.Invoke`, `[T]::Create`) only directly after an expression, without a space.
+  // Member access (`$x.Invoke`, `[T]::Create`, `{ }.Invoke()`) only directly after an expression, without a space.
   const adjacentToExpression = () => {
     const t = last();
     if (!t) return false;
     const end = t.start + t.text.length;
     if (end !== i) return false;
-    return t.kind === 'variable' || t.kind === 'type' || t.kind === 'member' || t.kind === 'string' || (t.kind === 'close' && t.text === ')');
+    return t.kind === 'variable' || t.kind === 'type' || t.kind === 'member' || t.kind === 'string' || t.kind === 'close';
   };
 
   while (i < src.length) {

@@ -22,7 +22,7 @@ export const runShape = {
   confirmed: z
     .boolean()
     .optional()
-    .describe('true runs a guarded send (Send-MailMessage, Teams messages) after the user saw its preview; only on connections that let the assistant confirm'),
+    .describe('true runs a guarded send (Send-MailMessage, Teams messages) or destructive cmdlet (Remove-*, Disable-*) after the user saw its preview; only on connections that let the assistant confirm'),
   requestId: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/)
@@ -72,7 +72,7 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
     {
       title: 'Run PowerShell',
       description:
-        'Runs PowerShell in a persistent session per connection and module (exo, pnp, azure, teams), as a durable workflow. A session not signed in answers with a DEVICE CODE; the command then runs by itself after sign-in (follow it with workflow_status). Sends wait for confirmation; dangerous commands are refused. No arguments: list connections.',
+        'Runs PowerShell in a persistent session per connection and module (exo, pnp, azure, teams), as a durable workflow. A session not signed in answers with a DEVICE CODE; the command then runs by itself after sign-in (follow it with workflow_status). Sends and destructive cmdlets (Remove-*, Disable-*) wait for confirmation; dangerous commands and code built from data are refused. No arguments: list connections.',
       inputSchema: runShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },

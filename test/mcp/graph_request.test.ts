@@ -126,10 +126,13 @@ describe('graph_request against the sandbox tenant', () => {
     assert.equal(sandbox.outbox().length, outboxBefore, 'nothing sent before confirmation');
 
     const stale = await mcp.client.callTool({ name: 'confirm', arguments: { workflowId: preview.s.workflowId, hash: '0123456789abcdef' } });
-    expectToolError(stale, /does not match/);
+    expectToolError(stale, /does not match.*workflow_status/);
+    const hash = preview.s.waitingFor!.hash!;
+    const refusal = textOf(stale);
+    assert.ok(!refusal.includes(hash), `the refusal does not reveal the right hash: ${refusal}`);
+    assert.deepEqual((refusal.match(/[0-9a-f]{16}/gi) ?? []).filter((h) => h !== '0123456789abcdef'), [], refusal);
     assert.equal(sandbox.outbox().length, outboxBefore);
 
-    const hash = preview.s.waitingFor!.hash!;
     const confirmed = await mcp.client.callTool({ name: 'confirm', arguments: { workflowId: preview.s.workflowId, hash, waitSeconds: 30 } });
     assert.equal((confirmed.structuredContent as unknown as Structured).status, 'done', textOf(confirmed));
     const again = await mcp.client.callTool({ name: 'confirm', arguments: { workflowId: preview.s.workflowId, hash } });
@@ -137,6 +140,25 @@ describe('graph_request against the sandbox tenant', () => {
     const adopted = await call({ connection: 'Contoso', endpoint: '/me/sendMail', method: 'POST', body, confirmed: true });
     assert.equal(adopted.s.workflowId, preview.s.workflowId, 'an identical send adopts the first workflow');
     assert.equal(sandbox.outbox().length, outboxBefore + 1, 'exactly one mail');
+  });
+
+  test('a percent-encoded sendMail (send%4Dail) waits for confirmation too; nothing is sent until it is confirmed', async () => {
+    const body = { message: { subject: 'Encoded path', body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: `cy@${SANDBOX_DOMAIN}` } }] } };
+    const outboxBefore = sandbox.outbox().length;
+    const held = await call({ connection: 'Contoso', endpoint: `/users/${SANDBOX_ADMIN_UPN}/send%4Dail`, method: 'POST', body });
+    assert.equal(held.s.status, 'waiting_for_confirmation', textOf(held.result));
+    assert.match(held.s.waitingFor!.preview!, new RegExp(`^Send email \\(POST /users/${SANDBOX_ADMIN_UPN}/sendMail\\)`));
+    assert.match(held.s.waitingFor!.preview!, /Encoded path/);
+    assert.equal(sandbox.outbox().length, outboxBefore, 'nothing sent before confirmation');
+
+    const confirmed = await mcp.client.callTool({ name: 'confirm', arguments: { workflowId: held.s.workflowId, hash: held.s.waitingFor!.hash!, waitSeconds: 30 } });
+    assert.equal((confirmed.structuredContent as unknown as Structured).status, 'done', textOf(confirmed));
+    assert.equal(sandbox.outbox().length, outboxBefore + 1, 'sent once confirmed');
+    assert.equal(sandbox.outbox().at(-1)?.subject, 'Encoded path');
+
+    const nul = await call({ connection: 'Contoso', endpoint: `/users/${SANDBOX_ADMIN_UPN}/send%00Mail`, method: 'POST', body });
+    expectToolError(nul.result, /control characters/);
+    assert.equal(sandbox.outbox().length, outboxBefore + 1, 'a path with NUL is refused, not sent');
   });
 
   test('confirmed: true sends at once where the assistant may confirm', async () => {

@@ -154,7 +154,9 @@ describe('run, mm_status and mm_disconnect through Temporal and the pool worker'
     const unchanged = (await status()).s.sessions!.find((x) => x.connection === 'Contoso' && x.module === 'exo')!.lastUsedAt;
     assert.equal(unchanged, before, 'nothing ran in the session before confirmation');
 
-    expectToolError(await callTool(mcp.client, 'confirm', { workflowId: held.s.workflowId, hash: '0123456789abcdef' }), /does not match/);
+    const wrong = await callTool(mcp.client, 'confirm', { workflowId: held.s.workflowId, hash: '0123456789abcdef' });
+    expectToolError(wrong, /does not match.*workflow_status/);
+    assert.ok(!textOf(wrong).includes(held.s.waitingFor!.hash!), `the refusal does not reveal the right hash: ${textOf(wrong)}`);
     const confirmed = await callTool(mcp.client, 'confirm', { workflowId: held.s.workflowId, hash: held.s.waitingFor!.hash!, waitSeconds: 30 });
     // The stand-in pwsh has no SMTP: its answer (not the guard) proves the command reached the session.
     expectToolError(confirmed, /The term 'Send-MailMessage' is not recognized/);

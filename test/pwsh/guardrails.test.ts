@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCommand } from '../../lib/pwsh/guardrails';
+import { FEATURES } from '../../lib/features/catalog';
+import { exchangeReadCommand, exchangeWriteCommand } from '../../workflows/feature-operations';
 
 function expectVerdict(command: string, verdict: string, reason?: RegExp) {
   const result = checkCommand(command);
@@ -78,7 +80,7 @@ describe('guardrails: obfuscated forms are blocked', () => {
 });
 
 describe('guardrails: warned but allowed', () => {
-  test('Remove-Az* is warned', () => void expectVerdict('Remove-AzResourceGroup -Name rg1 -Force', 'warn', /deletes Azure resources/));
+
   test('New-InboxRule -ForwardTo is warned', () =>
     void expectVerdict('New-InboxRule -Mailbox a@contoso.com -Name fwd -ForwardTo ext@example.com', 'warn', /forwards mail/));
   test('Set-Mailbox -ForwardingSmtpAddress is warned', () =>
@@ -106,6 +108,13 @@ describe('guardrails: send guards need confirmation with a preview', () => {
     const r = expectVerdict("Invoke-MgGraphRequest -Method POST -Uri '/v1.0/users/a@b.c/sendMail' -Body $message", 'confirm');
     assert.equal(r.sends?.[0].cmdlet, 'Invoke-MgGraphRequest');
   });
+  test('Invoke-MgGraphRequest POSTs are classified as Graph executes the path; a computed URI counts as a send', () => {
+    expectVerdict("Invoke-MgGraphRequest -Method POST -Uri '/v1.0/users/a@b.c/send%4Dail' -Body $message", 'confirm');
+    expectVerdict("Invoke-MgGraphRequest -Method POST -Uri 'https://graph.microsoft.com/v1.0/me/microsoft.graph.sendMail/.'", 'confirm');
+    expectVerdict('Invoke-MgGraphRequest -Method POST -Uri "/v1.0/users/$upn/sendMail"', 'confirm');
+    expectVerdict("Invoke-MgGraphRequest -Method POST -Uri '/v1.0/users' -Body $user", 'allow');
+    expectVerdict("Invoke-MgGraphRequest -Method GET -Uri '/v1.0/users/a@b.c/send%4Dail'", 'allow');
+  });
   test('a block wins over a send', () => void expectVerdict('Send-MailMessage -To a@b.c; Install-Module x', 'block'));
 });
 
@@ -127,4 +136,120 @@ describe('guardrails: ordinary admin commands pass', () => {
     "Get-Mailbox -Identity @'\nInstall-Module x\n'@",
   ];
   for (const command of allowed) test(command, () => void expectVerdict(command, 'allow'));
+});
+
+describe('guardrails: what makes code from data, or reads differently to PowerShell, is refused', () => {
+  const blocked: [string, RegExp][] = [
+    ['{ Get-Date }.Invoke()', /\.Invoke\(\) runs code/],
+    ["[Management.Automation.ScriptBlock]::Create('Get-Date')", /::Create builds code/],
+    ["$t = [scriptblock]; $t::Create('Get-Date')", /type computed at run time/],
+    ["('System.Diagnostics.Process' -as [type])::Start('pwsh')", /type computed at run time/],
+    ["[scriptblock]::'Create'('Get-Date')", /static member named by a quote/],
+    ["$x.'Invoke'()", /member named by a quote or a variable/],
+    ['$sb.$m()', /member named by a quote or a variable/],
+    ["[System.Management.Automation.Language.Parser]::ParseInput('Get-Date',[ref]$null,[ref]$null)", /builds, loads or runs code/],
+    ["[System.Diagnostics.Process]::Start('pwsh')", /builds, loads or runs code/],
+    ["[Reflection.Assembly]::Load($bytes)", /builds, loads or runs code/],
+    ["(Get-Variable ExecutionContext -ValueOnly).InvokeCommand.InvokeScript('Get-Date')", /InvokeCommand/],
+    ['$global:ExecutionContext.SessionState', /ExecutionContext/],
+    ['function Get-Safe { Get-Date }', /Defining a function/],
+    ['filter Pass { $_ }', /Defining a filter/],
+    ["Set-Item -Path Function:\\Get-Safe -Value 'Get-Date'", /function: or alias: drive/],
+    ["Set-Content -Path Microsoft.PowerShell.Core\\Function::Get-Safe -Value 'Get-Date'", /function: or alias: drive/],
+    ["$function:Get-Safe = { Get-Date }", /function: drive/],
+    ["Add-Type -AssemblyName System.Web", /Add-Type is blocked/],
+    ['Import-Module ./x.psm1', /Import-Module of a path/],
+    ['Import-Module -Name $m', /Import-Module of a path/],
+    ['Import-Module -Assembly $a', /Import-Module of a path/],
+    ['ipmo C:\\temp\\x.dll', /ipmo of a path/],
+    ['using module ./x.psm1', /loads a module or assembly/],
+    ['#Requires -Modules ./x.psm1\nGet-Date', /#Requires/],
+    ['Invoke-Command -ScriptBlock { Get-Date }', /Invoke-Command is blocked/],
+    ['Start-Job { Get-Date }', /background job/],
+    ['Get-Mailbox | ForEach-Object -Parallel { $_ }', /-Parallel/],
+    ["Start-Process notepad", /Start-Process notepad starts a program/],
+    ["env pwsh -c 'Install-Module x'", /not a cmdlet/],
+    ["python3 -c 'print(1)'", /not a cmdlet/],
+    ['AzAccessToken', /not a cmdlet/],
+    ['.\\Get-Safe', /by path/],
+    ['~/bin/Get-Safe', /by path/],
+    ['Get-Date --% ; Install-Module x', /stop-parsing/],
+    ['Set-Mailbox x \u2013ForwardingSmtpAddress y', /typographic dash/],
+    ['Get-Date\u2028Install-Module x', /U\+2028/],
+    ['Get-Date\u200b', /U\+200B/],
+    ["Write-Output 'a\u0000b'", /U\+0000/],
+    ['R\u0435move-Mailbox x', /R<U\+0435>move-Mailbox has characters outside ASCII/],
+  ];
+  for (const [command, reason] of blocked) test(JSON.stringify(command), () => void expectVerdict(command, 'block', reason));
+
+  test('Import-Module of an installed module by name is allowed', () => void expectVerdict('Import-Module ExchangeOnlineManagement', 'allow'));
+  test('an Exchange OPATH filter block is text, not commands; what it cannot hide is still refused', () => {
+    expectVerdict('Get-Mailbox -Filter {RecipientTypeDetails -eq "SharedMailbox"}', 'allow');
+    expectVerdict("Get-Recipient -RecipientFilter {(Department -like 'Sales*') -and (CustomAttribute1 -ne $null)}", 'allow');
+    expectVerdict("Get-Mailbox -Filter {python3 -c 'x'}", 'block', /not a cmdlet/);
+    expectVerdict('Get-Mailbox -Filter {Name -eq $(python3 -eq 1)}', 'block', /not a cmdlet/);
+    expectVerdict("Get-Mailbox | Where-Object -Filter {python3 -eq 'x'}", 'block', /not a cmdlet/);
+    expectVerdict('Get-Mailbox -Filter {Install-Module -eq 1}', 'block', /container integrity/);
+  });
+  test('a static member of a literal type is allowed', () => void expectVerdict('[System.Text.Encoding]::UTF8.GetBytes("x").Length', 'allow'));
+});
+
+describe('guardrails: destructive cmdlets wait for confirmation', () => {
+  const destructive = [
+    'Remove-Mailbox -Identity victim@contoso.example -Confirm:$false',
+    'Disable-Mailbox -Identity ann@contoso.example -Archive -Confirm:$false',
+    'Remove-AzResourceGroup -Name rg1 -Force',
+    'Get-Mailbox -ResultSize 10 | Remove-MailboxPermission -User bob@contoso.example -AccessRights FullAccess',
+    'ExchangeOnlineManagement\\Remove-DistributionGroup -Identity sales',
+  ];
+  for (const command of destructive) {
+    test(command, () => {
+      const r = expectVerdict(command, 'confirm', /removes or disables something.*only once confirmed/);
+      assert.equal(r.destructive?.length, 1);
+      assert.deepEqual(r.sends, []);
+    });
+  }
+  test('Disable-AzContextAutosave (the Azure connect command) changes only the session and is allowed', () =>
+    void expectVerdict('Disable-AzContextAutosave -Scope Process | Out-Null', 'allow'));
+});
+
+describe('guardrails: reads run unconfirmed, and the commands workflows issue (confirmed) are not refused', () => {
+  const reads = [
+    'Get-Mailbox -ResultSize 10',
+    "Get-MessageTraceV2 -StartDate '2026-12-01T00:00:00Z' -EndDate '2026-12-02T00:00:00Z' -ResultSize 1000",
+    'Get-OrganizationConfig | Select-Object X',
+    'Get-Mailbox -RecipientTypeDetails UserMailbox -ResultSize Unlimited -ErrorAction Stop | Select-Object -ExpandProperty PrimarySmtpAddress',
+    "Get-MailboxMessageConfiguration -Identity 'ann@contoso.example' -ErrorAction Stop | Select-Object -ExpandProperty ReadReceiptResponse",
+    'Get-App -OrganizationApp -ErrorAction Stop | Select-Object AppId,DisplayName,ManifestUrl,ProvidedTo,UserList,Enabled,DefaultStateForUser',
+    "Get-Mailbox -Identity 'ann@contoso.example' -ErrorAction Stop | Select-Object ForwardingSmtpAddress, DeliverToMailboxAndForward",
+    'Get-MessageTraceV2 -ResultSize 1 -ErrorAction Stop',
+  ];
+  for (const command of reads) test(`read: ${command}`, () => void expectVerdict(command, 'allow'));
+
+  /** What the pool does with `confirmed: true`: runs it unless a rule refuses it. */
+  const runsConfirmed = (command: string) => {
+    const r = checkCommand(command);
+    assert.notEqual(r.verdict, 'block', `${command} → ${r.reasons.join(' | ')}`);
+  };
+  const target = 'ann@contoso.example';
+  const written = [
+    "Set-MailboxAutoReplyConfiguration -Identity 'ann@contoso.example' -AutoReplyState Enabled -InternalMessage '<p>Away</p>' -ExternalMessage '<p>Away</p>' -ExternalAudience All -ErrorAction Stop",
+    "Set-Mailbox -Identity 'ann@contoso.example' -ForwardingSmtpAddress 'bob@contoso.example' -DeliverToMailboxAndForward $true -ErrorAction Stop",
+    "Set-Mailbox -Identity 'ann@contoso.example' -Type Shared",
+    "Set-MailboxMessageConfiguration -Identity 'ann@contoso.example' -ReadReceiptResponse NeverSend -ErrorAction Stop",
+    "New-App -OrganizationApp -Url 'https://addins.contoso.example/manifest.xml' -ProvidedTo SpecificUsers -UserList 'ann@contoso.example','bob@contoso.example' -DefaultStateForUser Enabled -Enabled $true -ErrorAction Stop | Select-Object AppId",
+    "Set-App -OrganizationApp -Identity 'a1b2' -ProvidedTo Everyone -DefaultStateForUser AlwaysEnabled -Enabled $false -ErrorAction Stop",
+    "Remove-App -OrganizationApp -Identity 'a1b2' -Confirm:$false -ErrorAction Stop",
+  ];
+  for (const feature of FEATURES) {
+    for (const ops of Object.values(feature.scopes)) {
+      if (!ops) continue;
+      if (ops.read.service === 'exchange') written.push(exchangeReadCommand(ops.read, target));
+      for (const [what, op] of [['apply', ops.apply], ['undo', ops.undo]] as const) {
+        if (op.service !== 'exchange') continue;
+        written.push(exchangeWriteCommand(op, target, what === 'apply' ? ops.on : ops.off));
+      }
+    }
+  }
+  for (const command of written) test(`workflow: ${command}`, () => runsConfirmed(command));
 });

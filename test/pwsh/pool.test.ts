@@ -115,6 +115,18 @@ describe('pwsh pool against the stand-in and the sandbox', () => {
     assert.equal(sessionOf(pool, 'Contoso-GA', 'exo')!.pid, pid);
   });
 
+  test('a destructive cmdlet waits for confirmation even where send guards are off; confirmed, it reaches the session', async () => {
+    const noSendGuards = sandboxConnection('Contoso-GA', { skipSendGuards: true });
+    const command = "Remove-Mailbox -Identity 'victim@contoso.example' -Confirm:$false";
+    const used = sessionOf(pool, 'Contoso-GA', 'exo')!.lastUsedAt;
+    const held = expectKind(await pool.run(noSendGuards, 'exo', command), 'needs_confirmation');
+    assert.match(held.reasons.join(' '), /Remove-Mailbox removes or disables something.*victim@contoso\.example.*only once confirmed/);
+    assert.equal(sessionOf(pool, 'Contoso-GA', 'exo')!.lastUsedAt, used, 'nothing ran before confirmation');
+    // The stand-in pwsh has no Remove-Mailbox: its answer (not the guard) proves the command reached the session.
+    await assert.rejects(pool.run(noSendGuards, 'exo', command, { confirmed: true }), (e: unknown) => e instanceof PwshCommandError && /Remove-Mailbox/.test(e.message));
+    assert.notEqual(sessionOf(pool, 'Contoso-GA', 'exo')!.lastUsedAt, used);
+  });
+
   test('a hanging command is cut at its timeout; that session restarts on next use, the others are untouched', async () => {
     await signIn(fabrikam, 'exo');
     const other = sessionOf(pool, 'Fabrikam-GA', 'exo')!;
