@@ -14,6 +14,12 @@ export const HISTORIES_DIR = path.join(PROJECT_ROOT, 'test', 'replay', 'historie
 type EventJSON = Record<string, unknown> & { eventId?: string };
 export interface HistoryJSON {
   events: EventJSON[];
+  /**
+   * The workflow id it ran under, beside Temporal's own fields: workflow code that builds ids from its
+   * own (a scan's alert child) replays only under the same id. Histories recorded before it was kept
+   * replay under `<type>/<case>`.
+   */
+  workflowId?: string;
 }
 
 export interface RecordedHistory {
@@ -69,6 +75,11 @@ export function caseOf(history: HistoryJSON): string {
   if (lastKind === 'workflowExecutionCompleted') {
     const status = (decodePayload(firstPayload(last.result)) as { status?: unknown } | undefined)?.status;
     if (typeof status === 'string') name += `-${status}`;
+  }
+  if (lastKind === 'workflowExecutionFailed') {
+    // An operation that did not do what was asked names its outcome (OperationRolledBack, …).
+    const type = (last.failure as { applicationFailureInfo?: { type?: string } } | undefined)?.applicationFailureInfo?.type;
+    if (type) name += `-${type}`;
   }
   const tags = new Set<string>();
   if (started.continuedExecutionRunId) tags.add('continued-run');

@@ -30,7 +30,7 @@ export async function recordHistories(options: RecordOptions): Promise<string[]>
     if (!known.has(execution.type)) continue;
     seen += 1;
     const history = await options.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
-    const json = historyJSON(history);
+    const json: HistoryJSON = { ...historyJSON(history), workflowId: execution.workflowId };
     const key = `${workflowTypeOf(json)}/${[options.label, caseOf(json)].filter(Boolean).join('.')}`;
     const size = JSON.stringify(json).length;
     const kept = smallest.get(key);

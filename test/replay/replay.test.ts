@@ -34,13 +34,15 @@ test('every workflow type exported by workflows/index.ts has at least one record
 test('every recorded history replays with the current workflow code', async () => {
   installRuntime(silentLogger);
   const bundle = await workflowBundle(silentLogger);
-  const byId = new Map(recorded.map((h) => [`${h.workflowType}/${h.caseName}`, h]));
+  // Each under the workflow id it ran with (ids built from it must match); results come back in order.
+  const histories = recorded.map((h) => ({ workflowId: h.json.workflowId ?? `${h.workflowType}/${h.caseName}`, history: historyProto(h.json) }));
   const failures: string[] = [];
   let replayed = 0;
-  const histories = [...byId].map(([workflowId, h]) => ({ workflowId, history: historyProto(h.json) }));
   for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'recorded-histories' }, histories)) {
+    const h = recorded[replayed];
+    assert.equal(result.workflowId, histories[replayed].workflowId, 'replay results come in the order given');
     replayed += 1;
-    if (result.error) failures.push(describeFailure(byId.get(result.workflowId)!, result.error));
+    if (result.error) failures.push(describeFailure(h, result.error));
   }
   assert.equal(replayed, histories.length, 'every history was replayed');
   assert.deepEqual(failures, [], `histories that no longer replay:\n${failures.join('\n')}`);
