@@ -1,4 +1,4 @@
-import { allHandlersFinished, CancellationScope, condition, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, ParentClosePolicy, patched, proxyActivities, setHandler, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createGroupActivities, ResolvedGroup } from '../activities/groups';
 import type { createMailboxActivities } from '../activities/mailbox';
@@ -20,6 +20,9 @@ const groups = proxyActivities<ReturnType<typeof createGroupActivities>>(graphWr
 const teams = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWriteBeating);
 const mailboxReads = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphReadBeating);
 const mailbox = proxyActivities<ReturnType<typeof createMailboxActivities>>(graphWriteBeating);
+
+/** provisionUser restores an adopted user's usage location when it rolls back. */
+export const RESTORE_ADOPTED_USAGE_LOCATION = 'provision-user-restore-adopted-usage-location';
 
 export interface ProvisionUserInput {
   connection: string;
@@ -134,7 +137,9 @@ async function provisionUserSteps(input: ProvisionUserInput): Promise<ProvisionU
     step = 'usage location';
     if (plan.usageLocation && plan.existing?.usageLocation !== plan.usageLocation) {
       show('setting the usage location');
-      // No undo of its own: a created user is deleted; an adopted user had none or another one that licences need.
+      // A created user is deleted with it; an adopted user gets back the one it had (runs recorded before the patch left the new one).
+      const had = plan.existing?.usageLocation;
+      if (had && patched(RESTORE_ADOPTED_USAGE_LOCATION)) saga.onFailureUndo(`usage location ${plan.usageLocation} (was ${had})`, async () => (await users.setUsageLocation(input.connection, id, had), true));
       await users.setUsageLocation(input.connection, id, plan.usageLocation);
       saga.record('usage location', 'done', plan.usageLocation);
     }

@@ -163,6 +163,23 @@ describe('provisionUser (create_user)', () => {
     });
   }
 
+  test('an existing user adopted, then a refusal at a later step: what the user had before stays (usage location, groups), only this run\'s changes are undone', async () => {
+    const made = await provision('kept.user', { usageLocation: 'US', groups: ['Sales'] });
+    assert.equal(made.status, 'done', made.summary);
+    const before = tenantView(h.sandbox.snapshot());
+    h.sandbox.setFaults({ seed: 'adopted', rules: [{ match: 'POST /v1.0/teams/*/members', rate4xx: 1 }] });
+    let result: ProvisionUserResult;
+    try {
+      result = await provision('kept.user', { usageLocation: 'GB', groups: ['Sales'], teams: ['Crew'] });
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
+    assert.equal(result.status, 'rolledBack', result.summary);
+    assert.ok(result.steps.some((st) => st.step === 'user' && st.outcome === 'adopted'), 'the user was adopted');
+    assert.ok(!result.undone.some((u) => /Sales|user created/.test(u)), `nothing that was there is undone: ${result.undone.join('; ')}`);
+    assert.deepEqual(tenantView(h.sandbox.snapshot()), before, 'the user, its usage location and its groups as they were');
+  });
+
   test('the welcome email: checked before any change, then a template send that waits for confirmation and sends once', async () => {
     const before = tenantView(h.sandbox.snapshot());
     const missing = await call({ email: upn('wendy.welcome'), displayName: 'Wendy Welcome', license: 'BusinessStandard', welcomeTemplateId: 'welcome', welcomeFrom: upn('admin') });
