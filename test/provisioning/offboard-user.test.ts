@@ -25,7 +25,7 @@ describe('offboardUser (offboard_user)', () => {
 
   before(async () => {
     h = await startHarness('offboard', { throttle: 'off', mailboxDelayMs: 500 });
-    for (const local of ['mark.leaver', 'mo.leaver']) {
+    for (const local of ['mark.leaver', 'mo.leaver', 'pre.leaver']) {
       const made = await h.run<ProvisionUserResult>(
         'provisionUser',
         `provision-user/test/${local}`,
@@ -62,6 +62,34 @@ describe('offboardUser (offboard_user)', () => {
     assert.match(done.result!.summary, /undone .*removed from Sales.*automatic reply.*sign-in blocked/);
     assert.deepEqual(tenantView(h.sandbox.snapshot()), before, 'enabled again, back in Sales, licence kept');
     assert.equal((mark.mailboxSettings.automaticRepliesSetting as { status: string }).status, 'disabled');
+  });
+
+  test('a leaver already blocked, with an automatic reply of their own: a failure at the groups step undoes only this run (still blocked, their reply back, still in Sales)', async () => {
+    const pre = user(upn('pre.leaver'));
+    pre.graph.accountEnabled = false; // blocked by someone before this run
+    const own = { status: 'alwaysEnabled', externalAudience: 'all', internalReplyMessage: 'On leave until May', externalReplyMessage: 'On leave until May' };
+    Object.assign(pre.mailboxSettings.automaticRepliesSetting as Record<string, unknown>, own);
+    h.sandbox.state.changed();
+    const before = tenantView(h.sandbox.snapshot());
+    h.sandbox.setFaults({ seed: 'pre-groups', rules: [{ match: 'DELETE /v1.0/groups/*', rate4xx: 1, status4xx: 403 }] });
+    let answer: Awaited<ReturnType<typeof call>>;
+    try {
+      answer = await call({ userEmail: upn('pre.leaver'), autoReplyMessage: 'Gone' });
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
+    const { result, s } = answer;
+    assert.equal(s.status, 'failed', textOf(result));
+    assert.equal(s.result?.status, 'undone', textOf(result));
+    assert.match(s.result!.summary, /groups step failed/);
+    assert.ok(!s.result!.undone.some((u) => /sign-in blocked/.test(u)), `the block was not this run's: ${s.result!.undone.join('; ')}`);
+    assert.equal(pre.graph.accountEnabled, false, 'still blocked, as before the run');
+    assert.deepEqual(
+      Object.fromEntries(Object.keys(own).map((k) => [k, (pre.mailboxSettings.automaticRepliesSetting as Record<string, unknown>)[k]])),
+      own,
+      'their own automatic reply is back',
+    );
+    assert.deepEqual(tenantView(h.sandbox.snapshot()), before, 'still in Sales, licence kept');
   });
 
   test('confirmed, every step runs; the Exchange step says it needs the PowerShell worker', async () => {
