@@ -1,7 +1,8 @@
 // registry_add_connection: adds a connection; without an appId it answers with the setup steps.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { summarize } from '../../lib/registry/listing';
-import { toolResult } from '../results';
+import { toolError, toolResult } from '../results';
+import { looseningRefusal, policyLoosenings, SAFEST_POLICY } from '../../lib/registry/policy';
 import type { ServerDeps } from '../deps';
 import { mcpOrigin, nameInput, optionalFieldInputs, registryFailure, requiredFieldInputs } from './registry-common';
 
@@ -12,7 +13,7 @@ export function registerRegistryAddConnectionTool(server: McpServer, deps: Serve
       title: 'Add a connection',
       description:
         'Add a connection (tenant + app registration) to the registry. appId, tenant, tenantId, description and mcps are required; ' +
-        'include "mm" in mcps for this server to use it. No appId yet? Call registry_setup_instructions first.',
+        'include "mm" in mcps for this server to use it. It starts read-only with a person confirming (a person loosens that with mm connections edit). No appId yet? Call registry_setup_instructions first.',
       inputSchema: {
         name: nameInput,
         ...requiredFieldInputs,
@@ -22,13 +23,17 @@ export function registerRegistryAddConnectionTool(server: McpServer, deps: Serve
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-    async ({ name, ...fields }) => {
+    async ({ name, ...given }) => {
+      // Added through MCP, a connection starts at the safest policy; a person loosens it with the CLI.
+      const loosenings = policyLoosenings(name, SAFEST_POLICY, given);
+      if (loosenings.length) return toolError(looseningRefusal(name, loosenings), { field: loosenings[0].field, loosenings });
+      const fields = { ...SAFEST_POLICY, ...given };
       try {
         const added = await deps.registry.add(name, fields, mcpOrigin(deps));
         const summary = summarize(added);
         return toolResult(
           `Added connection '${name}' (tenant ${fields.tenant}, appId ${fields.appId}, mcps ${fields.mcps.join(', ')}) to ${deps.registry.filePath}. ` +
-            'The first call that uses it shows a device code to sign in with.',
+            `The first call that uses it shows a device code to sign in with. It starts read-only, confirmed by a person (confirmWith: ${fields.confirmWith}, readOnly: ${String(fields.readOnly)}): the user loosens that with \`mm connections edit ${name} --read-only false\` and \`--confirm-with assistant\`.`,
           { connection: summary, file: deps.registry.filePath },
         );
       } catch (error) {

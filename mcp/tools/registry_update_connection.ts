@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { ConnectionInput } from '../../lib/registry';
 import { summarize } from '../../lib/registry/listing';
 import { says } from '../../lib/registry/schema';
-import { toolResult } from '../results';
+import { toolError, toolResult } from '../results';
+import { looseningRefusal, policyLoosenings } from '../../lib/registry/policy';
 import type { ServerDeps } from '../deps';
 import { mcpOrigin, nameInput, optionalFieldInputs, registryFailure, requiredFieldInputs } from './registry-common';
 
@@ -15,7 +16,7 @@ export function registerRegistryUpdateConnectionTool(server: McpServer, deps: Se
     'registry_update_connection',
     {
       title: 'Update a connection',
-      description: 'Change fields of an existing connection; give only the fields to change. Unknown names answer with the known ones.',
+      description: 'Change fields of an existing connection; give only the fields to change. Policy fields (confirmWith, skipSendGuards, readOnly, allowedTools) can only be tightened here. Unknown names answer with the known ones.',
       inputSchema: {
         name: nameInput.describe('Name of the connection to change'),
         appId: requiredFieldInputs.appId.optional(),
@@ -33,6 +34,12 @@ export function registerRegistryUpdateConnectionTool(server: McpServer, deps: Se
     async ({ name, unset, ...given }) => {
       const fields: ConnectionInput = { ...given };
       for (const field of unset ?? []) fields[field] = null;
+      // Policy belongs to people: through MCP it may only be tightened.
+      const stored = deps.registry.list().find((l) => l.name === name)?.entry;
+      if (stored && typeof stored === 'object') {
+        const loosenings = policyLoosenings(name, stored as Record<string, unknown>, fields);
+        if (loosenings.length) return toolError(looseningRefusal(name, loosenings), { field: loosenings[0].field, loosenings });
+      }
       try {
         const updated = await deps.registry.update(name, fields, mcpOrigin(deps));
         const note = updated.status === 'valid' ? '' : ` It is ${updated.status}: ${updated.problems.map((p) => p.message).join(' ')}`;

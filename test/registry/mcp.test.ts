@@ -100,6 +100,37 @@ describe('registry MCP tools', () => {
     });
   }
 
+  test('policy belongs to people: through MCP it is only tightened; a loosening is refused with the command to run, the file unchanged', async () => {
+    const tightened = await call('registry_update_connection', { name: 'Contoso-GA', confirmWith: 'human', allowedTools: ['graph_request', 'run'] });
+    assert.equal(tightened.isError, undefined, tightened.text);
+    const before = fs.readFileSync(file, 'utf8');
+    const attempts: [Record<string, unknown>, RegExp][] = [
+      [{ confirmWith: 'assistant' }, /confirmWith human → assistant[\s\S]*mm connections edit Contoso-GA --confirm-with assistant/],
+      [{ skipSendGuards: true }, /skipSendGuards false → true[\s\S]*--skip-send-guards true/],
+      [{ allowedTools: ['graph_request', 'run', 'create_user'] }, /allowedTools graph_request, run → graph_request, run, create_user/],
+      [{ unset: ['allowedTools'] }, /allowedTools .* → every tool[\s\S]*--unset allowedTools/],
+      [{ unset: ['confirmWith'] }, /confirmWith human → assistant/],
+    ];
+    for (const [args, expect] of attempts) {
+      const refused = await call('registry_update_connection', { name: 'Contoso-GA', ...args });
+      assert.equal(refused.isError, true, `${JSON.stringify(args)}: ${refused.text}`);
+      assert.match(refused.text, expect);
+      assert.equal(fs.readFileSync(file, 'utf8'), before, `${JSON.stringify(args)} changed nothing`);
+    }
+    const readOnly = await call('registry_update_connection', { name: 'Contoso-GA', readOnly: true });
+    assert.equal(readOnly.isError, undefined, readOnly.text);
+    assert.match((await call('registry_update_connection', { name: 'Contoso-GA', readOnly: false })).text, /readOnly true → false[\s\S]*--read-only false/);
+
+    // Added through MCP: read-only and confirmed by a person; asking for less is refused.
+    const loose = await call('registry_add_connection', { ...valid, name: 'Loose', confirmWith: 'assistant' });
+    assert.equal(loose.isError, true, loose.text);
+    assert.equal(readJson(file).connections.Loose, undefined);
+    const added = await call('registry_add_connection', { ...valid, name: 'Safe' });
+    assert.equal(added.isError, undefined, added.text);
+    assert.equal(readJson(file).connections.Safe.confirmWith, 'human');
+    assert.equal(readJson(file).connections.Safe.readOnly, true);
+  });
+
   test('add, update with unset, remove: the file changes and the audit says mcp', async () => {
     const added = await call('registry_add_connection', { ...valid, cloud: 'china', confirmWith: 'human' });
     assert.equal(added.isError, undefined, added.text);
