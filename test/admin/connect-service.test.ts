@@ -232,6 +232,31 @@ describe('connectService (connect_service)', () => {
     assert.deepEqual(integrationView(h.sandbox.snapshot()), before, 'tabs and plans as before');
   });
 
+  test('a failed tab step after adopting a plan that was already there leaves that plan: the rollback removes only what the run made', async () => {
+    // The plan exists before the request (made through Graph, not by connect_service); the tab does not.
+    const seeded = await graph<{ id: string; '@odata.etag': string }>('POST', '/planner/plans', { container: { url: `https://graph.microsoft.com/v1.0/groups/${falcon.id}` }, title: 'Roadmap' });
+    assert.equal(seeded.status, 201);
+    const before = integrationView(h.sandbox.snapshot());
+    h.sandbox.setFaults({ seed: 'tab-refused-adopted-plan', rules: [{ match: 'POST /v1.0/teams/*/channels/*/tabs', rate4xx: 1, times: 1 }] });
+    let failed: Awaited<ReturnType<typeof call>>;
+    try {
+      failed = await call('teams', 'planner', { teamId: falcon.id, title: 'Roadmap board', planTitle: 'Roadmap' });
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
+    const r = failed.r;
+    assert.equal(failed.result.isError, true, textOf(failed.result));
+    assert.equal(r.status, 'rolledBack', r.summary);
+    assert.equal(r.failedStep, 'tab');
+    assert.deepEqual(r.undone, [], 'the adopted plan is not undone');
+    assert.deepEqual(r.steps.map((s) => `${s.step}:${s.outcome}`), ['checks:done', 'plan:adopted', 'tab:failed']);
+    assert.ok((r.before as ChannelState).plans?.some((p) => p.id === seeded.body.id), 'before (read) has the plan');
+    assert.ok((r.after as ChannelState).plans?.some((p) => p.id === seeded.body.id), 'after (read back) still has the plan');
+    assert.deepEqual(plansOf(falcon.id).filter((p) => p.title === 'Roadmap').map((p) => p.id), [seeded.body.id], 'the plan that was there is still there');
+    assert.ok(!generalTabs(falcon.id).some((t) => t.displayName === 'Roadmap board'), 'no tab was left');
+    assert.deepEqual(integrationView(h.sandbox.snapshot()), before, 'tabs and plans as before');
+  });
+
   test('refusals: wrong config names connectionConfig.<field>; an unknown pair lists the catalog; an unknown channel rejects', async () => {
     expectToolError((await call('teams', 'sharepoint', {})).result, /^connectionConfig\.teamId: give teamId or teamName/);
     expectToolError((await call('teams', 'sharepoint')).result, /^connectionConfig\.teamId: /);
