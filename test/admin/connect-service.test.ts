@@ -232,6 +232,64 @@ describe('connectService (connect_service)', () => {
     assert.deepEqual(integrationView(h.sandbox.snapshot()), before, 'tabs and plans as before');
   });
 
+  test('a failed tab step after adopting a plan that was already there leaves that plan: the rollback removes only what the run made', async () => {
+    // The plan exists before the request (made through Graph, not by connect_service); the tab does not.
+    const seeded = await graph<{ id: string; '@odata.etag': string }>('POST', '/planner/plans', { container: { url: `https://graph.microsoft.com/v1.0/groups/${falcon.id}` }, title: 'Roadmap' });
+    assert.equal(seeded.status, 201);
+    const before = integrationView(h.sandbox.snapshot());
+    h.sandbox.setFaults({ seed: 'tab-refused-adopted-plan', rules: [{ match: 'POST /v1.0/teams/*/channels/*/tabs', rate4xx: 1, times: 1 }] });
+    let failed: Awaited<ReturnType<typeof call>>;
+    try {
+      failed = await call('teams', 'planner', { teamId: falcon.id, title: 'Roadmap board', planTitle: 'Roadmap' });
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
+    const r = failed.r;
+    assert.equal(failed.result.isError, true, textOf(failed.result));
+    assert.equal(r.status, 'rolledBack', r.summary);
+    assert.equal(r.failedStep, 'tab');
+    assert.deepEqual(r.undone, [], 'the adopted plan is not undone');
+    assert.deepEqual(r.steps.map((s) => `${s.step}:${s.outcome}`), ['checks:done', 'plan:adopted', 'tab:failed']);
+    assert.ok((r.before as ChannelState).plans?.some((p) => p.id === seeded.body.id), 'before (read) has the plan');
+    assert.ok((r.after as ChannelState).plans?.some((p) => p.id === seeded.body.id), 'after (read back) still has the plan');
+    assert.deepEqual(plansOf(falcon.id).filter((p) => p.title === 'Roadmap').map((p) => p.id), [seeded.body.id], 'the plan that was there is still there');
+    assert.ok(!generalTabs(falcon.id).some((t) => t.displayName === 'Roadmap board'), 'no tab was left');
+    assert.deepEqual(integrationView(h.sandbox.snapshot()), before, 'tabs and plans as before');
+  });
+
+  test('a tab and plan that were there before, adopted by a request whose tab step then fails, are both left in place', async () => {
+    const first = await call('teams', 'planner', { teamName: 'Project Falcon', title: 'Charter' });
+    assert.equal(first.r?.status, 'done', textOf(first.result));
+    const [plan] = plansOf(falcon.id).filter((p) => p.title === 'Charter');
+    const tab = generalTabs(falcon.id).find((t) => t.displayName === 'Charter')!;
+    assert.equal(tab.configuration.entityId, plan.id);
+    const before = integrationView(h.sandbox.snapshot());
+    // Another request for the same tab (by team id): the read before passes, the tab step's own listing is refused.
+    h.sandbox.setFaults({ seed: 'tab-list-refused', rules: [{ match: 'GET /v1.0/teams/*/channels/*/tabs', rate4xx: 1, after: 1, times: 1 }] });
+    let failed: Awaited<ReturnType<typeof call>>;
+    try {
+      failed = await call('teams', 'planner', { teamId: falcon.id, title: 'Charter', planTitle: 'Charter' });
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
+    const r = failed.r;
+    assert.notEqual(failed.s.workflowId, first.s.workflowId);
+    assert.equal(r.status, 'rolledBack', r.summary);
+    assert.equal(r.failedStep, 'tab');
+    assert.deepEqual(r.undone, [], 'nothing this request did not make is undone');
+    assert.deepEqual(r.steps.map((s) => `${s.step}:${s.outcome}`), ['checks:done', 'plan:adopted', 'tab:failed']);
+    assert.ok((r.after as ChannelState).tabs.some((t) => t.displayName === 'Charter'), 'after (read back) has the tab');
+    assert.deepEqual(plansOf(falcon.id).filter((p) => p.title === 'Charter').map((p) => p.id), [plan.id], 'the plan is still there');
+    assert.deepEqual(generalTabs(falcon.id).find((t) => t.displayName === 'Charter'), tab, 'the tab is still there, unchanged');
+    assert.deepEqual(integrationView(h.sandbox.snapshot()), before, 'tabs and plans as before');
+
+    // Taken down again through Graph, so the later tests see the channel's planner tabs as before.
+    const channelId = h.sandbox.state.data.teams[falcon.id].channels.find((c) => c.displayName === 'General')!.id;
+    assert.equal((await graph('DELETE', `/teams/${falcon.id}/channels/${encodeURIComponent(channelId)}/tabs/${tab.id}`)).status, 204);
+    const current = await graph<{ '@odata.etag': string }>('GET', `/planner/plans/${plan.id}`);
+    assert.equal((await graph('DELETE', `/planner/plans/${plan.id}`, undefined, { 'If-Match': current.body['@odata.etag'] })).status, 204);
+  });
+
   test('refusals: wrong config names connectionConfig.<field>; an unknown pair lists the catalog; an unknown channel rejects', async () => {
     expectToolError((await call('teams', 'sharepoint', {})).result, /^connectionConfig\.teamId: give teamId or teamName/);
     expectToolError((await call('teams', 'sharepoint')).result, /^connectionConfig\.teamId: /);

@@ -186,6 +186,28 @@ describe('enable_feature through Temporal, Graph and the pool worker', () => {
     assert.equal(mailbox(ADELE).litigationHoldEnabled, false);
   });
 
+  test('litigation-hold already on with a duration: a new duration whose read-back fails restores the previous hold, not off', async () => {
+    const held = await done({ featureName: 'litigation-hold', scope: 'user', targetEmail: ADELE, configuration: { duration: 365 } }, 'done');
+    assert.deepEqual(held.after, { LitigationHoldEnabled: true, LitigationHoldDuration: '365.00:00:00' });
+    // InvokeCommand calls of the next run: read before, apply, read back (faulted), then the rollback's.
+    sandbox.setFaults({ seed: 'verify-held', rules: [{ match: 'POST /adminapi/*', rate503: 1, after: 2, times: 1 }] });
+    try {
+      const failed = await done({ featureName: 'litigation-hold', scope: 'user', targetEmail: ADELE, configuration: { duration: 730 } }, 'rolledBack');
+      assert.match(failed.summary, /verify step failed: .*Injected fault/);
+      assert.equal(failed.change, `Set-Mailbox -Identity '${ADELE}' -LitigationHoldEnabled $true -LitigationHoldDuration 730`);
+      assert.ok(failed.steps.some((s) => s.step === 'apply' && s.outcome === 'done'), 'the new duration had been applied');
+      assert.equal(failed.undone?.length, 1, JSON.stringify(failed.steps));
+      assert.deepEqual(failed.before, { LitigationHoldEnabled: true, LitigationHoldDuration: '365.00:00:00' });
+      assert.deepEqual(failed.after, failed.before, 'read back after the rollback: the hold from before this run');
+    } finally {
+      sandbox.setFaults(undefined);
+    }
+    assert.equal(mailbox(ADELE).litigationHoldEnabled, true, 'the hold that was on stays on');
+    assert.equal(mailbox(ADELE).litigationHoldDuration, 365, 'with its previous duration');
+    await done({ featureName: 'litigation-hold', scope: 'user', targetEmail: ADELE, undo: true }, 'done');
+    assert.equal(mailbox(ADELE).litigationHoldEnabled, false);
+  });
+
   test('litigation-hold on a Plan 1 mailbox: Exchange refuses it for the licence; nothing stays changed', async () => {
     const refused = await done({ featureName: 'litigation-hold', scope: 'user', targetEmail: ALEX }, 'rolledBack');
     assert.match(refused.summary, /apply step failed: .*license doesn't permit you to put a litigation hold on this mailbox/);

@@ -104,6 +104,32 @@ describe('deploy_outlook_addin (deployOutlookAddin)', () => {
     assert.equal(apps(url).length, 0, 'the app was removed');
   });
 
+  test('a failure after Set-App on an add-in installed before the run restores its availability and leaves it installed', async () => {
+    const url = manifest('installed-before');
+    const installed = await deploy({ addinManifestUrl: url, deploymentScope: 'organization' });
+    assert.equal(installed.r.status, 'done', textOf(installed.result));
+    const previous = structuredClone(apps(url));
+    assert.deepEqual(previous.map((a) => [a.enabled, a.userList, a.defaultStateForUser]), [[true, [], 'Enabled']]);
+    // Exchange calls of this run: Get-App, Set-App, then the read-back Get-App fails.
+    h.sandbox.setFaults({ seed: 2, rules: [{ match: 'POST /adminapi/*', rate503: 1, after: 2, times: 1 }] });
+    try {
+      const { result, s } = await h.call<DeployOutlookAddinResult>('deploy_outlook_addin', { addinManifestUrl: url, deploymentScope: 'specificUsers', targetUsers: [ADELE, ALEX] });
+      expectToolError(result, /verify step failed: .*Injected fault.*undone: add-in availability changed/s);
+      const r = s.result!;
+      assert.equal(r.status, 'rolledBack');
+      assert.equal(r.before.providedTo, 'Everyone');
+      assert.deepEqual(r.undone, ['add-in availability changed'], 'the availability is restored, the add-in is not removed');
+      assert.deepEqual(r.steps.map((x) => [x.step, x.outcome]), [['read', 'done'], ['Set-App', 'done'], ['verify', 'failed'], ['add-in availability changed', 'undone']]);
+      assert.equal(r.after?.installed, true);
+      assert.equal(r.after?.appId, r.before.appId);
+      assert.equal(r.after?.providedTo, 'Everyone');
+      assert.deepEqual(r.after?.userList, []);
+    } finally {
+      h.sandbox.setFaults(undefined);
+    }
+    assert.deepEqual(apps(url), previous, 'still installed, for everyone, as before the run');
+  });
+
   test('wrong input is isError naming the field', async () => {
     const call = (args: Record<string, unknown>) => h.mcp.client.callTool({ name: 'deploy_outlook_addin', arguments: { connection: CONNECTION, ...args } });
     expectToolError(await call({ addinManifestUrl: 'http://addins.contoso.example/x.xml', deploymentScope: 'organization' }), /addinManifestUrl: Exchange installs add-ins from https only/);
