@@ -6,7 +6,7 @@
 // (a 504 from a gateway that Exchange answered behind), a 429, a reset or a timeout leaves the
 // outcome unknown.
 import { Context } from '@temporalio/activity';
-import { GraphError, type ConnectionGraph } from '../lib/graph';
+import { GraphError, graphPath, type ConnectionGraph } from '../lib/graph';
 
 export const SEND_ID_HEADER = 'x-mm-send-id';
 /** How long after a POST Exchange may take to file the Sent Items copy. */
@@ -46,9 +46,18 @@ export function withSendId<T extends SendMailBody>(body: T, sendId: string): T {
   return { ...body, message: { ...body.message, internetMessageHeaders: [...headers, { name: SEND_ID_HEADER, value: sendId }] }, saveToSentItems: true };
 }
 
-/** `/me` or `/users/{id}` of a sendMail endpoint; undefined for other endpoints. */
+/**
+ * `me` or `users/{id}` of a sendMail endpoint, read as Graph executes it (graphPath: decoded, dot
+ * segments, key syntax, the microsoft.graph. prefix), so every spelling the send guards confirm is
+ * also found again in Sent Items; undefined for other endpoints.
+ */
 export function senderOfSendMail(endpoint: string): string | undefined {
-  return /^\/?(?:v1\.0\/|beta\/)?(me|users\/[^/?]+)\/sendMail(?:\?|$)/i.exec(endpoint)?.[1];
+  const path = graphPath(endpoint);
+  if (path.kind !== 'path') return undefined;
+  const [first, id, action] = path.segments.map((s, i) => (i === 1 && path.segments.length === 3 ? s : s.toLowerCase()));
+  if (path.segments.length === 2 && first === 'me' && id === 'sendmail') return 'me';
+  if (path.segments.length === 3 && first === 'users' && action === 'sendmail') return `users/${id}`;
+  return undefined;
 }
 
 /** The Sent Items copy carrying this send id, newest first. `sender` is `me` or `users/{id}`. */

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { draftPreview, graphPathRefusal, isGuardedSend, sendKind, type SendKind } from '../../lib/graph/send-guards';
+import { senderOfSendMail } from '../../activities/send-once';
 
 describe('send detection reads the path as Graph executes it', () => {
   const mail = (to: string) => ({ message: { subject: 'Hi', toRecipients: [{ emailAddress: { address: to } }] } });
@@ -167,4 +168,21 @@ describe('draftPreview', () => {
     assert.deepEqual(preview.to, ['a@x.example']);
     assert.match(preview.text, /1 send\(s\)/);
   });
+});
+
+describe('the mailbox a sendMail sends from, for the Sent Items look-up after an unknown answer', () => {
+  const cases: [string, string | undefined][] = [
+    ['/me/sendMail', 'me'],
+    ['https://graph.microsoft.com/v1.0/me/sendMail', 'me'],
+    ['/users/ann@contoso.example/sendMail', 'users/ann@contoso.example'],
+    ['/users/x/send%4Dail', 'users/x'],
+    ['/users/x/sendMail/.', 'users/x'],
+    ["/v1.0/users('ann%40contoso.example')/microsoft.graph.sendMail", 'users/ann@contoso.example'],
+    ['/users/x/messages/m1/send', undefined],
+    ['/users/x/mailFolders/sendMail', undefined],
+    ['/users/x/send%ZZail', undefined],
+  ];
+  for (const [endpoint, sender] of cases) {
+    test(`${endpoint} → ${sender ?? 'not a sendMail'}`, () => assert.equal(senderOfSendMail(endpoint), sender));
+  }
 });
