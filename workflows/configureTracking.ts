@@ -61,9 +61,6 @@ export const BATCHES_PER_RUN = 100;
 /** Organization-wide passes continue as new every BATCHES_PER_RUN batches (runs started before go on in one run). */
 export const TRACKING_CONTINUE_AS_NEW = 'tracking-continue-as-new';
 
-const addCounts = (a: ReadReceiptCounts | undefined, b: ReadReceiptCounts): ReadReceiptCounts =>
-  a ? { DoNotAutomaticallySend: a.DoNotAutomaticallySend + b.DoNotAutomaticallySend, AlwaysSend: a.AlwaysSend + b.AlwaysSend, NeverSend: a.NeverSend + b.NeverSend } : b;
-
 export interface TrackingState {
   /** scope user: the mailbox's value; scope organization: user mailboxes per value. */
   readReceipts?: ReadReceiptResponse | ReadReceiptCounts;
@@ -145,22 +142,20 @@ async function configureTrackingSteps(input: ConfigureTrackingInput): Promise<Co
     progress();
     let ran = 0;
     for (const batch of batches(mailboxes)) {
-      if (ran >= Math.max(1, input.batchesPerRun ?? BATCHES_PER_RUN) || (ran > 0 && workflowInfo().continueAsNewSuggested)) {
-        if (patched(TRACKING_CONTINUE_AS_NEW)) {
-          await condition(allHandlersFinished);
-          return await continueAsNew<typeof configureTracking>({
-            ...input,
-            continued: {
-              mailboxes: mailboxes.slice(now.length),
-              total,
-              done: doneBefore + now.length,
-              changed,
-              was: addCounts(carried?.was, countReadReceipts(was)),
-              now: addCounts(carried?.now, countReadReceipts(now)),
-              restores,
-            },
-          });
-        }
+      const runIsFull = ran >= Math.max(1, input.batchesPerRun ?? BATCHES_PER_RUN) || (ran > 0 && workflowInfo().continueAsNewSuggested);
+      // patched() only where a run would continue: runs started before the patch go on in one run.
+      if (runIsFull && patched(TRACKING_CONTINUE_AS_NEW)) {
+        await condition(allHandlersFinished);
+        const pass: OrganizationPass = {
+          mailboxes: mailboxes.slice(now.length),
+          total,
+          done: doneBefore + now.length,
+          changed,
+          was: countReadReceipts(was, carried?.was),
+          now: countReadReceipts(now, carried?.now),
+          restores,
+        };
+        return await continueAsNew<typeof configureTracking>({ ...input, continued: pass });
       }
       ran += 1;
       const current = await readReceipts(exchange, batch);
@@ -180,8 +175,8 @@ async function configureTrackingSteps(input: ConfigureTrackingInput): Promise<Co
       progress();
     }
     before.mailboxes = after.mailboxes = total;
-    before.readReceipts = addCounts(carried?.was, countReadReceipts(was));
-    after.readReceipts = addCounts(carried?.now, countReadReceipts(now));
+    before.readReceipts = countReadReceipts(was, carried?.was);
+    after.readReceipts = countReadReceipts(now, carried?.now);
     saga.record('read receipts', changed ? 'done' : 'skipped', `${changed} of ${total} user mailboxes set to ${wanted}${changed < total ? `; ${total - changed} already so` : ''}`);
   };
 

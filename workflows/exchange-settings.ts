@@ -81,8 +81,9 @@ export async function userMailboxes(exchange: Exchange): Promise<string[]> {
 
 export type ReadReceiptCounts = Record<ReadReceiptResponse, number>;
 
-export function countReadReceipts(values: ReadReceiptResponse[]): ReadReceiptCounts {
-  const counts: ReadReceiptCounts = { DoNotAutomaticallySend: 0, AlwaysSend: 0, NeverSend: 0 };
+/** Counts of each value, added to `earlier` (counts carried from an earlier run) when given. */
+export function countReadReceipts(values: ReadReceiptResponse[], earlier?: ReadReceiptCounts): ReadReceiptCounts {
+  const counts: ReadReceiptCounts = earlier ? { ...earlier } : { DoNotAutomaticallySend: 0, AlwaysSend: 0, NeverSend: 0 };
   for (const v of values) counts[v] += 1;
   return counts;
 }
