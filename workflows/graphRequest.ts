@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, proxyActivities, setHandler } from '@te
 import type { createGraphActivities, GraphCallResult, GraphRequestSpec } from '../activities/graph';
 import { graphRead, graphSend, graphWrite, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
-import { settle } from './outcome';
+import { notApprovedReason, settle } from './outcome';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
@@ -42,7 +42,7 @@ export async function graphRequest(input: GraphRequestInput): Promise<GraphReque
     );
     if (outcome.decision !== 'approved') {
       await condition(allHandlersFinished);
-      const why = outcome.decision === 'expired' ? 'nobody confirmed it in time' : `rejected${outcome.by ? ` by the ${outcome.by}` : ''}`;
+      const why = notApprovedReason(outcome.decision, outcome.by);
       return settle<GraphRequestResult>({ status: outcome.decision, preview: plan.guard.preview, by: outcome.by }, ['rejected', 'expired'], `${input.method} ${input.endpoint} not sent: ${why}.`);
     }
   }

@@ -9,6 +9,10 @@ import { notDoneType } from '../lib/temporal/outcome';
 /** Workflows recorded before this patch completed with these statuses; new ones fail with them. */
 export const NOT_DONE_FAILS = 'not-done-fails';
 
+/** Why an action that waited for confirmation did not run: "nobody confirmed it in time", "rejected by the human". */
+export function notApprovedReason(decision: 'rejected' | 'expired', by?: string): string {
+  return decision === 'expired' ? 'nobody confirmed it in time' : `rejected${by ? ` by the ${by}` : ''}`;
+}
 
 /** Said of a result that brings no summary of its own. */
 const PLAIN: Record<string, string> = {

@@ -8,7 +8,7 @@ import type { ActivityOptions } from '@temporalio/workflow';
 import type { createPwshActivities, PwshCommandAnswer } from '../activities/pwsh';
 import type { PwshModule, SessionInfo } from '../lib/pwsh';
 import { awaitConfirmation } from './confirmation';
-import { settle } from './outcome';
+import { notApprovedReason, settle } from './outcome';
 import { pwshCaller, throughSignIn } from './pwsh-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
@@ -74,7 +74,7 @@ export async function runCommand(input: RunCommandInput): Promise<RunCommandResu
       );
       if (outcome.decision !== 'approved') {
         await condition(allHandlersFinished);
-        const why = outcome.decision === 'expired' ? 'nobody confirmed it in time' : `rejected${outcome.by ? ` by the ${outcome.by}` : ''}`;
+        const why = notApprovedReason(outcome.decision, outcome.by);
         return settle<RunCommandResult>({ status: outcome.decision, preview, by: outcome.by }, ['rejected', 'expired'], `The ${input.module} command did not run: ${why}.`);
       }
     }
