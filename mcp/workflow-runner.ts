@@ -105,7 +105,10 @@ const STATUS_BY_NAME: Record<string, RunStatus> = {
 };
 
 /** The operation's own report, where the workflow failed because it did not do what was asked (lib/temporal/outcome.ts). */
-const reportOf = operationReport;
+function withReport(err: unknown): Pick<RunAnswer, 'error' | 'result'> {
+  const report = operationReport(err);
+  return { error: errorText(err), ...(report === undefined ? {} : { result: report }) };
+}
 
 function errorText(err: unknown): string {
   const parts: string[] = [];
@@ -142,8 +145,7 @@ export async function currentAnswer(client: Client, handle: WorkflowHandle): Pro
     try {
       await handle.result();
     } catch (err) {
-      const report = reportOf(err);
-      return { ...base, error: errorText(err), ...(report === undefined ? {} : { result: report }) };
+      return { ...base, ...withReport(err) };
     }
     return base;
   }
@@ -166,8 +168,7 @@ function settledAnswer(handle: WorkflowHandle, outcome: { ok: true; value: unkno
   const cause = outcome.error.cause;
   const status: RunStatus =
     cause instanceof CancelledFailure ? 'cancelled' : cause instanceof TerminatedFailure ? 'terminated' : cause instanceof TimeoutFailure ? 'timed_out' : 'failed';
-  const report = reportOf(outcome.error);
-  return { ...base, status, error: errorText(outcome.error), ...(report === undefined ? {} : { result: report }) };
+  return { ...base, status, ...withReport(outcome.error) };
 }
 
 export interface WaitOptions {
