@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal/connection';
 import { DEMO_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
 import { configuredPwshTaskQueue } from '../lib/temporal/queues';
-import { pwshWorkerPresence } from '../lib/temporal/pollers';
+import { pwshWorkerPresence, queuePollers } from '../lib/temporal/pollers';
 import { commandContext } from './context';
 
 export interface QueuePollers {
@@ -15,23 +15,10 @@ export interface QueuePollers {
   activityPollers: string[];
 }
 
-// temporal.api.enums.v1.TaskQueueType (in @temporalio/proto, which we do not depend on directly).
-const TASK_QUEUE_TYPE_WORKFLOW = 1;
-const TASK_QUEUE_TYPE_ACTIVITY = 2;
-
-/** Workflow and activity pollers of each queue (DescribeTaskQueue), in the order given. */
-export async function pollersOf(client: Client, namespace: string, queues: string[]): Promise<QueuePollers[]> {
-  const describe = async (name: string, taskQueueType: number) => {
-    const answer = await client.workflowService.describeTaskQueue({ namespace, taskQueue: { name }, taskQueueType });
-    return (answer.pollers ?? []).map((p) => p.identity ?? '');
-  };
-  return Promise.all(
-    queues.map(async (name) => ({
-      name,
-      workflowPollers: await describe(name, TASK_QUEUE_TYPE_WORKFLOW),
-      activityPollers: await describe(name, TASK_QUEUE_TYPE_ACTIVITY),
-    })),
-  );
+/** Workflow and activity pollers of each queue, in the order given; a worker gone for a while is left out (lib/temporal/pollers). */
+export async function pollersOf(client: Client, queues: string[]): Promise<QueuePollers[]> {
+  const live = async (name: string, kind: 'workflow' | 'activity') => (await queuePollers(client, name, kind)).live.map((p) => p.identity);
+  return Promise.all(queues.map(async (name) => ({ name, workflowPollers: await live(name, 'workflow'), activityPollers: await live(name, 'activity') })));
 }
 
 export function registerStatusCommand(program: Command): void {
@@ -47,7 +34,7 @@ export function registerStatusCommand(program: Command): void {
       let queues: QueuePollers[];
       let pwsh: Awaited<ReturnType<typeof pwshWorkerPresence>>;
       try {
-        queues = await pollersOf(client, config.temporal.namespace, [...new Set(known)]);
+        queues = await pollersOf(client, [...new Set(known)]);
         pwsh = await pwshWorkerPresence(client, configuredPwshTaskQueue(config));
       } finally {
         await client.connection.close();
