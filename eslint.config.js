@@ -55,7 +55,22 @@ export default tseslint.config(
     },
   },
   {
-    files: ['mcp/**/*.ts'],
+    // The MCP front and the CLI start workflows only through the operations module (mcp/operations)
+    // and read them through the runner (mcp/workflow-runner.ts): only those touch the client's values.
+    files: ['mcp/**/*.ts', 'cli/**/*.ts'],
+    ignores: ['mcp/operations/**', 'mcp/workflow-runner.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@temporalio/client', allowTypeImports: true, message: 'Start workflows through mcp/operations; read them through mcp/workflow-runner.' }],
+          patterns: [layer.activities],
+        },
+      ],
+    },
+  },
+  {
+    files: ['mcp/operations/**', 'mcp/workflow-runner.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [layer.activities] }] },
   },
   {

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal/connection';
-import { sendConfirmation, ConfirmationRefused } from '../mcp/confirmation';
+import { sendConfirmation, ConfirmationRefused } from '../mcp/operations/confirmation';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 import { commandContext, say } from './context';
 

@@ -1,20 +1,18 @@
 // mm compliance: scan now, read results, manage the connection's Temporal Schedule, print the report.
 // Scans run on a worker (mm worker / mm up); results and reports are read from the store here.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { ScheduleNotFoundError } from '@temporalio/client';
 import { htmlReport, markdownReport } from '../lib/compliance/report';
 import { describeResults, queryResults } from '../lib/compliance/results';
 import { reportFromStore, reportPaths } from '../lib/compliance/scan-report';
-import { actOnSchedule, backfillSchedule, listSchedules, ScheduleInputError, upsertSchedule, type ScheduleAction } from '../lib/compliance/schedules';
+import { ScheduleNotFoundError, actOnSchedule, backfillSchedule, listSchedules, ScheduleInputError, upsertSchedule, type ScheduleAction } from '../lib/compliance/schedules';
 import { Registry, UnknownConnectionError } from '../lib/registry';
 import { openStore } from '../lib/store';
 import { connectClient } from '../lib/temporal/connection';
 import { TASK_QUEUE } from '../lib/temporal/names';
 import { describeSchedule } from '../mcp/tools/compliance_schedule';
 import { summarizeScan } from '../mcp/tools/compliance_common';
-import { startWorkflow, waitForAnswer } from '../mcp/workflow-runner';
+import { complianceScan, runOperation, scheduledScan } from '../mcp/operations';
 import { commandContext, say } from './context';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -50,15 +48,7 @@ export function registerComplianceCommand(program: Command): void {
       if (!connection) return;
       const client = await connectClient(config.temporal);
       try {
-        const scanId = `cli-${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(3).toString('hex')}`;
-        const { handle } = await startWorkflow(client, {
-          workflowType: 'complianceScan',
-          workflowId: `compliance-scan/${connection.toLowerCase()}/${scanId}`,
-          args: [{ connection }],
-          tags: { operation: 'compliance-scan', connection, target: 'manual' },
-          taskQueue: TASK_QUEUE,
-        });
-        const answer = await waitForAnswer(client, handle, Number(options.wait) * 1000, { untilPerson: true });
+        const answer = await runOperation({ client: async () => client, taskQueue: TASK_QUEUE }, complianceScan, { connection }, { origin: 'cli' }, { waitMs: Number(options.wait) * 1000 });
         if (answer.status === 'done') out(summarizeScan(answer.result));
         else if (answer.waitingFor?.kind === 'sign-in') out(`Sign in: ${answer.waitingFor.message}\nThen follow workflow ${answer.workflowId}.`);
         else if (answer.waitingFor?.kind === 'confirmation') out(`${answer.waitingFor.preview}\nApprove with: mm approve ${answer.workflowId}`);
@@ -150,7 +140,7 @@ export function registerComplianceCommand(program: Command): void {
           const view = await actOnSchedule(client, connection, action, o.note as string | undefined);
           out(view ? describeSchedule(view) : `Deleted the compliance schedule of ${connection}.`);
         } else {
-          const r = await upsertSchedule(client, { connection, cron: o.cron as string | undefined, every: o.every as string | undefined, timeZone: o.tz as string | undefined, note: o.note as string | undefined, taskQueue: TASK_QUEUE });
+          const r = await upsertSchedule(client, { connection, cron: o.cron as string | undefined, every: o.every as string | undefined, timeZone: o.tz as string | undefined, note: o.note as string | undefined, start: scheduledScan(connection, TASK_QUEUE) });
           out(`${r.created ? 'Created' : 'Updated'} ${describeSchedule(r.view)}`);
         }
         logger.info({ connection, action: action ?? 'upsert' }, 'compliance schedule');

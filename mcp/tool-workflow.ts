@@ -1,14 +1,16 @@
-// The common path of a tool that starts work: start (or adopt) its workflow under the business key,
-// wait the bounded time with progress notifications, settle a confirmation the caller may give, and
-// answer; failures to start are isError with the reason.
+// The common path of a tool that starts work: start (or adopt) its operation's workflow under the
+// business key, wait the bounded time with progress notifications, settle a confirmation the caller
+// may give, and answer; failures to start are isError with the reason.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@temporalio/client';
 import type { ServerDeps } from './deps';
 import { progressReporter, type ToolExtra } from './answers';
-import { ConfirmationRefused, settleConfirmation } from './confirmation';
+import { ConfirmationRefused, settleConfirmation } from './operations/confirmation';
+import type { InputOf, Operation, ResultOf, WorkflowName } from './operations/define';
+import { runOperation } from './operations/start';
 import { toolError } from './results';
-import { startAndWait, type RunAnswer, type StartSpec } from './workflow-runner';
+import type { RunAnswer } from './workflow-runner';
 
 export interface WorkflowToolCall {
   server: McpServer;
@@ -16,6 +18,7 @@ export interface WorkflowToolCall {
   extra: ToolExtra;
   /** The tool's name, for the "failed to start" answer. */
   tool: string;
+  /** How long to wait for the answer (default MM_WAIT_SECONDS); clamped to 0–120 s. */
   waitSeconds?: number;
   /** The assistant's `confirmed: true` (honoured only where the workflow lets the assistant decide). */
   confirmed?: boolean;
@@ -27,22 +30,24 @@ export interface WorkflowToolCall {
   precheck?: (client: Client) => Promise<CallToolResult | undefined>;
 }
 
-export async function runWorkflowTool(
+export async function runWorkflowTool<K extends WorkflowName, Key>(
   call: WorkflowToolCall,
-  spec: Omit<StartSpec, 'taskQueue'>,
-  respond: (answer: RunAnswer) => CallToolResult,
+  operation: Operation<K, Key>,
+  input: InputOf<K>,
+  key: Key,
+  respond: (answer: RunAnswer<ResultOf<K>>) => CallToolResult,
 ): Promise<CallToolResult> {
   const { server, deps, extra } = call;
-  const waitMs = (call.waitSeconds ?? deps.config.waitSeconds) * 1000;
+  const waitMs = Math.min(120, Math.max(0, call.waitSeconds ?? deps.config.waitSeconds)) * 1000;
   try {
     const client = await deps.temporal.client();
     const refused = await call.precheck?.(client);
     if (refused) return refused;
     const onProgress = progressReporter(extra);
-    const started = await startAndWait(client, { ...spec, taskQueue: deps.temporal.taskQueue }, waitMs, onProgress);
+    const started = await runOperation(deps.temporal, operation, input, key, { waitMs, onProgress });
     await call.onStarted?.(started);
     const answer = await settleConfirmation(server, client, started, { confirmed: call.confirmed, waitMs, onProgress });
-    return respond(call.settle ? await call.settle(client, answer) : answer);
+    return respond((call.settle ? await call.settle(client, answer) : answer) as RunAnswer<ResultOf<K>>);
   } catch (err) {
     if (err instanceof ConfirmationRefused) return toolError(err.message);
     return toolError(`${call.tool} failed to start: ${(err as Error).message}`);

@@ -9,7 +9,6 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
-import { TASK_QUEUE } from '../lib/temporal/names';
 import { operationReport } from '../lib/temporal/outcome';
 import { searchAttributesFor, type WorkflowTags } from '../lib/temporal/search-attributes';
 import { statusQuery, type WaitingFor, type WorkflowView } from '../lib/temporal/status';
@@ -24,7 +23,7 @@ export type RunStatus =
   | 'waiting_for_sign_in'
   | 'waiting_for_confirmation';
 
-export interface RunAnswer {
+export interface RunAnswer<R = unknown> {
   workflowId: string;
   runId?: string;
   status: RunStatus;
@@ -33,7 +32,7 @@ export interface RunAnswer {
   /** What the request did: adopted the running or successful workflow, started one, or ran one again after a failure. */
   start?: StartOutcome;
   phase?: string;
-  result?: unknown;
+  result?: R;
   waitingFor?: WaitingFor;
   progress?: WorkflowView['progress'];
   error?: string;
@@ -41,6 +40,7 @@ export interface RunAnswer {
 
 export type StartOutcome = 'adopted' | 'started' | 'run again' | `restarted after ${'failed' | 'cancelled' | 'terminated' | 'timed out'}`;
 
+/** What mcp/operations makes from an operation, its input and key: the only caller. */
 export interface StartSpec {
   workflowType: string;
   workflowId: string;
@@ -48,7 +48,7 @@ export interface StartSpec {
   tags: WorkflowTags;
   /** Whether a successfully finished workflow with the same id may run again (default: no, its result is adopted). */
   allowRerun?: boolean;
-  taskQueue?: string;
+  taskQueue: string;
 }
 
 export type ProgressReporter = (message: string, progress?: { done: number; total: number }) => void;
@@ -79,7 +79,7 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
   try {
     const handle = await client.workflow.start(spec.workflowType, {
       workflowId: spec.workflowId,
-      taskQueue: spec.taskQueue ?? TASK_QUEUE,
+      taskQueue: spec.taskQueue,
       args: spec.args,
       typedSearchAttributes: searchAttributesFor(spec.tags),
       workflowIdReusePolicy: spec.allowRerun ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
@@ -93,6 +93,9 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
     throw err;
   }
 }
+
+/** Whether a describe, query, update or cancel failed because no workflow has that id. */
+export const isWorkflowNotFound = (err: unknown): boolean => err instanceof WorkflowNotFoundError;
 
 const STATUS_BY_NAME: Record<string, RunStatus> = {
   COMPLETED: 'done',
@@ -212,15 +215,4 @@ export async function waitForAnswer(client: Client, handle: WorkflowHandle, wait
   } finally {
     stopPolling.abort();
   }
-}
-
-export async function startAndWait(
-  client: Client,
-  spec: StartSpec,
-  waitMs: number,
-  onProgress?: ProgressReporter,
-): Promise<RunAnswer> {
-  const { handle, adopted, start } = await startWorkflow(client, spec);
-  const answer = await waitForAnswer(client, handle, waitMs, { onProgress, untilPerson: true });
-  return adopted ? { ...answer, adopted, start } : { ...answer, start };
 }

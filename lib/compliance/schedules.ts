@@ -3,9 +3,8 @@
 // unattended. Overlap policy SKIP: a scan still running (e.g. waiting for an alert's confirmation)
 // makes the next one skip. Shared by the MCP tools and `mm compliance`.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
-import type { Duration } from '@temporalio/common';
+import type { Duration, TypedSearchAttributes } from '@temporalio/common';
 import { createRequire } from 'node:module';
-import { searchAttributesFor } from '../temporal/search-attributes';
 
 // The SDK parses Duration strings with the ms package (we depend on the same version); ms's typings
 // are not reachable through its exports map, so it is required and typed here.
@@ -13,7 +12,15 @@ const parseDuration = createRequire(import.meta.url)('ms') as (value: string) =>
 
 export const SCHEDULE_PREFIX = 'compliance/';
 export const scheduleIdFor = (connection: string) => `${SCHEDULE_PREFIX}${connection.toLowerCase()}`;
-export const scheduledWorkflowIdFor = (connection: string) => `compliance-scan/${connection.toLowerCase()}/scheduled`;
+
+/** The workflow a schedule starts, as the operations catalog makes it (mcp/operations: scheduledScan). */
+export interface ScheduledStart {
+  workflowType: string;
+  workflowId: string;
+  taskQueue: string;
+  args: unknown[];
+  typedSearchAttributes: TypedSearchAttributes;
+}
 
 export interface ScheduleRequest {
   connection: string;
@@ -21,7 +28,8 @@ export interface ScheduleRequest {
   cron?: string;
   every?: string;
   timeZone?: string;
-  taskQueue: string;
+  /** The scan each action starts. */
+  start: ScheduledStart;
   note?: string;
 }
 
@@ -78,11 +86,7 @@ function optionsFor(req: ScheduleRequest) {
     spec: req.cron ? { cronExpressions: [req.cron.trim()], timezone: timeZone } : { intervals: [{ every: checkEvery(req.every!) }], timezone: timeZone },
     action: {
       type: 'startWorkflow' as const,
-      workflowType: 'complianceScan',
-      workflowId: scheduledWorkflowIdFor(req.connection),
-      taskQueue: req.taskQueue,
-      args: [{ connection: req.connection, unattended: true }],
-      typedSearchAttributes: searchAttributesFor({ operation: 'compliance-scan', connection: req.connection, target: 'scheduled' }),
+      ...req.start,
       // The spec as the person wrote it (the server turns cron into calendars); updated with the action.
       memo: { cron: req.cron ?? null, every: req.every ?? null, timeZone },
     },

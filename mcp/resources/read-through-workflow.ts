@@ -1,11 +1,9 @@
 // Resources read the tenant the way graph_request does: a short graphRequest workflow per read (so a
 // connection that needs a sign-in answers with its device code), its answer as JSON.
-import crypto from 'node:crypto';
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graphRequest';
 import type { ServerDeps } from '../deps';
-import { startAndWait } from '../workflow-runner';
+import { readResource, runOperation } from '../operations';
 
 /** The connections (enabled for this server) whose tenant is this domain. */
 export function connectionsForDomain(deps: ServerDeps, domain: string): string[] {
@@ -18,18 +16,7 @@ export function connectionsForDomain(deps: ServerDeps, domain: string): string[]
 export async function readThroughWorkflow(deps: ServerDeps, uri: URL, connection: string, endpoint: string, target: string): Promise<ReadResourceResult> {
   const name = deps.registry.forMcp(connection).name;
   const input: GraphRequestInput = { connection: name, method: 'GET', endpoint, resource: 'graph' };
-  const client = await deps.temporal.client();
-  const answer = await startAndWait(
-    client,
-    {
-      workflowType: 'graphRequest',
-      workflowId: workflowIdFor('graph-request', name, `resource-${crypto.randomBytes(6).toString('hex')}`),
-      args: [input],
-      tags: { operation: 'read-resource', connection: name, target },
-      taskQueue: deps.temporal.taskQueue,
-    },
-    deps.config.waitSeconds * 1000,
-  );
+  const answer = await runOperation(deps.temporal, readResource, input, { target }, { waitMs: deps.config.waitSeconds * 1000 });
   let body: unknown;
   if (answer.status === 'done') body = (answer.result as GraphRequestResult & { body?: unknown }).body;
   else if (answer.status === 'waiting_for_sign_in') body = { signInNeeded: answer.waitingFor, workflowId: answer.workflowId };

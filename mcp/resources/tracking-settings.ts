@@ -1,14 +1,12 @@
 // m365://tracking-settings: the organization's tracking state (message trace, audit log, mailbox
 // auditing, read receipts per user mailbox), read by a trackingSettings workflow through the
 // connection's Exchange session. Without ?connection= the only registered connection is used.
-import crypto from 'node:crypto';
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { TrackingSettingsInput } from '../../workflows/trackingSettings';
 import type { ServerDeps } from '../deps';
-import { startAndWait } from '../workflow-runner';
+import { runOperation, trackingSettings } from '../operations';
 
 /** The connection named, else the only one registered for this server; otherwise an error naming the choices. */
 export function trackingConnection(deps: ServerDeps, named: string | undefined): string {
@@ -25,18 +23,7 @@ export function trackingConnection(deps: ServerDeps, named: string | undefined):
 async function readTrackingSettings(deps: ServerDeps, uri: URL, named: string | undefined): Promise<ReadResourceResult> {
   const connection = trackingConnection(deps, named);
   const input: TrackingSettingsInput = { connection, pwshTaskQueue: configuredPwshTaskQueue(deps.config) };
-  const client = await deps.temporal.client();
-  const answer = await startAndWait(
-    client,
-    {
-      workflowType: 'trackingSettings',
-      workflowId: workflowIdFor('tracking-settings', connection, crypto.randomBytes(6).toString('hex')),
-      args: [input],
-      tags: { operation: 'read-resource', connection, target: 'tracking-settings' },
-      taskQueue: deps.temporal.taskQueue,
-    },
-    deps.config.waitSeconds * 1000,
-  );
+  const answer = await runOperation(deps.temporal, trackingSettings, input, undefined, { waitMs: deps.config.waitSeconds * 1000 });
   let body: unknown;
   if (answer.status === 'done') body = answer.result;
   else if (answer.status === 'waiting_for_sign_in') body = { signInNeeded: answer.waitingFor, workflowId: answer.workflowId };

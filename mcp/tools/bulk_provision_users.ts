@@ -1,16 +1,15 @@
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { passwordProblem, sealSecret } from '../../lib/secrets/seal';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { BulkProvisionResult, BulkUser } from '../../workflows/bulkProvisionUsers';
-import { answerResult, progressReporter } from '../answers';
+import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { toolError } from '../results';
-import { startAndWait } from '../workflow-runner';
 import { CsvError, parseCsv } from './csv';
 import { connectionOr, isToolResult } from '../results';
+import { bulkProvisionUsers } from '../operations';
+import { runWorkflowTool } from '../tool-workflow';
 
 const MAX_USERS = 5000;
 
@@ -109,25 +108,13 @@ export function registerBulkProvisionUsersTool(server: McpServer, deps: ServerDe
         usageLocation: r.usageLocation,
         groups: r.groups,
       }));
-      const key = crypto.createHash('sha256').update(JSON.stringify(rows.map((r) => r.email))).digest('hex').slice(0, 16);
-      try {
-        const client = await deps.temporal.client();
-        const answer = await startAndWait(
-          client,
-          {
-            workflowType: 'bulkProvisionUsers',
-            workflowId: workflowIdFor('bulk-provision', connection.name, key),
-            args: [{ connection: connection.name, users, concurrency: args.concurrency }],
-            tags: { operation: 'bulk-provision', connection: connection.name, target: `${users.length} users` },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          (args.waitSeconds ?? deps.config.waitSeconds) * 1000,
-          progressReporter(extra),
-        );
-        return answerResult(answer, summarize);
-      } catch (err) {
-        return toolError(`bulk_provision_users failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'bulk_provision_users', waitSeconds: args.waitSeconds },
+        bulkProvisionUsers,
+        { connection: connection.name, users, concurrency: args.concurrency },
+        undefined,
+        (answer) => answerResult(answer, summarize),
+      );
     },
   );
 }

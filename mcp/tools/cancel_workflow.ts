@@ -1,8 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps';
 import { toolError, toolResult } from '../results';
+import { isWorkflowNotFound } from '../workflow-runner';
 import { workflowIdField } from './workflow_status';
 
 export function registerCancelWorkflowTool(server: McpServer, deps: ServerDeps): void {
@@ -30,7 +30,7 @@ export function registerCancelWorkflowTool(server: McpServer, deps: ServerDeps):
         await deps.audit.record({ actor: 'mcp', action: 'cancel_workflow', workflowId, outcome: 'ok', detail: reason });
         return toolResult(`Cancellation requested for ${workflowId}. Follow it with workflow_status.`, { workflowId, cancelRequested: true });
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return toolError(`No workflow with id '${workflowId}'. List them with list_workflows.`);
+        if (isWorkflowNotFound(err)) return toolError(`No workflow with id '${workflowId}'. List them with list_workflows.`);
         return toolError(`Could not cancel '${workflowId}': ${(err as Error).message}`);
       }
     },

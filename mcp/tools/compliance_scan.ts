@@ -1,17 +1,17 @@
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { CHECK_IDS } from '../../lib/compliance/checks';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ComplianceScanInput, ComplianceScanResult } from '../../workflows/complianceScan';
 import type { ComplianceAlertResult } from '../../workflows/complianceAlert';
-import { settleConfirmation } from '../confirmation';
+import { settleConfirmation } from '../operations/confirmation';
 import { waitForAnswer } from '../workflow-runner';
 import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
 import { runWorkflowTool } from '../tool-workflow';
 import { connectionOr, isToolResult } from '../results';
 import { summarizeScan } from './compliance_common';
+import { complianceScan } from '../operations';
 
 export function registerComplianceScanTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(
@@ -31,7 +31,6 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
       const connection = connectionOr(deps, args.connection);
       if (isToolResult(connection)) return connection;
       const input: ComplianceScanInput = { connection: connection.name, checks: args.checks };
-      const scanId = `manual-${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(3).toString('hex')}`;
       const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
       return runWorkflowTool(
         {
@@ -53,12 +52,9 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
             return { ...answer, result: { ...(answer.result as ComplianceScanResult), alert: next }, ...(waitingFor ? { alertWaitingFor: waitingFor } : {}) };
           },
         },
-        {
-          workflowType: 'complianceScan',
-          workflowId: `compliance-scan/${connection.name.toLowerCase()}/${scanId}`,
-          args: [input],
-          tags: { operation: 'compliance-scan', connection: connection.name, target: 'manual' },
-        },
+        complianceScan,
+        input,
+        { origin: 'manual' },
         (answer) => answerResult(answer, summarizeScan),
       );
     },

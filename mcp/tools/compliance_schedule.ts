@@ -1,11 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ScheduleNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { actOnSchedule, backfillSchedule, ScheduleInputError, upsertSchedule, type ScheduleView } from '../../lib/compliance/schedules';
+import { ScheduleNotFoundError, actOnSchedule, backfillSchedule, ScheduleInputError, upsertSchedule, type ScheduleView } from '../../lib/compliance/schedules';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ServerDeps } from '../deps';
 import { toolError, toolResult } from '../results';
 import { connectionOr, isToolResult } from '../results';
+import { scheduledScan } from '../operations';
 
 export function describeSchedule(v: ScheduleView): string {
   return [
@@ -42,7 +42,7 @@ export function registerComplianceScheduleTool(server: McpServer, deps: ServerDe
         let view: ScheduleView | undefined;
         let text: string;
         if (action === 'upsert') {
-          const r = await upsertSchedule(client, { connection: connection.name, cron: args.cron, every: args.every, timeZone: args.timeZone, note: args.note, taskQueue: deps.temporal.taskQueue });
+          const r = await upsertSchedule(client, { connection: connection.name, cron: args.cron, every: args.every, timeZone: args.timeZone, note: args.note, start: scheduledScan(connection.name, deps.temporal.taskQueue) });
           view = r.view;
           text = `${r.created ? 'Created' : 'Updated'} ${describeSchedule(view)}`;
         } else if (action === 'backfill') {

@@ -2,22 +2,20 @@
 // configureMailbox workflow (before/after read from the tenant, each change undone if a later one
 // fails, forwarding outside the tenant confirmed first). Input problems are answered here, naming
 // the field, before any workflow starts.
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { AutoReply } from '../../lib/graph';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { ConfigureMailboxInput, ConfigureMailboxResult, Forwarding, MailboxSettingsRequest } from '../../workflows/configureMailbox';
 import type { ReadReceiptResponse } from '../../workflows/exchange-settings';
-import { answerResult, progressReporter } from '../answers';
-import { ConfirmationRefused, settleConfirmation } from '../confirmation';
+import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError } from '../results';
 import { sagaText } from './provisioning-common';
-import { startAndWait } from '../workflow-runner';
+import { configureMailbox } from '../operations';
+import { runWorkflowTool } from '../tool-workflow';
 
 /** An address (tools/list carries only its format; zod checks it like every other email field). */
 export const emailField = (what: string) => z.email().describe(what);
@@ -167,23 +165,13 @@ export function registerConfigureMailboxTool(server: McpServer, deps: ServerDeps
       if (isToolResult(settings)) return settings;
       const upn = args.userEmail.toLowerCase();
       const input: ConfigureMailboxInput = { connection: connection.name, userPrincipalName: upn, settings, pwshTaskQueue: configuredPwshTaskQueue(deps.config), confirmed: args.confirmed };
-      const key = crypto.createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12);
-      const waitMs = waitSecondsOf(args.waitSeconds, deps) * 1000;
-      try {
-        const client = await deps.temporal.client();
-        const onProgress = progressReporter(extra);
-        // Desired state: a finished run is run again (it reads the mailbox and changes what differs); a running one is adopted.
-        const started = await startAndWait(
-          client,
-          { workflowType: 'configureMailbox', workflowId: workflowIdFor('configure-mailbox', connection.name, upn, key), args: [input], tags: { operation: 'configure-mailbox', connection: connection.name, target: upn }, taskQueue: deps.temporal.taskQueue, allowRerun: true },
-          waitMs,
-          onProgress,
-        );
-        return answerResult(await settleConfirmation(server, client, started, { confirmed: args.confirmed, waitMs, onProgress }), summarize);
-      } catch (err) {
-        if (err instanceof ConfirmationRefused) return toolError(err.message);
-        return toolError(`configure_mailbox failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'configure_mailbox', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
+        configureMailbox,
+        input,
+        undefined,
+        (answer) => answerResult(answer, summarize),
+      );
     },
   );
 }

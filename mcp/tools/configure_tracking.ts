@@ -1,19 +1,18 @@
 // configure_tracking: Exchange Online's tracking features for one mailbox or the organization, as a
 // configureTracking workflow. What cannot be configured is said here, naming the field: message
 // trace cannot be turned off, scope user needs its mailbox.
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { ConfigureTrackingInput, ConfigureTrackingResult } from '../../workflows/configureTracking';
-import { answerResult, progressReporter } from '../answers';
+import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError } from '../results';
-import { emailField, readReceiptsField, readReceiptValue, waitSecondsOf } from './configure_mailbox';
-import { startAndWait } from '../workflow-runner';
+import { emailField, readReceiptsField, readReceiptValue } from './configure_mailbox';
 import { sagaText } from './provisioning-common';
+import { configureTracking } from '../operations';
+import { runWorkflowTool } from '../tool-workflow';
 
 export const configureTrackingShape = {
   connection: connectionNameSchema,
@@ -60,27 +59,9 @@ export function registerConfigureTrackingTool(server: McpServer, deps: ServerDep
         messageTracking: args.messageTracking ? true : undefined,
         pwshTaskQueue: configuredPwshTaskQueue(deps.config),
       };
-      const key = crypto.createHash('sha256').update(JSON.stringify([input.readReceipts, input.deliveryReceipts, input.messageTracking])).digest('hex').slice(0, 12);
-      try {
-        const client = await deps.temporal.client();
-        // Desired state: a finished run is run again (it reads the mailboxes and changes what differs); a running one is adopted.
-        const answer = await startAndWait(
-          client,
-          {
-            allowRerun: true,
-            workflowType: 'configureTracking',
-            workflowId: workflowIdFor('configure-tracking', connection.name, target ?? 'organization', key),
-            args: [input],
-            tags: { operation: 'configure-tracking', connection: connection.name, target: target ?? 'organization' },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          waitSecondsOf(args.waitSeconds, deps) * 1000,
-          progressReporter(extra),
-        );
-        return answerResult(answer, summarize);
-      } catch (err) {
-        return toolError(`configure_tracking failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool({ server, deps, extra, tool: 'configure_tracking', waitSeconds: args.waitSeconds }, configureTracking, input, undefined, (answer) =>
+        answerResult(answer, summarize),
+      );
     },
   );
 }

@@ -1,11 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps';
 import { answerResult, progressReporter } from '../answers';
-import { ConfirmationRefused, sendConfirmation } from '../confirmation';
+import { ConfirmationRefused, sendConfirmation } from '../operations/confirmation';
 import { toolError } from '../results';
-import { waitForAnswer } from '../workflow-runner';
+import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
 import { workflowIdField } from './workflow_status';
 
 export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
@@ -35,7 +34,7 @@ export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
           await deps.audit.record({ actor: 'mcp', action: 'confirm', workflowId, outcome: 'refused', detail: err.message });
           return toolError(err.message);
         }
-        if (err instanceof WorkflowNotFoundError) return toolError(`No workflow with id '${workflowId}'. List waiting ones with list_workflows {"status":"running"}.`);
+        if (isWorkflowNotFound(err)) return toolError(`No workflow with id '${workflowId}'. List waiting ones with list_workflows {"status":"running"}.`);
         return toolError(`Could not confirm '${workflowId}': ${(err as Error).message}`);
       }
     },

@@ -1,17 +1,17 @@
 // connect_service: connects two Microsoft 365 services by an integration from the catalog
 // (lib/integrations), run as the connectService workflow. The pair and its connectionConfig are
 // checked here, before any workflow starts; the answer shows the tenant before and after.
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { catalogPairs, checkConfig, configFields, findIntegration, INTEGRATIONS, serviceNamed, SERVICE_ALIASES, type Integration } from '../../lib/integrations';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { ConnectServiceInput, ConnectServiceResult, ConnectServiceState } from '../../workflows/connectService';
-import { answerResult, progressReporter } from '../answers';
+import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError } from '../results';
-import { sagaText, startOrRetry } from './provisioning-common';
+import { sagaText } from './provisioning-common';
+import { connectService } from '../operations';
+import { runWorkflowTool } from '../tool-workflow';
 
 export const connectServiceShape = {
   connection: connectionNameSchema,
@@ -36,20 +36,6 @@ function unknownPair(source: string, target: string) {
 }
 
 /** What the workflow id keys on besides the pair: the team (id or name) or the site. */
-function targetOf(config: Record<string, unknown>): string {
-  if (typeof config.siteUrl === 'string') {
-    const url = new URL(config.siteUrl);
-    return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
-  }
-  return String(config.teamId ?? config.teamName);
-}
-
-/** A short hash of the whole (validated) configuration, keys sorted, so equal requests share an id. */
-function configHash(config: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(config).sort().map((k) => [k, config[k]]));
-  return crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 12);
-}
-
 function stateText(state: ConnectServiceState | null): string {
   if (!state) return 'not read';
   if ('group' in state) return `group ${state.group.displayName}; team: ${state.teamChannels ? `channels ${state.teamChannels.join(', ')}` : 'none'}`;
@@ -86,25 +72,13 @@ export function registerConnectServiceTool(server: McpServer, deps: ServerDeps):
       if (!checked.ok) {
         return toolError(`${checked.field}: ${checked.message}. ${integration.source} → ${integration.target} takes connectionConfig ${configFields(integration).join(', ')}.`, { field: checked.field });
       }
-      const target = targetOf(checked.config);
-      try {
-        const client = await deps.temporal.client();
-        const answer = await startOrRetry(
-          client,
-          {
-            workflowType: 'connectService',
-            workflowId: workflowIdFor('connect-service', connection.name, integration.key, target, configHash(checked.config)),
-            args: [workflowInput(connection.name, integration, checked.config)],
-            tags: { operation: 'connect-service', connection: connection.name, target: `${integration.key} ${target}`.slice(0, 200) },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          (args.waitSeconds ?? deps.config.waitSeconds) * 1000,
-          progressReporter(extra),
-        );
-        return answerResult(answer, summarize);
-      } catch (err) {
-        return toolError(`connect_service failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'connect_service', waitSeconds: args.waitSeconds },
+        connectService,
+        workflowInput(connection.name, integration, checked.config),
+        undefined,
+        (answer) => answerResult(answer, summarize),
+      );
     },
   );
 }

@@ -1,14 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { CreateTeamInput } from '../../workflows/createTeam';
-import { teamMailNickname } from '../../workflows/team-names';
-import { answerResult, progressReporter } from '../answers';
+import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
-import { toolError } from '../results';
+import { createTeam } from '../operations';
 import { connectionOr, isToolResult } from '../results';
-import { sagaText, startOrRetry } from './provisioning-common';
+import { runWorkflowTool } from '../tool-workflow';
+import { sagaText } from './provisioning-common';
 
 const upns = z.array(z.email()).max(100);
 
@@ -46,7 +45,6 @@ export function registerCreateTeamsGroupTool(server: McpServer, deps: ServerDeps
     async (args, extra) => {
       const connection = connectionOr(deps, args.connection);
       if (isToolResult(connection)) return connection;
-      const nick = teamMailNickname(args.displayName);
       const input: CreateTeamInput = {
         connection: connection.name,
         displayName: args.displayName,
@@ -59,24 +57,9 @@ export function registerCreateTeamsGroupTool(server: McpServer, deps: ServerDeps
         memberSettings: args.allowMembersToCreateChannels === undefined ? undefined : { allowCreateUpdateChannels: args.allowMembersToCreateChannels },
         permanentDeleteOnRollback: args.permanentDeleteOnRollback,
       };
-      try {
-        const client = await deps.temporal.client();
-        const answer = await startOrRetry(
-          client,
-          {
-            workflowType: 'createTeam',
-            workflowId: workflowIdFor('create-team', connection.name, nick),
-            args: [input],
-            tags: { operation: 'create-team', connection: connection.name, target: args.displayName.slice(0, 200) },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          (args.waitSeconds ?? deps.config.waitSeconds) * 1000,
-          progressReporter(extra),
-        );
-        return answerResult(answer, sagaText);
-      } catch (err) {
-        return toolError(`create_teams_group failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool({ server, deps, extra, tool: 'create_teams_group', waitSeconds: args.waitSeconds }, createTeam, input, undefined, (answer) =>
+        answerResult(answer, sagaText),
+      );
     },
   );
 }

@@ -2,16 +2,17 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { passwordProblem, sealSecret } from '../../lib/secrets/seal';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { composeTemplateSend } from '../../lib/templates';
 import type { ProvisionUserInput, WelcomeEmail } from '../../workflows/provisionUser';
-import { answerResult, progressReporter } from '../answers';
+import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { toolError } from '../results';
 import { connectionOr, isToolResult } from '../results';
-import { sagaText, startOrRetry } from './provisioning-common';
+import { sagaText } from './provisioning-common';
 import { templateService, templateToolError } from './templates-deps';
+import { provisionUser } from '../operations';
+import { runWorkflowTool } from '../tool-workflow';
 
 const names = z.array(z.string().min(1).max(256)).max(50);
 
@@ -102,24 +103,7 @@ export function registerCreateUserTool(server: McpServer, deps: ServerDeps): voi
         if (isToolResult(welcome)) return welcome;
         input.welcome = welcome;
       }
-      try {
-        const client = await deps.temporal.client();
-        const answer = await startOrRetry(
-          client,
-          {
-            workflowType: 'provisionUser',
-            workflowId: workflowIdFor('provision-user', connection.name, upn),
-            args: [input],
-            tags: { operation: 'provision-user', connection: connection.name, target: upn },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          (args.waitSeconds ?? deps.config.waitSeconds) * 1000,
-          progressReporter(extra),
-        );
-        return answerResult(answer, sagaText);
-      } catch (err) {
-        return toolError(`create_user failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool({ server, deps, extra, tool: 'create_user', waitSeconds: args.waitSeconds }, provisionUser, input, undefined, (answer) => answerResult(answer, sagaText));
     },
   );
 }

@@ -2,19 +2,19 @@
 // users, as a deployOutlookAddin workflow on the Exchange session (New-App / Set-App, read back,
 // undone on failure). One workflow id per connection and manifest URL, so two requests for the same
 // add-in never run at once; a request after a finished one runs again and finds it installed.
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { DeployOutlookAddinInput, DeployOutlookAddinResult } from '../../workflows/deployOutlookAddin';
-import { answerResult, progressReporter } from '../answers';
+import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError } from '../results';
-import { startAndWait, type RunAnswer } from '../workflow-runner';
+import type { RunAnswer } from '../workflow-runner';
 import { sagaText } from './provisioning-common';
+import { deployOutlookAddin } from '../operations';
+import { runWorkflowTool } from '../tool-workflow';
 
 export const deployOutlookAddinShape = {
   connection: connectionNameSchema,
@@ -85,27 +85,7 @@ export function registerDeployOutlookAddinTool(server: McpServer, deps: ServerDe
         enabled: args.enabled ?? true,
         defaultState: args.defaultState ?? 'Enabled',
       };
-      const urlKey = crypto.createHash('sha256').update(manifestUrl).digest('hex').slice(0, 16);
-      const spec = {
-        workflowType: 'deployOutlookAddin',
-        workflowId: workflowIdFor('deploy-outlook-addin', connection.name, urlKey),
-        args: [input],
-        tags: { operation: 'deploy-outlook-addin', connection: connection.name, target: manifestUrl },
-        taskQueue: deps.temporal.taskQueue,
-      };
-      const waitMs = Math.min(120, Math.max(0, args.waitSeconds ?? deps.config.waitSeconds)) * 1000;
-      try {
-        const client = await deps.temporal.client();
-        const onProgress = progressReporter(extra);
-        let answer = await startAndWait(client, spec, waitMs, onProgress);
-        // A finished deployment of this add-in: run again, which reads the tenant as it is now.
-        if (answer.adopted && answer.status !== 'running' && answer.status !== 'waiting_for_sign_in') {
-          answer = await startAndWait(client, { ...spec, allowRerun: true }, waitMs, onProgress);
-        }
-        return respond(answer);
-      } catch (err) {
-        return toolError(`deploy_outlook_addin failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool({ server, deps, extra, tool: 'deploy_outlook_addin', waitSeconds: args.waitSeconds }, deployOutlookAddin, input, undefined, respond);
     },
   );
 }

@@ -6,13 +6,13 @@ import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { catalogListing, FEATURE_IDS, FeatureRequestError, resolveFeatureRequest, type ResolvedFeatureRequest } from '../../lib/features';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { EnableFeatureInput, EnableFeatureResult } from '../../workflows/enableFeature';
 import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 import { sagaText } from './provisioning-common';
+import { enableFeature } from '../operations';
 
 export const enableFeatureShape = {
   connection: connectionNameSchema,
@@ -63,7 +63,6 @@ export function registerEnableFeatureTool(server: McpServer, deps: ServerDeps): 
       }
       const request = resolved(args);
       if (typeof request === 'string') return toolError(request);
-      const target = request.target?.toLowerCase() ?? 'organization';
       const input: EnableFeatureInput = {
         connection: connection.name,
         featureId: request.feature.id,
@@ -76,14 +75,9 @@ export function registerEnableFeatureTool(server: McpServer, deps: ServerDeps): 
       };
       return runWorkflowTool(
         { server, deps, extra, tool: 'enable_feature', waitSeconds: args.waitSeconds === undefined ? undefined : Math.min(Math.max(args.waitSeconds, 0), 120), confirmed: args.confirmed },
-        {
-          workflowType: 'enableFeature',
-          workflowId: workflowIdFor('enable-feature', connection.name, request.feature.id, target, args.undo ? 'undo' : 'enable'),
-          args: [input],
-          tags: { operation: 'enable-feature', connection: connection.name, target: `${request.feature.id}:${target}` },
-          // A running request for the same setting is adopted; a finished one runs again (it may find the setting changed).
-          allowRerun: true,
-        },
+        enableFeature,
+        input,
+        undefined,
         (answer) => answerResult(answer, summarize),
       );
     },

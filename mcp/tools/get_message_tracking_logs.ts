@@ -7,13 +7,13 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { MessageTrackingLogsInput, MessageTrackingLogsResult, TraceCursor } from '../../workflows/messageTrackingLogs';
 import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { connectionOr, isToolResult, toolError, toolResult } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 import type { RunAnswer } from '../workflow-runner';
+import { messageTrackingLogs } from '../operations';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RETENTION_DAYS = 90;
@@ -125,11 +125,11 @@ export function registerGetMessageTrackingLogsTool(server: McpServer, deps: Serv
         from: cursor?.p,
         query,
       };
-      // A read: every call runs afresh (the random part), tagged so it can be found.
-      const workflowId = workflowIdFor('message-tracking-logs', connection.name, `${query}-${crypto.randomBytes(4).toString('hex')}`);
       return runWorkflowTool(
         { server, deps, extra, tool: 'get_message_tracking_logs', waitSeconds: args.waitSeconds === undefined ? undefined : Math.min(120, Math.max(0, args.waitSeconds)) },
-        { workflowType: 'messageTrackingLogs', workflowId, args: [input], tags: { operation: 'message-tracking-logs', connection: connection.name, target: args.senderEmail ?? args.recipientEmail ?? 'all' } },
+        messageTrackingLogs,
+        input,
+        undefined,
         respond,
       );
     },

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { connectionNameSchema } from '../../lib/registry/schema';
@@ -7,6 +6,7 @@ import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
 import { connectionOr, isToolResult, toolError } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
+import { graphRequest } from '../operations';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
@@ -33,17 +33,6 @@ export const graphRequestShape = {
     .describe('Set a new value to repeat an identical write on purpose; otherwise an identical write adopts the first one (no double sends)'),
   waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
 };
-
-function workflowIdFor(input: GraphRequestInput, requestId?: string): string {
-  const key = crypto
-    .createHash('sha256')
-    .update(JSON.stringify([input.method, input.endpoint, input.resource, input.version ?? 'v1.0', input.body ?? null, requestId ?? '']))
-    .digest('hex')
-    .slice(0, 20);
-  // Reads are fresh every time; writes keep their key so a repeated write adopts the first.
-  const suffix = input.method === 'GET' ? `${key}-${crypto.randomBytes(4).toString('hex')}` : key;
-  return `graph-request/${input.connection.toLowerCase()}/${input.method.toLowerCase()}-${suffix}`;
-}
 
 function summarize(result: unknown): string {
   const r = result as GraphRequestResult;
@@ -83,12 +72,9 @@ export function registerGraphRequestTool(server: McpServer, deps: ServerDeps): v
       };
       return runWorkflowTool(
         { server, deps, extra, tool: 'graph_request', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
-        {
-          workflowType: 'graphRequest',
-          workflowId: workflowIdFor(input, args.requestId),
-          args: [input],
-          tags: { operation: 'graph-request', connection: connection.name, target: `${method} ${args.endpoint}`.slice(0, 200) },
-        },
+        graphRequest,
+        input,
+        { requestId: args.requestId },
         (answer) => answerResult(answer, summarize),
       );
     },

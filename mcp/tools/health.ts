@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -8,23 +7,12 @@ import type { ServerDeps } from '../deps';
 import { pwshWorkerOrUnknown } from '../pwsh-worker';
 import { answerResult, progressReporter } from '../answers';
 import { toolError } from '../results';
-import { startAndWait, type RunAnswer } from '../workflow-runner';
+import { healthCheck, runOperation } from '../operations';
+import type { ProgressReporter, RunAnswer } from '../workflow-runner';
 import type { HealthCheckResult } from '../../workflows/healthCheck';
 
-export async function runHealthCheck(deps: ServerDeps, waitSeconds: number, onProgress?: Parameters<typeof startAndWait>[3]): Promise<RunAnswer> {
-  const client = await deps.temporal.client();
-  return startAndWait(
-    client,
-    {
-      workflowType: 'healthCheck',
-      workflowId: `health/${new Date().toISOString()}-${crypto.randomBytes(3).toString('hex')}`,
-      args: [],
-      tags: { operation: 'health' },
-      taskQueue: deps.temporal.taskQueue,
-    },
-    waitSeconds * 1000,
-    onProgress,
-  );
+export async function runHealthCheck(deps: ServerDeps, waitSeconds: number, onProgress?: ProgressReporter): Promise<RunAnswer<HealthCheckResult>> {
+  return runOperation(deps.temporal, healthCheck, undefined, undefined, { waitMs: waitSeconds * 1000, onProgress });
 }
 
 export function summarizeHealth(result: unknown): string {

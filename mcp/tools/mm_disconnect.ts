@@ -1,6 +1,5 @@
 // mm_disconnect: signs a pwsh session out and ends its process; the next run on it asks for a new
 // device code.
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
@@ -9,7 +8,7 @@ import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
 import { toolError } from '../results';
-import { startAndWait } from '../workflow-runner';
+import { disconnectPwsh, runOperation } from '../operations';
 
 export function registerMmDisconnectTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(
@@ -25,18 +24,7 @@ export function registerMmDisconnectTool(server: McpServer, deps: ServerDeps): v
     },
     async ({ connection, module }) => {
       try {
-        const client = await deps.temporal.client();
-        const answer = await startAndWait(
-          client,
-          {
-            workflowType: 'disconnectPwsh',
-            workflowId: `pwsh-disconnect/${connection.toLowerCase()}/${module}/${Date.now()}-${crypto.randomBytes(3).toString('hex')}`,
-            args: [{ connection, module, pwshTaskQueue: configuredPwshTaskQueue(deps.config) }],
-            tags: { operation: 'pwsh-disconnect', connection, target: module },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          40_000,
-        );
+        const answer = await runOperation(deps.temporal, disconnectPwsh, { connection, module, pwshTaskQueue: configuredPwshTaskQueue(deps.config) }, undefined, { waitMs: 40_000 });
         return answerResult(answer, (result) => {
           const r = result as { disconnected: boolean; host: string };
           return r.disconnected ? `Disconnected ${connection}/${module} on ${r.host}.` : `No open ${module} session for '${connection}' on ${r.host}; nothing to do.`;

@@ -1,7 +1,6 @@
 // mm_status: the pool worker's pwsh sessions (through a pwshSessions workflow on its queue) and the
 // Graph sign-in state of every connection (read here from the token caches in MM_TOKEN_DIR, no
 // network and no token in the answer).
-import crypto from 'node:crypto';
 import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
@@ -10,7 +9,7 @@ import { resolveTokenKey, TokenManager } from '../../lib/auth';
 import type { SessionInfo } from '../../lib/pwsh';
 import type { ServerDeps } from '../deps';
 import { toolResult } from '../results';
-import { startAndWait } from '../workflow-runner';
+import { pwshSessions, runOperation } from '../operations';
 
 export interface GraphSignIn {
   connection: string;
@@ -84,19 +83,8 @@ export function registerMmStatusTool(server: McpServer, deps: ServerDeps): void 
       let sessions: SessionInfo[] | undefined;
       let poolProblem: string | undefined;
       try {
-        const client = await deps.temporal.client();
-        const answer = await startAndWait(
-          client,
-          {
-            workflowType: 'pwshSessions',
-            workflowId: `pwsh-status/${Date.now()}-${crypto.randomBytes(3).toString('hex')}`,
-            args: [{ pwshTaskQueue }],
-            tags: { operation: 'pwsh-status' },
-            taskQueue: deps.temporal.taskQueue,
-          },
-          15_000,
-        );
-        if (answer.status === 'done') sessions = (answer.result as { sessions: SessionInfo[] }).sessions;
+        const answer = await runOperation(deps.temporal, pwshSessions, { pwshTaskQueue }, undefined, { waitMs: 15_000 });
+        if (answer.status === 'done' && answer.result) sessions = answer.result.sessions;
         else poolProblem = answer.error ?? `the status workflow is ${answer.status}`;
       } catch (err) {
         poolProblem = (err as Error).message;

@@ -1,15 +1,14 @@
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import { workflowIdFor } from '../../lib/temporal/names';
 import type { OffboardUserInput, OffboardUserResult } from '../../workflows/offboardUser';
-import { answerResult, progressReporter } from '../answers';
+import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
-import { toolError } from '../results';
 import { connectionOr, isToolResult } from '../results';
-import { sagaText, startOrRetry } from './provisioning-common';
+import { sagaText } from './provisioning-common';
+import { offboardUser } from '../operations';
+import { runWorkflowTool } from '../tool-workflow';
 
 export const offboardUserShape = {
   connection: connectionNameSchema,
@@ -55,21 +54,9 @@ export function registerOffboardUserTool(server: McpServer, deps: ServerDeps): v
         pwshTaskQueue: convert || args.forwardTo ? configuredPwshTaskQueue(deps.config) : undefined,
         confirmed: args.confirmed,
       };
-      const workflowId = args.dryRun
-        ? workflowIdFor('offboard-user-preview', connection.name, upn, crypto.randomBytes(4).toString('hex'))
-        : workflowIdFor('offboard-user', connection.name, upn);
-      try {
-        const client = await deps.temporal.client();
-        const answer = await startOrRetry(
-          client,
-          { workflowType: 'offboardUser', workflowId, args: [input], tags: { operation: 'offboard-user', connection: connection.name, target: upn }, taskQueue: deps.temporal.taskQueue },
-          (args.waitSeconds ?? deps.config.waitSeconds) * 1000,
-          progressReporter(extra),
-        );
-        return answerResult(answer, summarize);
-      } catch (err) {
-        return toolError(`offboard_user failed to start: ${(err as Error).message}`);
-      }
+      return runWorkflowTool({ server, deps, extra, tool: 'offboard_user', waitSeconds: args.waitSeconds, confirmed: args.confirmed }, offboardUser, input, undefined, (answer) =>
+        answerResult(answer, summarize),
+      );
     },
   );
 }

@@ -7,6 +7,7 @@ import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
 import { runWorkflowTool } from '../tool-workflow';
 import { connectionOr, isToolResult } from '../results';
+import { remediateFinding } from '../operations';
 
 const FIXABLE = CHECKS.filter((c) => c.fix).map((c) => c.meta.id);
 
@@ -45,14 +46,9 @@ export function registerRemediateFindingTool(server: McpServer, deps: ServerDeps
       const input: RemediateFindingInput = { connection: connection.name, checkId: args.checkId, confirmed: args.confirmed, confirmWith: connection.confirmWith };
       return runWorkflowTool(
         { server, deps, extra, tool: 'remediate_finding', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
-        {
-          workflowType: 'remediateFinding',
-          workflowId: `remediate-finding/${connection.name.toLowerCase()}/${args.checkId}`,
-          args: [input],
-          tags: { operation: 'remediate-finding', connection: connection.name, target: args.checkId },
-          // A running remediation of the same check is adopted; a finished one may run again.
-          allowRerun: true,
-        },
+        remediateFinding,
+        input,
+        undefined,
         (answer) => answerResult(answer, summarize),
       );
     },

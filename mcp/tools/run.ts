@@ -1,7 +1,6 @@
 // run: a PowerShell command on the connection's pooled session for a module, as a runCommand
 // workflow routed to the pool worker's queue. With no arguments it lists the connections (as the
 // seed's tool did).
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
@@ -14,6 +13,7 @@ import { answerResult } from '../answers';
 import { missingPwshWorker } from '../pwsh-worker';
 import { connectionOr, isToolResult, toolError, toolResult } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
+import { runCommand } from '../operations';
 
 export const runShape = {
   connection: connectionNameSchema.optional().describe('Connection name from the registry; omit every argument to list connections'),
@@ -38,16 +38,6 @@ export function isReadOnlyCommand(command: string): boolean {
   const names = [...command.matchAll(/(?:^|[|;({]|&&|\|\|)\s*([A-Za-z]+)-[A-Za-z0-9]+/g)].map((m) => m[1].toLowerCase());
   if (!names.length) return false;
   return names.every((verb) => READ_VERBS.has(verb)) || /^\s*write-output\b/i.test(command);
-}
-
-function workflowIdFor(input: RunCommandInput, requestId?: string): string {
-  const key = crypto
-    .createHash('sha256')
-    .update(JSON.stringify([input.command, requestId ?? '']))
-    .digest('hex')
-    .slice(0, 20);
-  const suffix = isReadOnlyCommand(input.command) ? `${key}-${crypto.randomBytes(4).toString('hex')}` : key;
-  return `run/${input.connection.toLowerCase()}/${input.module}/${suffix}`;
 }
 
 export function summarizeRun(result: unknown): string {
@@ -98,12 +88,9 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
       };
       return runWorkflowTool(
         { server, deps, extra, tool: 'run', waitSeconds: args.waitSeconds, confirmed: args.confirmed, precheck: (client) => missingPwshWorker(client, input.pwshTaskQueue) },
-        {
-          workflowType: 'runCommand',
-          workflowId: workflowIdFor(input, args.requestId),
-          args: [input],
-          tags: { operation: 'run', connection: connection.name, target: input.module },
-        },
+        runCommand,
+        input,
+        { requestId: args.requestId, read: isReadOnlyCommand(input.command) },
         (answer) => answerResult(answer, summarizeRun),
       );
     },

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { composeTemplateSend, type TemplateMessageSpec } from '../../lib/templates';
@@ -10,6 +9,7 @@ import { connectionOr, isToolResult, toolError } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 import { templateIdField, variableValuesField } from './template-fields';
 import { templateService, templateToolError } from './templates-deps';
+import { sendTemplate } from '../operations';
 
 const address = z.string().min(3).max(320);
 const addressList = (what: string) => z.array(address).max(500).describe(what);
@@ -52,16 +52,6 @@ export const sendFromTemplateShape = {
 };
 
 type Args = z.infer<z.ZodObject<typeof sendFromTemplateShape>>;
-
-function workflowIdFor(input: SendTemplateInput, version: number, requestId?: string): string {
-  // The version is part of the key: after the template changes, the same request previews afresh.
-  const key = crypto
-    .createHash('sha256')
-    .update(JSON.stringify([input.sender.toLowerCase(), input.messages, requestId ?? '']))
-    .digest('hex')
-    .slice(0, 20);
-  return `send-template/${input.connection.toLowerCase()}/${input.templateId}/v${version}-${key}`;
-}
 
 function summarize(result: unknown): string {
   const r = result as SendTemplateResult;
@@ -146,12 +136,9 @@ export function registerSendFromTemplateTool(server: McpServer, deps: ServerDeps
           onStarted: (answer) =>
             deps.audit.record({ actor: 'mcp', action: 'send_from_template', connection: connection.name, target: input.templateId, outcome: 'ok', workflowId: answer.workflowId }),
         },
-        {
-          workflowType: 'sendTemplate',
-          workflowId: workflowIdFor(input, template.version, args.requestId),
-          args: [input],
-          tags: { operation: 'send-template', connection: connection.name, target: `${input.templateId} → ${messages.length} message(s)`.slice(0, 200) },
-        },
+        sendTemplate,
+        input,
+        { version: template.version, requestId: args.requestId },
         (answer) => {
           const result = answerResult(answer, summarize);
           const status = (answer.result as SendTemplateResult | undefined)?.status;

@@ -1,10 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps';
 import { answerResult, progressReporter } from '../answers';
 import { toolError } from '../results';
-import { waitForAnswer } from '../workflow-runner';
+import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
 
 export const workflowIdField = z
   .string()
@@ -31,7 +30,7 @@ export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps):
         const handle = client.workflow.getHandle(workflowId);
         return answerResult(await waitForAnswer(client, handle, (waitSeconds ?? 0) * 1000, { onProgress: progressReporter(extra) }));
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) {
+        if (isWorkflowNotFound(err)) {
           return toolError(`No workflow with id '${workflowId}'. List recent ones with list_workflows.`);
         }
         return toolError(`Could not read workflow '${workflowId}': ${(err as Error).message}`);

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { RESOURCES, SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID, SANDBOX_TENANT_ID } from '../../sandbox';
-import { sendConfirmation } from '../../mcp/confirmation';
+import { sendConfirmation } from '../../mcp/operations/confirmation';
 import type { ConfigureMailboxResult } from '../../workflows/configureMailbox';
 import type { RunAnswer } from '../../mcp/workflow-runner';
 import { expectToolError, textOf } from '../helpers/mcp';

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import { ScheduleInputError, upsertSchedule } from '../../lib/compliance/schedules';
+import { scheduledScan } from '../../mcp/operations';
 
 /** A client that records what it was asked to create, then stops. */
 function recordingClient() {
@@ -22,7 +23,7 @@ function recordingClient() {
 test('an interval reaches the Temporal Schedule spec as written', async () => {
   for (const every of ['30m', '24h', '5s', '2 days', ' 1h ']) {
     const { client, created } = recordingClient();
-    await assert.rejects(upsertSchedule(client, { connection: 'Contoso', every, taskQueue: 'q' }), /stop after create/);
+    await assert.rejects(upsertSchedule(client, { connection: 'Contoso', every, start: scheduledScan('Contoso', 'q') }), /stop after create/);
     assert.equal(created[0].spec.intervals?.[0].every, every.trim());
   }
 });
@@ -38,7 +39,7 @@ test('a wrong interval is refused naming every, before Temporal is asked', async
   ];
   for (const [every, message] of cases) {
     const { client, created } = recordingClient();
-    await assert.rejects(upsertSchedule(client, { connection: 'Contoso', every, taskQueue: 'q' }), (e: unknown) => e instanceof ScheduleInputError && message.test(e.message));
+    await assert.rejects(upsertSchedule(client, { connection: 'Contoso', every, start: scheduledScan('Contoso', 'q') }), (e: unknown) => e instanceof ScheduleInputError && message.test(e.message));
     assert.equal(created.length, 0, `${every}: nothing created`);
   }
 });

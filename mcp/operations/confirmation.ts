@@ -2,8 +2,8 @@
 // who decides), by the assistant where the connection allows it, by a person through MCP elicitation.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { confirmUpdate, type ConfirmationInput, type ConfirmationOutcome } from '../lib/temporal/signals';
-import { waitForAnswer, type ProgressReporter, type RunAnswer } from './workflow-runner';
+import { confirmUpdate, type ConfirmationInput, type ConfirmationOutcome } from '../../lib/temporal/signals';
+import { waitForAnswer, type ProgressReporter, type RunAnswer } from '../workflow-runner';
 
 export class ConfirmationRefused extends Error {
   override name = 'ConfirmationRefused';

@@ -1,0 +1,83 @@
+// The one way a workflow starts: an operation from the catalog, its typed input and business key.
+// The operation decides the id, the search attributes and what a repeat meets; the caller gives the
+// Temporal client and task queue (the main queue, or a test's own) and how long to wait.
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { startWorkflow, waitForAnswer, type ProgressReporter, type RunAnswer, type StartOutcome } from '../workflow-runner';
+import { searchAttributesFor } from '../../lib/temporal/search-attributes';
+import { scheduledComplianceScan } from './catalog';
+import type { InputOf, Operation, ResultOf, WorkflowName } from './define';
+
+/** Statuses of a result completed before patched('not-done-fails'): the request did not happen, so it runs again. */
+const NOT_DONE = new Set(['rolledBack', 'rejected', 'undone', 'failed']);
+
+export interface Started {
+  handle: WorkflowHandle;
+  adopted: boolean;
+  start: StartOutcome;
+}
+
+/** Where operations start: a client (connected on first use) and the main task queue. */
+export interface TemporalTarget {
+  client(): Promise<Client>;
+  taskQueue: string;
+}
+
+/** Starts (or adopts) the operation's workflow, without waiting. */
+export async function startOperation<K extends WorkflowName, Key>(
+  temporal: TemporalTarget,
+  operation: Operation<K, Key>,
+  input: InputOf<K>,
+  key: Key,
+  options: { rerunCompleted?: boolean } = {},
+): Promise<Started> {
+  return startWorkflow(await temporal.client(), {
+    workflowType: operation.workflowType,
+    workflowId: operation.workflowId(input, key),
+    args: input === undefined ? [] : [input],
+    tags: { operation: operation.operation, ...operation.tags(input, key) },
+    taskQueue: temporal.taskQueue,
+    allowRerun: options.rerunCompleted ?? operation.reuse === 'desired-state',
+  });
+}
+
+/** A schedule's action: the operation's workflow as a Schedule starts it (the schedule owns the start). */
+export function scheduledStart<K extends WorkflowName, Key>(operation: Operation<K, Key>, input: InputOf<K>, key: Key, taskQueue: string) {
+  return {
+    workflowType: operation.workflowType,
+    workflowId: operation.workflowId(input, key),
+    taskQueue,
+    args: input === undefined ? [] : [input],
+    typedSearchAttributes: searchAttributesFor({ operation: operation.operation, ...operation.tags(input, key) }),
+  };
+}
+
+/** The action of the connection's compliance Schedule. */
+export const scheduledScan = (connection: string, taskQueue: string) => scheduledStart(scheduledComplianceScan, { connection, unattended: true }, undefined, taskQueue);
+
+export interface RunOptions {
+  waitMs: number;
+  onProgress?: ProgressReporter;
+}
+
+/**
+ * Starts (or adopts) the operation's workflow and waits up to waitMs for its answer, returning early
+ * when it waits on a person (the caller shows the device code or the preview).
+ */
+export async function runOperation<K extends WorkflowName, Key>(
+  temporal: TemporalTarget,
+  operation: Operation<K, Key>,
+  input: InputOf<K>,
+  key: Key,
+  { waitMs, onProgress }: RunOptions,
+): Promise<RunAnswer<ResultOf<K>>> {
+  const run = async (rerunCompleted?: boolean): Promise<RunAnswer<ResultOf<K>>> => {
+    const { handle, adopted, start } = await startOperation(temporal, operation, input, key, { rerunCompleted });
+    const answer = (await waitForAnswer(await temporal.client(), handle, waitMs, { onProgress, untilPerson: true })) as RunAnswer<ResultOf<K>>;
+    return adopted ? { ...answer, adopted, start } : { ...answer, start };
+  };
+  const answer = await run();
+  // Remove with patched('not-done-fails')'s old branch: such results now end Failed and run again by the id reuse policy.
+  const status = (answer.result as { status?: string } | undefined)?.status;
+  if (operation.reuse === 'adopt-or-retry' && answer.adopted && answer.status === 'done' && status && NOT_DONE.has(status)) return run(true);
+  return answer;
+}
