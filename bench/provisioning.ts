@@ -11,7 +11,7 @@ import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { startSandbox, SANDBOX_DAEMON_APP_ID, SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN, SANDBOX_TENANT_ID } from '../sandbox';
 import { makeTestEnv } from '../test/helpers/env';
 import { createMainWorker, installRuntime } from '../workers/main';
-import type { BulkProvisionResult } from '../workflows/bulkProvisionUsers';
+import type { BulkProvisionResult } from '../workflows/bulk-provision-users';
 
 export interface BulkProvisioningBench {
   users: number;

@@ -10,8 +10,8 @@ import { Registry, UnknownConnectionError } from '../lib/registry';
 import { openStore } from '../lib/store';
 import { connectClient } from '../lib/temporal/connection';
 import { TASK_QUEUE } from '../lib/temporal/names';
-import { describeSchedule } from '../mcp/tools/compliance_schedule';
-import { summarizeScan } from '../mcp/tools/compliance_common';
+import { describeSchedule } from '../mcp/tools/compliance-schedule';
+import { summarizeScan } from '../mcp/tools/compliance-common';
 import { complianceScan, runOperation, scheduledScan } from '../mcp/operations';
 import { commandContext, say } from './context';
 

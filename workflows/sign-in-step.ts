@@ -5,7 +5,7 @@ import { ChildWorkflowFailure, executeChild, ParentClosePolicy, proxyActivities,
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createAuthActivities } from '../activities/auth';
 import { longPoll, quick } from './activity-options';
-import { signIn } from './signIn';
+import { signIn } from './sign-in';
 import { signInCodeSignal } from '../lib/temporal/signals';
 import type { WorkflowView } from '../lib/temporal/status';
 

@@ -1,7 +1,7 @@
 // Resources read the tenant the way graph_request does: a short graphRequest workflow per read (so a
 // connection that needs a sign-in answers with its device code), its answer as JSON.
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graphRequest';
+import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graph-request';
 import type { ServerDeps } from '../deps';
 import { readResource, runOperation } from '../operations';
 

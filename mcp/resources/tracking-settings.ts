@@ -4,7 +4,7 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
-import type { TrackingSettingsInput } from '../../workflows/trackingSettings';
+import type { TrackingSettingsInput } from '../../workflows/tracking-settings';
 import type { ServerDeps } from '../deps';
 import { runOperation, trackingSettings } from '../operations';
 

@@ -5,7 +5,7 @@ import { answerResult, progressReporter } from '../answers';
 import { ConfirmationRefused, sendConfirmation } from '../operations/confirmation';
 import { toolError } from '../results';
 import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
-import { workflowIdField } from './workflow_status';
+import { workflowIdField } from './workflow-status';
 
 export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(

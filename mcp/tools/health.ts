@@ -9,7 +9,7 @@ import { answerResult, progressReporter } from '../answers';
 import { toolError } from '../results';
 import { healthCheck, runOperation } from '../operations';
 import type { ProgressReporter, RunAnswer } from '../workflow-runner';
-import type { HealthCheckResult } from '../../workflows/healthCheck';
+import type { HealthCheckResult } from '../../workflows/health-check';
 
 export async function runHealthCheck(deps: ServerDeps, waitSeconds: number, onProgress?: ProgressReporter): Promise<RunAnswer<HealthCheckResult>> {
   return runOperation(deps.temporal, healthCheck, undefined, undefined, { waitMs: waitSeconds * 1000, onProgress });

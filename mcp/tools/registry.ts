@@ -1,11 +1,11 @@
 // The registry tools, registered together by createServer.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from '../deps';
-import { registerRegistryAddConnectionTool } from './registry_add_connection';
-import { registerRegistryListConnectionsTool } from './registry_list_connections';
-import { registerRegistryRemoveConnectionTool } from './registry_remove_connection';
-import { registerRegistrySetupInstructionsTool } from './registry_setup_instructions';
-import { registerRegistryUpdateConnectionTool } from './registry_update_connection';
+import { registerRegistryAddConnectionTool } from './registry-add-connection';
+import { registerRegistryListConnectionsTool } from './registry-list-connections';
+import { registerRegistryRemoveConnectionTool } from './registry-remove-connection';
+import { registerRegistrySetupInstructionsTool } from './registry-setup-instructions';
+import { registerRegistryUpdateConnectionTool } from './registry-update-connection';
 
 export function registerRegistryTools(server: McpServer, deps: ServerDeps): void {
   registerRegistryAddConnectionTool(server, deps);

@@ -7,7 +7,7 @@ import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { PWSH_MODULES } from '../../lib/pwsh/script';
 import { summarize as summarizeConnection } from '../../lib/registry/listing';
 import { connectionNameSchema } from '../../lib/registry/schema';
-import type { RunCommandInput, RunCommandResult } from '../../workflows/runCommand';
+import type { RunCommandInput, RunCommandResult } from '../../workflows/run-command';
 import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
 import { missingPwshWorker } from '../pwsh-worker';

@@ -2,14 +2,14 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { TemplateNotFoundError } from '../../lib/templates';
-import { registerCreateEmailTemplateTool } from './create_email_template';
-import { registerDeleteEmailTemplateTool } from './delete_email_template';
-import { registerEmailTemplateVersionsTool } from './email_template_versions';
-import { registerGetEmailTemplateTool } from './get_email_template';
-import { registerListEmailTemplatesTool } from './list_email_templates';
-import { registerPreviewEmailTemplateTool } from './preview_email_template';
-import { registerRollbackEmailTemplateTool } from './rollback_email_template';
-import { registerUpdateEmailTemplateTool } from './update_email_template';
+import { registerCreateEmailTemplateTool } from './create-email-template';
+import { registerDeleteEmailTemplateTool } from './delete-email-template';
+import { registerEmailTemplateVersionsTool } from './email-template-versions';
+import { registerGetEmailTemplateTool } from './get-email-template';
+import { registerListEmailTemplatesTool } from './list-email-templates';
+import { registerPreviewEmailTemplateTool } from './preview-email-template';
+import { registerRollbackEmailTemplateTool } from './rollback-email-template';
+import { registerUpdateEmailTemplateTool } from './update-email-template';
 import { auditTemplateAction, templateService, templateUri, type TemplateToolDeps } from './templates-deps';
 
 export type { TemplateToolDeps } from './templates-deps';

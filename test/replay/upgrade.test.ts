@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { temporal } from '@temporalio/proto';
-import type { OffboardUserResult } from '../../workflows/offboardUser';
-import type { ProvisionUserResult } from '../../workflows/provisionUser';
-import type { CreateTeamResult } from '../../workflows/createTeam';
+import type { OffboardUserResult } from '../../workflows/offboard-user';
+import type { ProvisionUserResult } from '../../workflows/provision-user';
+import type { CreateTeamResult } from '../../workflows/create-team';
 import { textOf } from '../helpers/mcp';
 import { startTestWorker, type RunningWorker } from '../helpers/temporal';
-import { CONNECTION, startHarness, upn, type Harness } from '../provisioning/harness';
+import { CONNECTION, startHarness, upn, type Harness } from '../helpers/provisioning';
 import { searchAttributesFor } from '../../lib/temporal/search-attributes';
 import { previousWorkflowBundle } from './previous-bundle';
 

@@ -1,0 +1,120 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { passwordProblem, sealSecret } from '../../lib/secrets/seal';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { BulkProvisionResult, BulkUser } from '../../workflows/bulk-provision-users';
+import { answerResult } from '../answers';
+import type { ServerDeps } from '../deps';
+import { toolError } from '../results';
+import { CsvError, parseCsv } from './csv';
+import { connectionOr, isToolResult } from '../results';
+import { bulkProvisionUsers } from '../operations';
+import { runWorkflowTool } from '../tool-workflow';
+
+const MAX_USERS = 5000;
+
+const userRow = z.object({
+  email: z.email().describe('UPN'),
+  displayName: z.string().min(1).max(256).describe('Display name'),
+  password: z.string().min(1).max(256).describe('Initial password'),
+  license: z.string().regex(/^[A-Za-z0-9_-]{2,64}$/).optional().describe('Licence name or SKU part number'),
+  firstName: z.string().max(64).optional().describe('Given name'),
+  lastName: z.string().max(64).optional().describe('Surname'),
+  department: z.string().max(64).optional().describe('Department'),
+  jobTitle: z.string().max(128).optional().describe('Job title'),
+  usageLocation: z.string().regex(/^[A-Z]{2}$/).optional().describe('Two-letter country'),
+  groups: z.array(z.string().min(1)).max(50).optional().describe('Groups (id, name or mailNickname)'),
+});
+type UserRow = z.infer<typeof userRow>;
+
+export const bulkProvisionUsersShape = {
+  connection: connectionNameSchema,
+  users: z.array(userRow).max(MAX_USERS).optional().describe('Users as objects (or give csv)'),
+  csv: z
+    .string()
+    .max(2_000_000)
+    .optional()
+    .describe('CSV, header row: email,displayName,password[,license,firstName,lastName,department,jobTitle,usageLocation,groups (;-separated)]'),
+  concurrency: z.number().int().min(1).max(20).optional().describe('Users at once (default 4)'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait before answering with progress'),
+};
+
+function rowsFromCsv(text: string): unknown[] {
+  return parseCsv(text).map((r) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r)) {
+      if (v === '') continue;
+      out[k] = k === 'groups' ? v.split(';').map((g) => g.trim()).filter(Boolean) : v;
+    }
+    return out;
+  });
+}
+
+function summarize(result: unknown): string {
+  const r = result as BulkProvisionResult;
+  const table = ['| user | status | summary |', '|---|---|---|', ...r.rows.map((row) => `| ${row.userPrincipalName} | ${row.status}${row.adopted ? ' (adopted)' : ''} | ${row.summary.replace(/\|/g, '/').slice(0, 200)} |`)];
+  return `${r.summary}\n${table.join('\n')}`;
+}
+
+export function registerBulkProvisionUsersTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'bulk_provision_users',
+    {
+      title: 'Provision many users',
+      description:
+        'Provisions users from a JSON list or CSV: one create_user workflow each (never duplicated), a few at a time, progress as it goes, a per-user table at the end.',
+      inputSchema: bulkProvisionUsersShape,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    async (args, extra) => {
+      const connection = connectionOr(deps, args.connection);
+      if (isToolResult(connection)) return connection;
+      if (Boolean(args.users) === Boolean(args.csv)) return toolError('users, csv: give exactly one of users (a JSON list) or csv (text with a header row).');
+      let raw: unknown[];
+      try {
+        raw = args.users ?? rowsFromCsv(args.csv!);
+      } catch (err) {
+        if (err instanceof CsvError) return toolError(`csv: ${err.message}`);
+        throw err;
+      }
+      if (raw.length === 0) return toolError('users: the list is empty.');
+      if (raw.length > MAX_USERS) return toolError(`users: at most ${MAX_USERS} users per request; split the list.`);
+      const rows: UserRow[] = [];
+      const seen = new Set<string>();
+      for (const [i, r] of raw.entries()) {
+        const parsed = userRow.safeParse(r);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          return toolError(`users[${i}].${issue.path.join('.')}: ${issue.message} (row ${i + 1}).`);
+        }
+        const weak = passwordProblem(parsed.data.password);
+        if (weak) return toolError(`users[${i}].${weak} (row ${i + 1}, ${parsed.data.email}).`);
+        const email = parsed.data.email.toLowerCase();
+        if (seen.has(email)) return toolError(`users[${i}].email: ${email} appears twice in the list.`);
+        seen.add(email);
+        rows.push({ ...parsed.data, email });
+      }
+      const users: BulkUser[] = rows.map((r) => ({
+        user: {
+          userPrincipalName: r.email,
+          displayName: r.displayName,
+          givenName: r.firstName,
+          surname: r.lastName,
+          department: r.department,
+          jobTitle: r.jobTitle,
+          passwordSealed: sealSecret(deps.config.stateDir, r.password),
+        },
+        license: r.license,
+        usageLocation: r.usageLocation,
+        groups: r.groups,
+      }));
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'bulk_provision_users', waitSeconds: args.waitSeconds },
+        bulkProvisionUsers,
+        { connection: connection.name, users, concurrency: args.concurrency },
+        undefined,
+        (answer) => answerResult(answer, summarize),
+      );
+    },
+  );
+}

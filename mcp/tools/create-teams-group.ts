@@ -1,0 +1,65 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { CreateTeamInput } from '../../workflows/create-team';
+import { answerResult } from '../answers';
+import type { ServerDeps } from '../deps';
+import { createTeam } from '../operations';
+import { connectionOr, isToolResult } from '../results';
+import { runWorkflowTool } from '../tool-workflow';
+import { sagaText } from './provisioning-common';
+
+const upns = z.array(z.email()).max(100);
+
+export const createTeamsGroupShape = {
+  connection: connectionNameSchema,
+  displayName: z.string().min(1).max(256).describe('Team name (mailNickname derived from it)'),
+  description: z.string().max(1024).optional().describe('Description'),
+  visibility: z.enum(['Private', 'Public']).optional().describe('Private (default) or Public'),
+  owners: upns.min(1).describe('Owner UPNs (at least one)'),
+  members: upns.optional().describe('Member UPNs'),
+  channels: z
+    .array(z.object({ displayName: z.string().min(1).max(50).describe('Channel name'), description: z.string().max(1024).optional().describe('Channel description') }))
+    .max(30)
+    .optional()
+    .describe('Channels besides General'),
+  enableGuestAccess: z
+    .boolean()
+    .optional()
+    .describe("Guests may create, update and delete channels (default false). Whether guests may join at all is the tenant's and group's guest setting, not changed here"),
+  allowMembersToCreateChannels: z.boolean().optional().describe('Members may create/update channels (default true)'),
+  permanentDeleteOnRollback: z.boolean().optional().describe('Purge the group from deleted items on rollback (default true)'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the result'),
+};
+
+export function registerCreateTeamsGroupTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'create_teams_group',
+    {
+      title: 'Create a team',
+      description:
+        'Creates a Microsoft 365 group and its team (channels, owners, members, settings) in a durable workflow; on failure everything is undone. Asked twice, one team.',
+      inputSchema: createTeamsGroupShape,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    async (args, extra) => {
+      const connection = connectionOr(deps, args.connection);
+      if (isToolResult(connection)) return connection;
+      const input: CreateTeamInput = {
+        connection: connection.name,
+        displayName: args.displayName,
+        description: args.description,
+        visibility: args.visibility,
+        owners: args.owners.map((o) => o.toLowerCase()),
+        members: args.members?.map((m) => m.toLowerCase()),
+        channels: args.channels,
+        enableGuestAccess: args.enableGuestAccess,
+        memberSettings: args.allowMembersToCreateChannels === undefined ? undefined : { allowCreateUpdateChannels: args.allowMembersToCreateChannels },
+        permanentDeleteOnRollback: args.permanentDeleteOnRollback,
+      };
+      return runWorkflowTool({ server, deps, extra, tool: 'create_teams_group', waitSeconds: args.waitSeconds }, createTeam, input, undefined, (answer) =>
+        answerResult(answer, sagaText),
+      );
+    },
+  );
+}

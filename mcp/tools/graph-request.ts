@@ -1,0 +1,82 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graph-request';
+import type { ServerDeps } from '../deps';
+import { answerResult } from '../answers';
+import { connectionOr, isToolResult, toolError } from '../results';
+import { runWorkflowTool } from '../tool-workflow';
+import { graphRequest } from '../operations';
+
+const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+
+export const graphRequestShape = {
+  connection: connectionNameSchema,
+  endpoint: z
+    .string()
+    .min(1)
+    .max(4000)
+    .regex(/^(\/|https:\/\/)/, 'endpoint: start with "/" (e.g. "/me/messages") or give a full https nextLink')
+    .describe('API path, e.g. "/me", "/users?$top=5", "/me/sendMail"; for resource "flow": "/providers/Microsoft.ProcessSimple/environments"'),
+  method: z.enum(METHODS).optional().describe('HTTP method (default GET)'),
+  body: z.record(z.string(), z.unknown()).optional().describe('JSON body for POST, PATCH or PUT'),
+  resource: z.enum(['graph', 'flow']).optional().describe('graph (default) or flow (Power Automate API)'),
+  version: z.enum(['v1.0', 'beta']).optional().describe('Graph version (default v1.0; beta only when needed)'),
+  confirmed: z
+    .boolean()
+    .optional()
+    .describe('true confirms a guarded send (mail, Teams message) after the user saw its preview; only on connections that let the assistant confirm'),
+  requestId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional()
+    .describe('Set a new value to repeat an identical write on purpose; otherwise an identical write adopts the first one (no double sends)'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
+};
+
+function summarize(result: unknown): string {
+  const r = result as GraphRequestResult;
+  if (r.status !== 'done') return `Not sent: ${r.status}${r.by ? ` by the ${r.by}` : ''}.\n${r.preview}`;
+  const lines = [`HTTP ${r.httpStatus}${r.signedInDuringRequest ? ' (after sign-in)' : ''}`];
+  if (r.location) lines.push(`Location: ${r.location}`);
+  if (r.body !== null && r.body !== undefined && r.body !== '') lines.push(typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2));
+  if (r.note) lines.push(r.note);
+  return lines.join('\n');
+}
+
+export function registerGraphRequestTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'graph_request',
+    {
+      title: 'Microsoft Graph request',
+      description:
+        'Calls Microsoft Graph (or the Power Automate API) as the connection, in a durable workflow. Not signed in: answers with a DEVICE CODE and URL, and the request completes after sign-in (follow it with workflow_status). Mail and Teams sends preview and wait for confirmation. Read-only connections: GET only.',
+      inputSchema: graphRequestShape,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    },
+    async (args, extra) => {
+      const connection = connectionOr(deps, args.connection);
+      if (isToolResult(connection)) return connection;
+      const method = args.method ?? 'GET';
+      if (args.body && (method === 'GET' || method === 'DELETE')) {
+        return toolError(`body: a ${method} request takes no body; use POST, PATCH or PUT, or move the parameters into the endpoint's query.`);
+      }
+      const input: GraphRequestInput = {
+        connection: connection.name,
+        method,
+        endpoint: args.endpoint,
+        body: args.body,
+        resource: args.resource ?? 'graph',
+        version: args.version,
+        confirmed: args.confirmed,
+      };
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'graph_request', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
+        graphRequest,
+        input,
+        { requestId: args.requestId },
+        (answer) => answerResult(answer, summarize),
+      );
+    },
+  );
+}

@@ -1,0 +1,62 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { OffboardUserInput, OffboardUserResult } from '../../workflows/offboard-user';
+import { answerResult } from '../answers';
+import type { ServerDeps } from '../deps';
+import { connectionOr, isToolResult } from '../results';
+import { sagaText } from './provisioning-common';
+import { offboardUser } from '../operations';
+import { runWorkflowTool } from '../tool-workflow';
+
+export const offboardUserShape = {
+  connection: connectionNameSchema,
+  userEmail: z.email().describe('UPN of the leaver'),
+  dryRun: z.boolean().optional().describe('Only list the steps; change nothing'),
+  convertToShared: z.boolean().optional().describe('Convert the mailbox to shared (Exchange; default true)'),
+  autoReplyMessage: z.string().min(1).max(4000).optional().describe('Automatic reply text'),
+  removeFromGroups: z.boolean().optional().describe('Remove from all assigned groups (default true)'),
+  forwardTo: z.email().optional().describe('Forward mail to this address (confirmed with the final step)'),
+  confirmed: z.boolean().optional().describe('true approves the final step where the assistant may confirm'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the result'),
+};
+
+function summarize(result: unknown): string {
+  const r = result as OffboardUserResult;
+  if (r.status === 'preview') return `PREVIEW (nothing changed): ${r.plan.map((p, i) => `\n${i + 1}. ${p}`).join('')}`;
+  return sagaText(r);
+}
+
+export function registerOffboardUserTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'offboard_user',
+    {
+      title: 'Offboard a user',
+      description:
+        'Leaver: block sign-in, revoke sessions, shared mailbox, auto-reply, groups; after confirmation, forwarding and licence removal. Rejecting or cancelling before that undoes the steps. dryRun previews.',
+      inputSchema: offboardUserShape,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    async (args, extra) => {
+      const connection = connectionOr(deps, args.connection);
+      if (isToolResult(connection)) return connection;
+      const upn = args.userEmail.toLowerCase();
+      const convert = args.convertToShared ?? true;
+      const input: OffboardUserInput = {
+        connection: connection.name,
+        userPrincipalName: upn,
+        dryRun: args.dryRun,
+        convertToShared: convert,
+        autoReply: args.autoReplyMessage ? { message: args.autoReplyMessage } : undefined,
+        removeFromGroups: args.removeFromGroups,
+        forwardTo: args.forwardTo,
+        pwshTaskQueue: convert || args.forwardTo ? configuredPwshTaskQueue(deps.config) : undefined,
+        confirmed: args.confirmed,
+      };
+      return runWorkflowTool({ server, deps, extra, tool: 'offboard_user', waitSeconds: args.waitSeconds, confirmed: args.confirmed }, offboardUser, input, undefined, (answer) =>
+        answerResult(answer, summarize),
+      );
+    },
+  );
+}

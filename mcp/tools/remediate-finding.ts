@@ -1,0 +1,56 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { CHECK_IDS, CHECKS } from '../../lib/compliance/checks';
+import { connectionNameSchema } from '../../lib/registry/schema';
+import type { RemediateFindingInput, RemediateFindingResult } from '../../workflows/remediate-finding';
+import type { ServerDeps } from '../deps';
+import { answerResult } from '../answers';
+import { runWorkflowTool } from '../tool-workflow';
+import { connectionOr, isToolResult } from '../results';
+import { remediateFinding } from '../operations';
+
+const FIXABLE = CHECKS.filter((c) => c.fix).map((c) => c.meta.id);
+
+function summarize(result: unknown): string {
+  const r = result as RemediateFindingResult;
+  switch (r.status) {
+    case 'done':
+      return `${r.changed}. Re-check: ${r.after.status.toUpperCase()} — ${r.after.summary}`;
+    case 'notNeeded':
+      return r.reason;
+    case 'rolledBack':
+      return `Rolled back: ${r.reason}`;
+    default:
+      return `Not applied (${r.status}${r.by ? ` by the ${r.by}` : ''}); nothing changed.\n${r.preview}`;
+  }
+}
+
+export function registerRemediateFindingTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'remediate_finding',
+    {
+      title: 'Remediate a compliance finding',
+      description:
+        'Applies the automatic fix of a failing compliance check as a workflow: previews the exact change (old → new), waits for confirmation, restores the previous value if a step fails, then re-runs the check. Checks without an automatic fix answer with the manual steps.',
+      inputSchema: {
+        connection: connectionNameSchema,
+        checkId: z.enum(CHECK_IDS as [string, ...string[]]).describe(`The failing check; automatic fixes: ${FIXABLE.join(', ')} (others answer with the manual steps)`),
+        confirmed: z.boolean().optional().describe('true confirms after the user saw the preview; only where the assistant may confirm'),
+        waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS)'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    async (args, extra) => {
+      const connection = connectionOr(deps, args.connection);
+      if (isToolResult(connection)) return connection;
+      const input: RemediateFindingInput = { connection: connection.name, checkId: args.checkId, confirmed: args.confirmed, confirmWith: connection.confirmWith };
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'remediate_finding', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
+        remediateFinding,
+        input,
+        undefined,
+        (answer) => answerResult(answer, summarize),
+      );
+    },
+  );
+}
