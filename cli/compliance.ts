@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { htmlReport, markdownReport } from '../lib/compliance/report';
 import { describeResults, queryResults } from '../lib/compliance/results';
 import { reportFromStore, reportPaths } from '../lib/compliance/scan-report';
-import { ScheduleNotFoundError, actOnSchedule, backfillSchedule, listSchedules, ScheduleInputError, upsertSchedule, type ScheduleAction } from '../lib/compliance/schedules';
+import { isScheduleNotFound, actOnSchedule, backfillSchedule, listSchedules, ScheduleInputError, upsertSchedule, type ScheduleAction } from '../lib/compliance/schedules';
 import { Registry, UnknownConnectionError } from '../lib/registry';
 import { openStore } from '../lib/store';
 import { connectClient } from '../lib/temporal/connection';
@@ -146,7 +146,7 @@ export function registerComplianceCommand(program: Command): void {
         logger.info({ connection, action: action ?? 'upsert' }, 'compliance schedule');
       } catch (err) {
         if (err instanceof ScheduleInputError) return fail(err.message);
-        if (err instanceof ScheduleNotFoundError) return fail(`no compliance schedule for ${connection}: create one with mm compliance schedule ${connection} --cron "0 2 * * *".`);
+        if (isScheduleNotFound(err)) return fail(`no compliance schedule for ${connection}: create one with mm compliance schedule ${connection} --cron "0 2 * * *".`);
         throw err;
       } finally {
         await client.connection.close();

@@ -1,14 +1,9 @@
 // Starts a workflow under its business-key id (adopting one that runs or ran under that id), waits a
 // bounded time while reporting progress, and answers in one shape:
 // { workflowId, status, result | waitingFor | error }.
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { isClientError } from '../lib/temporal/client-lib';
 import { operationReport } from '../lib/temporal/outcome';
 import { searchAttributesFor, type WorkflowTags } from '../lib/temporal/search-attributes';
 import { statusQuery, type WaitingFor, type WorkflowView } from '../lib/temporal/status';
@@ -73,7 +68,7 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
     .getHandle(spec.workflowId)
     .describe()
     .then((d) => d.status.name, (err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) return undefined;
+      if (isClientError(err, 'WorkflowNotFoundError')) return undefined;
       throw err;
     });
   try {
@@ -87,7 +82,7 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
     return { handle, adopted: false, start: (previous && CLOSED_OUTCOME[previous]) || 'started' };
   } catch (err) {
     // Running, or completed and not to be rerun: the same business key adopts that workflow.
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    if (isClientError(err, 'WorkflowExecutionAlreadyStartedError')) {
       return { handle: client.workflow.getHandle(spec.workflowId), adopted: true, start: 'adopted' };
     }
     throw err;
@@ -95,7 +90,7 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
 }
 
 /** Whether a describe, query, update or cancel failed because no workflow has that id. */
-export const isWorkflowNotFound = (err: unknown): boolean => err instanceof WorkflowNotFoundError;
+export const isWorkflowNotFound = (err: unknown): boolean => isClientError(err, 'WorkflowNotFoundError');
 
 const STATUS_BY_NAME: Record<string, RunStatus> = {
   COMPLETED: 'done',
@@ -115,7 +110,7 @@ function withReport(err: unknown): Pick<RunAnswer, 'error' | 'result'> {
 
 function errorText(err: unknown): string {
   const parts: string[] = [];
-  let current: unknown = err instanceof WorkflowFailedError ? err.cause : err;
+  let current: unknown = isClientError(err, 'WorkflowFailedError') ? err.cause : err;
   while (current instanceof Error && parts.length < 4) {
     if (current.message && !parts.includes(current.message)) parts.push(current.message);
     current = (current as { cause?: unknown }).cause;
@@ -167,7 +162,7 @@ function settledAnswer(handle: WorkflowHandle, outcome: { ok: true; value: unkno
   const base = { workflowId: handle.workflowId };
   if (outcome.ok) return { ...base, status: 'done', result: outcome.value };
   // Not a workflow outcome (not found, server unreachable): the caller reports it.
-  if (!(outcome.error instanceof WorkflowFailedError)) throw outcome.error;
+  if (!isClientError(outcome.error, 'WorkflowFailedError')) throw outcome.error;
   const cause = outcome.error.cause;
   const status: RunStatus =
     cause instanceof CancelledFailure ? 'cancelled' : cause instanceof TerminatedFailure ? 'terminated' : cause instanceof TimeoutFailure ? 'timed_out' : 'failed';

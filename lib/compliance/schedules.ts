@@ -2,7 +2,8 @@
 // action starts a complianceScan workflow `compliance-scan/<connection>/scheduled-<time>` that runs
 // unattended. Overlap policy SKIP: a scan still running (e.g. waiting for an alert's confirmation)
 // makes the next one skip. Shared by the MCP tools and `mm compliance`.
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
+import type { Client, ScheduleDescription } from '@temporalio/client';
+import { isClientError } from '../temporal/client-lib';
 import type { Duration, TypedSearchAttributes } from '@temporalio/common';
 import { createRequire } from 'node:module';
 
@@ -90,7 +91,7 @@ function optionsFor(req: ScheduleRequest) {
       // The spec as the person wrote it (the server turns cron into calendars); updated with the action.
       memo: { cron: req.cron ?? null, every: req.every ?? null, timeZone },
     },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+    policies: { overlap: 'SKIP' as const, catchupWindow: '1 hour' },
     memo: { connection: req.connection },
     state: { note: req.note ?? `compliance scan of ${req.connection}` },
   };
@@ -103,13 +104,13 @@ export async function upsertSchedule(client: Client, req: ScheduleRequest): Prom
   try {
     await client.schedule.create(options);
   } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    if (!isClientError(err, 'ScheduleAlreadyRunning')) throw err;
     created = false;
     await client.schedule.getHandle(options.scheduleId).update((previous) => ({
       ...previous,
       spec: options.spec,
       action: options.action,
-      policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP },
+      policies: { ...previous.policies, overlap: 'SKIP' },
     }));
   }
   return { created, view: await describeSchedule(client, req.connection) };
@@ -150,7 +151,7 @@ export async function actOnSchedule(client: Client, connection: string, action: 
       await handle.unpause(note ?? 'unpaused');
       break;
     case 'trigger':
-      await handle.trigger(ScheduleOverlapPolicy.SKIP);
+      await handle.trigger('SKIP');
       break;
     case 'delete':
       await handle.delete();
@@ -163,7 +164,7 @@ export async function actOnSchedule(client: Client, connection: string, action: 
 
 export async function backfillSchedule(client: Client, connection: string, from: Date, to: Date): Promise<ScheduleView> {
   if (!(from < to)) throw new ScheduleInputError('backfillFrom must be before backfillTo.');
-  await client.schedule.getHandle(scheduleIdFor(connection)).backfill({ start: from, end: to, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+  await client.schedule.getHandle(scheduleIdFor(connection)).backfill({ start: from, end: to, overlap: 'ALLOW_ALL' });
   return describeSchedule(client, connection);
 }
 
@@ -177,10 +178,11 @@ export async function listSchedules(client: Client, connection?: string): Promis
     try {
       views.push(await describeSchedule(client, name));
     } catch (err) {
-      if (!(err instanceof ScheduleNotFoundError)) throw err;
+      if (!isScheduleNotFound(err)) throw err;
     }
   }
   return views.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
 }
 
-export { ScheduleNotFoundError };
+/** True for the client's answer that no schedule has the id asked for. */
+export const isScheduleNotFound = (err: unknown): boolean => isClientError(err, 'ScheduleNotFoundError');

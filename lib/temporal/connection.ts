@@ -1,9 +1,10 @@
 // Connections to the Temporal server from the settings in lib/config: the same code reaches the
 // embedded dev server, a self-hosted cluster (mTLS) or Temporal Cloud (API key).
 import fs from 'node:fs';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { Client, Connection, ConnectionOptions } from '@temporalio/client';
 import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import type { TemporalSettings } from '../config';
+import { temporalClientLib } from './client-lib';
 
 export class TemporalUnreachableError extends Error {
   constructor(settings: TemporalSettings, cause: unknown) {
@@ -38,6 +39,7 @@ export function connectionOptions(settings: TemporalSettings): ConnectionOptions
 
 /** A client connection; throws TemporalUnreachableError with one line naming the address. */
 export async function connectClient(settings: TemporalSettings, timeoutMs = 5000): Promise<Client> {
+  const { Client, Connection } = await temporalClientLib();
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: timeoutMs });

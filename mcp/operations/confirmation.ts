@@ -1,7 +1,8 @@
 // Confirming an action a workflow holds: through the confirm Update (its validator checks the hash and
 // who decides), by the assistant where the connection allows it, by a person through MCP elicitation.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { isClientError } from '../../lib/temporal/client-lib';
 import { confirmUpdate, type ConfirmationInput, type ConfirmationOutcome } from '../../lib/temporal/signals';
 import { waitForAnswer, type ProgressReporter, type RunAnswer } from '../workflow-runner';
 
@@ -17,7 +18,7 @@ export async function sendConfirmation(client: Client, workflowId: string, input
       updateId: `confirm-${input.hash}-${input.approve ? 'approve' : 'reject'}-${input.by}`,
     });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new ConfirmationRefused((err.cause as Error | undefined)?.message ?? err.message);
+    if (isClientError(err, 'WorkflowUpdateFailedError')) throw new ConfirmationRefused((err.cause as Error | undefined)?.message ?? err.message);
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { ScheduleNotFoundError, actOnSchedule, backfillSchedule, ScheduleInputError, upsertSchedule, type ScheduleView } from '../../lib/compliance/schedules';
+import { isScheduleNotFound, actOnSchedule, backfillSchedule, ScheduleInputError, upsertSchedule, type ScheduleView } from '../../lib/compliance/schedules';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ServerDeps } from '../deps';
 import { toolError, toolResult } from '../results';
@@ -57,7 +57,7 @@ export function registerComplianceScheduleTool(server: McpServer, deps: ServerDe
         return toolResult(text, { action, schedule: view ?? null });
       } catch (err) {
         if (err instanceof ScheduleInputError) return toolError(err.message);
-        if (err instanceof ScheduleNotFoundError) return toolError(`No compliance schedule for ${connection.name}: create one with compliance_schedule {"connection":"${connection.name}","cron":"0 2 * * *"}.`);
+        if (isScheduleNotFound(err)) return toolError(`No compliance schedule for ${connection.name}: create one with compliance_schedule {"connection":"${connection.name}","cron":"0 2 * * *"}.`);
         return toolError(`compliance_schedule failed: ${(err as Error).message}`);
       }
     },
