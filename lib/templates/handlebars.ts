@@ -1,10 +1,14 @@
 // The Handlebars dialect templates are written in, and what a template uses. A private environment
 // (nothing registered globally can leak in), the built-in helpers only, no partials or decorators,
 // no unescaped output in HTML. Variables are read from the parsed template, not guessed with regexes.
-import Handlebars from 'handlebars';
+import type HandlebarsLib from 'handlebars';
+import { lazyRequire } from '../lazy-require';
 import { TemplateValidationError } from './errors';
 
-export const handlebars = Handlebars.create();
+const handlebarsLib = lazyRequire<typeof HandlebarsLib>('handlebars');
+let environment: typeof HandlebarsLib | undefined;
+/** The private environment, made on first use. */
+const handlebars = () => (environment ??= handlebarsLib().create());
 
 export const HELPERS = ['if', 'unless', 'each', 'with', 'lookup'] as const;
 /** Helpers whose block body runs against a different context (an item, an object). */
@@ -38,7 +42,7 @@ type Node = hbs.AST.Node;
 export function analyseTemplate(source: string, field: string, options: { html: boolean }): TemplateUse {
   let program: hbs.AST.Program;
   try {
-    program = handlebars.parse(source);
+    program = handlebars().parse(source);
   } catch (error) {
     const detail = (error as Error).message.split('\n')[0];
     throw new TemplateValidationError(field, `${field} is not a valid Handlebars template: ${detail}`);
@@ -138,7 +142,7 @@ const COMPILE_OPTIONS = {
 };
 
 export function compile(source: string, options: { escape: boolean }): HandlebarsTemplateDelegate {
-  return handlebars.compile(source, { ...COMPILE_OPTIONS, noEscape: !options.escape });
+  return handlebars().compile(source, { ...COMPILE_OPTIONS, noEscape: !options.escape });
 }
 
 /** Runtime options: the prototype guards are Handlebars' defaults; stated so no one loosens them by accident. */

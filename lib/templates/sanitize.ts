@@ -1,7 +1,10 @@
 // HTML sanitising with sanitize-html: an allowlist fit for email bodies. Scripts, event handlers,
 // frames, forms, embedded objects and script-bearing URLs or styles do not survive; the caller is
 // told what was taken out. The same policy runs again over rendered output (see render.ts).
-import sanitizeHtml from 'sanitize-html';
+import type SanitizeHtml from 'sanitize-html';
+import { lazyRequire } from '../lazy-require';
+
+const sanitizeHtml = lazyRequire<typeof SanitizeHtml>('sanitize-html');
 
 // A CSS value without parentheses (no expression(), url(), var()), or an rgb()/rgba() colour.
 const SAFE_CSS_VALUE = [/^[#a-zA-Z0-9 .,%'"!-]+$/, /^rgba?\(\s*[\d.,%\s]+\)$/];
@@ -47,8 +50,11 @@ const STYLE_PROPERTIES = [
   'border-collapse',
 ];
 
-export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'center'],
+let options: SanitizeHtml.IOptions | undefined;
+
+/** The allowlist (sanitize-html's default tags, images and center, the attributes and styles above). */
+export const sanitizeOptions = (): SanitizeHtml.IOptions => (options ??= {
+  allowedTags: [...sanitizeHtml().defaults.allowedTags, 'img', 'center'],
   allowedAttributes: {
     '*': ['style', 'class', 'dir', 'lang', 'title', 'align'],
     a: ['href', 'name', 'target', 'rel'],
@@ -65,7 +71,7 @@ export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   allowedStyles: { '*': Object.fromEntries(STYLE_PROPERTIES.map((p) => [p, SAFE_CSS_VALUE])) },
   disallowedTagsMode: 'discard',
-};
+});
 
 export interface SanitizedHtml {
   html: string;
@@ -81,7 +87,7 @@ interface SeenTag {
 /** The tags (with attributes) of an HTML fragment, as sanitize-html's parser reads them. */
 export function parseTags(html: string): SeenTag[] {
   const seen: SeenTag[] = [];
-  sanitizeHtml(html, {
+  sanitizeHtml()(html, {
     allowedTags: false,
     allowedAttributes: false,
     allowVulnerableTags: true,
@@ -92,8 +98,8 @@ export function parseTags(html: string): SeenTag[] {
 
 export function sanitizeTemplateHtml(html: string): SanitizedHtml {
   const before: SeenTag[] = [];
-  const clean = sanitizeHtml(html, {
-    ...SANITIZE_OPTIONS,
+  const clean = sanitizeHtml()(html, {
+    ...sanitizeOptions(),
     // Copied: sanitize-html deletes rejected attributes from the object it passes.
     onOpenTag: (name, attribs) => before.push({ name, attribs: { ...attribs } }),
   });

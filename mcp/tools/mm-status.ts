@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
-import { resolveTokenKey, TokenManager } from '../../lib/auth';
+import type { TokenManager } from '../../lib/auth';
 import type { SessionInfo } from '../../lib/pwsh';
 import type { ServerDeps } from '../deps';
 import { toolResult } from '../results';
@@ -18,25 +18,31 @@ export interface GraphSignIn {
   detail?: string;
 }
 
-const tokenManagers = new WeakMap<ServerDeps, TokenManager>();
+const tokenManagers = new WeakMap<ServerDeps, Promise<TokenManager>>();
 
-function tokensOf(deps: ServerDeps): TokenManager {
+/** The connections' token caches; MSAL loads here, on the first status asked for, not at start. */
+function tokensOf(deps: ServerDeps): Promise<TokenManager> {
   let tokens = tokenManagers.get(deps);
   if (!tokens) {
     const { config } = deps;
-    tokens = new TokenManager({
-      tokenDir: config.tokenDir,
-      sandboxUrl: config.sandboxUrl,
-      encryptionKey: resolveTokenKey({ envKey: config.env.MM_TOKEN_KEY, keyFile: path.join(config.tokenDir, 'token.key') }),
-      logger: deps.logger.child({ part: 'auth' }),
-    });
+    tokens = import('../../lib/auth').then(
+      ({ resolveTokenKey, TokenManager }) =>
+        new TokenManager({
+          tokenDir: config.tokenDir,
+          sandboxUrl: config.sandboxUrl,
+          encryptionKey: resolveTokenKey({ envKey: config.env.MM_TOKEN_KEY, keyFile: path.join(config.tokenDir, 'token.key') }),
+          logger: deps.logger.child({ part: 'auth' }),
+        }),
+    );
+    // A key that cannot be read is asked for again on the next status, not remembered.
+    tokens.catch(() => tokenManagers.delete(deps));
     tokenManagers.set(deps, tokens);
   }
   return tokens;
 }
 
 export async function graphSignIns(deps: ServerDeps): Promise<GraphSignIn[]> {
-  const tokens = tokensOf(deps);
+  const tokens = await tokensOf(deps);
   const out: GraphSignIn[] = [];
   for (const listing of deps.registry.list({ mcp: 'mm' })) {
     try {
