@@ -7,6 +7,17 @@ import { PROJECT_ROOT } from '../lib/paths';
 import { latencyRow, type BenchRow } from './harness';
 
 export async function benchToolList(env: NodeJS.ProcessEnv, runs = 5): Promise<BenchRow[]> {
+  const compiled = await coldStarts(env, runs, {});
+  // The baseline in the same run: the same command from its TypeScript sources through tsx.
+  const fromSource = await coldStarts(env, runs, { MM_FROM_SOURCE: '1' });
+  return [
+    latencyRow('tools/list answered after spawning `mm mcp` (process start included; compiled dist/)', compiled.samples),
+    latencyRow('baseline: the same from the TypeScript sources (MM_FROM_SOURCE=1, tsx)', fromSource.samples),
+    { name: `tools/list size (${compiled.count} tools; budget 48 KB)`, n: 1, value: Math.round(compiled.bytes / 102.4) / 10, unit: 'KB' },
+  ];
+}
+
+async function coldStarts(env: NodeJS.ProcessEnv, runs: number, extra: Record<string, string>) {
   const samples: number[] = [];
   let bytes = 0;
   let count = 0;
@@ -16,7 +27,7 @@ export async function benchToolList(env: NodeJS.ProcessEnv, runs = 5): Promise<B
       command: process.execPath,
       args: [path.join(PROJECT_ROOT, 'bin', 'mm.js'), 'mcp'],
       // Nothing answers at this address: the list must not wait for Temporal.
-      env: { ...(env as Record<string, string>), TEMPORAL_ADDRESS: '127.0.0.1:1', MM_AUTOSTART: 'false' },
+      env: { ...(env as Record<string, string>), TEMPORAL_ADDRESS: '127.0.0.1:1', MM_AUTOSTART: 'false', ...extra },
       stderr: 'ignore',
     });
     const client = new Client({ name: 'bench', version: '0' });
@@ -27,8 +38,5 @@ export async function benchToolList(env: NodeJS.ProcessEnv, runs = 5): Promise<B
     count = tools.length;
     await client.close();
   }
-  return [
-    latencyRow('tools/list answered after spawning `mm mcp` (process start included)', samples),
-    { name: `tools/list size (${count} tools; budget 48 KB)`, n: 1, value: Math.round(bytes / 102.4) / 10, unit: 'KB' },
-  ];
+  return { samples, bytes, count };
 }

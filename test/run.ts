@@ -51,6 +51,11 @@ async function main(): Promise<number> {
     if ((await run(bin('eslint'), ['.'])) !== 0) failures += 1;
   }
 
+  // The `mm` processes tests spawn run what users run: the compiled dist/ (bin/mm.js falls back to
+  // the sources when it is older than them, so a failed build still tests the sources).
+  say('== build (bin/build.js)');
+  if ((await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'build.js')])) !== 0) failures += 1;
+
   const env: NodeJS.ProcessEnv = { ...process.env, MM_LOG_LEVEL: process.env.MM_LOG_LEVEL ?? 'warn' };
   let server: DevServer | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {

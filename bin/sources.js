@@ -1,0 +1,33 @@
+// Where the `mm` command's TypeScript sources are, and the newest modification time among them:
+// bin/build.js stamps dist/ with it and bin/mm.js compares, so an edited source never runs stale.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCE_DIRS = ['cli', 'lib', 'mcp', 'activities', 'workflows', 'workers', 'sandbox'];
+
+/** The newest mtime (ms) of the compiled sources and package.json. */
+export function newestSource(root = PROJECT_ROOT) {
+  let newest = fs.statSync(path.join(root, 'package.json')).mtimeMs;
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    }
+  };
+  for (const dir of SOURCE_DIRS) if (fs.existsSync(path.join(root, dir))) walk(path.join(root, dir));
+  return newest;
+}
+
+/** True when dist/ was built from sources no older than any there now (MM_FROM_SOURCE=1: never). */
+export function distIsCurrent(root = PROJECT_ROOT, env = process.env) {
+  if (env.MM_FROM_SOURCE === '1') return false;
+  try {
+    const built = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'build.json'), 'utf8'));
+    return typeof built.newestSource === 'number' && built.newestSource >= newestSource(root);
+  } catch {
+    return false;
+  }
+}
