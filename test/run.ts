@@ -33,6 +33,52 @@ function testFiles(filters: string[]): string[] {
   return files.filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w))).sort();
 }
 
+/** The folders whose coverage every run prints. */
+const COVERED = ['lib', 'activities', 'workflows', 'mcp', 'cli'];
+
+interface Totals {
+  lines: { total: number; covered: number };
+  branches: { total: number; covered: number };
+}
+
+/**
+ * Line and branch coverage of COVERED, from the V8 coverage every process of the run wrote
+ * (NODE_V8_COVERAGE is inherited by the `mm` processes tests spawn), mapped back to the sources by
+ * c8; files no test loaded count as uncovered.
+ */
+async function reportCoverage(dir: string): Promise<void> {
+  const reports = path.join(OUTPUT_DIR, 'coverage');
+  const include = COVERED.flatMap((folder) => ['--include', `${folder}/**`]);
+  const c8 = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'c8');
+  const args = ['report', '--temp-directory', dir, '--reports-dir', reports, '--reporter=json-summary', '--all', '--src', '.', ...include, '--exclude-after-remap'];
+  if ((await run(c8, args)) !== 0) {
+    say('== coverage: c8 could not read the run\'s coverage');
+    return;
+  }
+  const summary = JSON.parse(fs.readFileSync(path.join(reports, 'coverage-summary.json'), 'utf8')) as Record<string, Totals>;
+  const sums = new Map<string, Totals>(COVERED.map((folder) => [folder, { lines: { total: 0, covered: 0 }, branches: { total: 0, covered: 0 } }]));
+  for (const [file, totals] of Object.entries(summary)) {
+    const folder = path.relative(PROJECT_ROOT, file).split(path.sep)[0];
+    const sum = sums.get(folder);
+    if (!sum) continue;
+    for (const key of ['lines', 'branches'] as const) {
+      sum[key].total += totals[key].total;
+      sum[key].covered += totals[key].covered;
+    }
+  }
+  const pct = (t: { total: number; covered: number }) => (t.total === 0 ? '—' : `${((100 * t.covered) / t.total).toFixed(1)}%`);
+  const all: Totals = { lines: { total: 0, covered: 0 }, branches: { total: 0, covered: 0 } };
+  say('== coverage (lines, branches)');
+  for (const [folder, sum] of sums) {
+    say(`   ${`${folder}/`.padEnd(12)} ${pct(sum.lines).padStart(6)}  ${pct(sum.branches).padStart(6)}`);
+    for (const key of ['lines', 'branches'] as const) {
+      all[key].total += sum[key].total;
+      all[key].covered += sum[key].covered;
+    }
+  }
+  say(`   ${'all'.padEnd(12)} ${pct(all.lines).padStart(6)}  ${pct(all.branches).padStart(6)}   (per file: ${path.relative(PROJECT_ROOT, reports)}/coverage-summary.json)`);
+}
+
 function tapCounts(file: string): { pass: number; fail: number; skipped: number } {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
@@ -73,6 +119,12 @@ async function main(): Promise<number> {
     say(`== Temporal dev server for this run at ${server.address}`);
   }
 
+  // Every process of the run (the runner's, the test files', the `mm` processes they spawn) writes its
+  // V8 coverage here; reportCoverage reads it at the end.
+  const coverageDir = path.join(OUTPUT_DIR, `coverage-${process.pid}`);
+  fs.rmSync(coverageDir, { recursive: true, force: true });
+  env.NODE_V8_COVERAGE = coverageDir;
+
   const files = testFiles(filters);
   say(`== ${files.length} test files`);
   // One file per run: several runs may share the checkout.
@@ -102,6 +154,8 @@ async function main(): Promise<number> {
     await connection.close();
   }
   await server?.stop();
+  await reportCoverage(coverageDir);
+  fs.rmSync(coverageDir, { recursive: true, force: true });
   const counts = tapCounts(tapFile);
   fs.rmSync(tapFile, { force: true });
   if (code !== 0 && counts.fail === 0) counts.fail = 1;
