@@ -54,16 +54,18 @@ export function registerSandboxCommand(program: Command, deps: SandboxCommandDep
     .command('sandbox')
     .description('Run the local sandbox tenant (Microsoft sign-in, Graph v1.0, Exchange admin API) in the foreground; Ctrl-C stops it.')
     .option('--port <n>', `port on 127.0.0.1 (0 picks a free one; default ${DEFAULT_PORT})`, port, DEFAULT_PORT)
+    .option('--host <address>', 'listen address (default 127.0.0.1; another host\'s address only on a private test network)')
     .option('--throttle <profile>', 'documented (Microsoft\'s published limits), scaled (same shape, 100x smaller) or off', throttleProfile, 'documented')
     .option('--auto-approve [upn]', `approve every device code at once, as this user (default ${SANDBOX_ADMIN_UPN})`)
     .option('--snapshot <file>', 'load the tenant from this JSON file if it exists, and save every change to it')
     .option('--token-lifetime <seconds>', 'access token lifetime (default 3600)', seconds)
     .option('--quiet', 'do not print one line per request')
-    .action(async (opts: { port: number; throttle: ThrottleProfileName; autoApprove?: string | boolean; snapshot?: string; tokenLifetime?: number; quiet?: boolean }) => {
+    .action(async (opts: { port: number; host?: string; throttle: ThrottleProfileName; autoApprove?: string | boolean; snapshot?: string; tokenLifetime?: number; quiet?: boolean }) => {
       let running: Sandbox;
       try {
         running = await startSandbox({
           port: opts.port,
+          host: opts.host,
           throttle: opts.throttle,
           autoApprove: opts.autoApprove,
           snapshotFile: opts.snapshot,
