@@ -3,7 +3,8 @@
 // Failed Dependency for requests whose dependency failed. Each inner request meets the same
 // permissions, throttling and faults as a direct one.
 import { errorBody, GraphError } from '../errors';
-import type { GraphRequest, GraphResponse } from './router';
+import { DOCUMENTED } from '../throttle';
+import { Gate, type DispatchOptions, type GraphRequest, type GraphResponse } from './router';
 
 interface BatchItem {
   id: string;
@@ -47,8 +48,11 @@ function validate(body: unknown): BatchItem[] {
   return requests as BatchItem[];
 }
 
-export async function runBatch(outer: GraphRequest, dispatch: (r: GraphRequest) => Promise<GraphResponse>): Promise<GraphResponse> {
+export async function runBatch(outer: GraphRequest, dispatch: (r: GraphRequest, options?: DispatchOptions) => Promise<GraphResponse>): Promise<GraphResponse> {
   const items = validate(outer.body);
+  // Graph dispatches at most 4 of a batch's Outlook requests at a time (the Outlook concurrency
+  // limit), so a batch of 20 sendMail to one mailbox is served 4 by 4 rather than refused.
+  const outlookGate = new Gate(DOCUMENTED.outlookConcurrency);
   const results = new Map<string, GraphResponse>();
   const sequential = items.some((i) => i.dependsOn?.length);
 
@@ -74,7 +78,7 @@ export async function runBatch(outer: GraphRequest, dispatch: (r: GraphRequest) 
       requestId: outer.requestId,
     };
     try {
-      const res = await dispatch(inner);
+      const res = await dispatch(inner, { outlookGate });
       if (res.drop) return failure(new GraphError(504, 'UnknownError', 'Gateway Timeout'), outer);
       return { ...res, headers: { ...(res.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...res.headers } };
     } catch (err) {
