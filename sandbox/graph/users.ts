@@ -16,6 +16,13 @@ export const USER: EntityInfo = {
     'accountEnabled', 'usageLocation', 'assignedLicenses', 'department', 'companyName', 'city', 'country', 'employeeId',
     'createdDateTime', 'userType', 'otherMails', 'proxyAddresses', 'mailNickname', 'deletedDateTime', 'signInActivity',
   ],
+  // aad-advanced-queries § user properties: companyName only with advanced queries; range operators on
+  // createdDateTime and signInActivity by default; $orderby on displayName and userPrincipalName.
+  defaultQuery: {
+    advancedOnly: ['companyName'],
+    rangeByDefault: ['createdDateTime', 'signInActivity/lastSignInDateTime', 'signInActivity/lastNonInteractiveSignInDateTime'],
+    orderBy: ['displayName', 'userPrincipalName'],
+  },
 };
 
 /** Properties a PATCH may set (the rest are read-only or unknown to the sandbox). */
