@@ -107,10 +107,19 @@ function putGroupTeam(ctx: Ctx) {
   checkReplicated(ctx, g, 'PUT');
   if (!g.graph.groupTypes.includes('Unified')) throw badRequest('Group is not a Unified group. Teams can only be created from Microsoft 365 groups.', 'BadRequest');
   if (ctx.state.data.teams[g.graph.id]) throw new GraphError(409, 'Conflict', 'Team already exists');
+  requireOwner(g);
   const team = newTeam(g, (ctx.req.body as Json | undefined) ?? {});
   materialise(ctx.state, team);
   ctx.state.changed();
   return ok(teamBody(team), 201);
+}
+
+/**
+ * "Create team" (learn.microsoft.com/graph/api/team-put-teams) and "Create a team from group"
+ * (learn.microsoft.com/graph/teams-create-group-and-team): the group must have at least one owner.
+ */
+function requireOwner(g: GroupRecord) {
+  if (g.owners.length === 0) throw badRequest('A team can only be created from a group that has at least one owner.', 'BadRequest');
 }
 
 function bindId(value: unknown, what: string): string {
@@ -131,10 +140,16 @@ function postTeams(ctx: Ctx) {
     const gid = bindId(b['group@odata.bind'], 'group').toLowerCase();
     const g = ctx.state.findGroup(gid);
     if (!g) throw notFound(gid);
+    // "Create team" § Example 4 (from group): the team takes the group's name and visibility; naming
+    // them as well is refused.
+    for (const prop of ['displayName', 'visibility']) {
+      if (b[prop] !== undefined) throw badRequest(`Property '${prop}' cannot be set when a team is created from a group (group@odata.bind); the team takes it from the group.`, 'BadRequest');
+    }
     checkReplicated(ctx, g, 'POST');
     if (ctx.state.data.teams[g.graph.id] || Object.values(ctx.state.data.operations).some((o) => o.teamId === g.graph.id && !o.failWith)) {
       throw new GraphError(409, 'Conflict', 'Team already exists');
     }
+    requireOwner(g);
     group = g;
   } else {
     if (typeof b.displayName !== 'string' || !b.displayName.trim()) throw badRequest("Property 'displayName' is required.", 'BadRequest');
