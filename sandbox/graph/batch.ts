@@ -35,8 +35,9 @@ function validate(body: unknown): BatchItem[] {
     if (!r || typeof r.id !== 'string' || !r.id || typeof r.method !== 'string' || typeof r.url !== 'string') {
       throw new GraphError(400, 'BadRequest', 'Invalid batch payload format. Each request needs id, method and url.');
     }
-    if (ids.has(r.id)) throw new GraphError(400, 'BadRequest', `Batch request contains duplicate id '${r.id}'.`);
-    ids.add(r.id);
+    // json-batching § Request format: ids are unique, compared case-insensitively.
+    if (ids.has(r.id.toLowerCase())) throw new GraphError(400, 'BadRequest', `Batch request contains duplicate id '${r.id}'.`);
+    ids.add(r.id.toLowerCase());
     const hasContentType = Object.keys(r.headers ?? {}).some((h) => h.toLowerCase() === 'content-type');
     if (r.body !== undefined && r.body !== null && !hasContentType) {
       throw new GraphError(400, 'BadRequest', `Write request id : ${r.id} does not contain Content-Type header or body.`);

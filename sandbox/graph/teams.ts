@@ -253,13 +253,33 @@ function getChannel(ctx: Ctx) {
   return ok({ '@odata.context': `${GRAPH_BASE}/$metadata#teams('${t.id}')/channels/$entity`, ...channelBody(t.id, c) });
 }
 
+/**
+ * "Limits and specifications for Microsoft Teams" § Channel names: none of ~ # % & * { } + / \ : < > ? | ' " , ..,
+ * no control characters, not one of the reserved words, no leading underscore or period, no trailing
+ * period. A single period inside ("Release v1.2") is allowed.
+ */
+const RESERVED_CHANNEL_NAMES = /^(forms|con|conin\$|conout\$|prn|aux|nul|com[1-9]|lpt[1-9]|desktop\.ini|_vti_)$/i;
+function channelNameAllowed(name: string): boolean {
+  if (/[~#%&*{}+/\\:<>?|'",]/.test(name) || name.includes('..')) return false;
+  if ([...name].some((c) => c.charCodeAt(0) <= 0x1f || (c.charCodeAt(0) >= 0x80 && c.charCodeAt(0) <= 0x9f))) return false;
+  if (name.startsWith('_') || name.startsWith('.') || name.endsWith('.')) return false;
+  return !RESERVED_CHANNEL_NAMES.test(name) && !/_vti_/i.test(name);
+}
+
 function createChannel(ctx: Ctx) {
   const t = teamOr404(ctx);
   const b = requireBody(ctx);
   const name = typeof b.displayName === 'string' ? b.displayName.trim() : '';
   if (!name) throw badRequest("Property 'displayName' is required.", 'BadRequest');
-  if (name.length > 50 || /[~#%&*{}+/\\:<>?|'".]/.test(name)) {
+  if (name.length > 50 || !channelNameAllowed(name)) {
     throw badRequest('Channel name contains invalid characters or is longer than 50 characters.', 'BadRequest');
+  }
+  const channels = t.channels.length;
+  // "Limits and specifications for Microsoft Teams" § Teams and channels: 1,000 channels per team
+  // (deleted ones included), 30 private channels.
+  if (channels >= 1000) throw badRequest('The team has reached the limit of 1000 channels.', 'BadRequest');
+  if (b.membershipType === 'private' && t.channels.filter((c) => c.membershipType === 'private').length >= 30) {
+    throw badRequest('The team has reached the limit of 30 private channels.', 'BadRequest');
   }
   if (t.channels.some((c) => c.displayName.toLowerCase() === name.toLowerCase())) {
     throw badRequest('Channel name already existed, please use other name.', 'NameAlreadyExists');
