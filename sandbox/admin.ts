@@ -12,6 +12,8 @@ export interface AdminReply {
 export interface AdminTarget extends Sandbox {
   throttleProfile(): ThrottleProfileName;
   setThrottleProfile(p: ThrottleProfileName): void;
+  /** Outlook requests in flight by `appId|mailbox`. */
+  outlookInFlight(): Record<string, number>;
   faults(): FaultProfile | undefined;
 }
 
@@ -74,7 +76,7 @@ export function handleAdmin(sb: AdminTarget, method: string, sub: string, body: 
       sb.setFaults(undefined);
       return { status: 204 };
     case 'GET /throttle':
-      return { status: 200, body: { profile: sb.throttleProfile() } };
+      return { status: 200, body: { profile: sb.throttleProfile(), outlookInFlight: sb.outlookInFlight() } };
     case 'PUT /throttle':
       if (!['documented', 'scaled', 'off'].includes(String(b.profile))) return err(400, 'profile must be documented, scaled or off.');
       sb.setThrottleProfile(b.profile as ThrottleProfileName);

@@ -279,7 +279,7 @@ export class AuthService {
     entry.status = 'redeemed';
     const user = this.state.data.users[entry.userId ?? ''];
     if (!user) return aadError(400, 'invalid_grant', 50034, 'The user account does not exist in the directory.');
-    return this.issueUserTokens(this.app(entry.clientId)!, user, entry.request);
+    return this.issueUserTokens(this.app(entry.clientId)!, user, entry.request, true);
   }
 
   private redeemRefreshToken(params: URLSearchParams): OAuthReply {
@@ -344,15 +344,25 @@ export class AuthService {
     return undefined;
   }
 
-  private issueUserTokens(app: AppRegistration, user: UserRecord, request: ScopeRequest): OAuthReply {
+  /**
+   * `firstGrant`: the device-code redemption. Entra ("OpenID Connect scopes", learn.microsoft.com/entra/identity-platform/scopes-oidc,
+   * sections "openid" and "offline_access") returns an id_token only when `openid` was asked and a
+   * refresh token only with `offline_access`. A refresh grant keeps returning both.
+   */
+  private issueUserTokens(app: AppRegistration, user: UserRecord, request: ScopeRequest, firstGrant = false): OAuthReply {
+    const asked = new Set(request.oidc.map((s) => s.toLowerCase()));
+    const withRefresh = !firstGrant || asked.has('offline_access');
+    const withId = !firstGrant || asked.has('openid');
     const lifetime = this.settings.accessTokenLifetimeSeconds;
     const access = this.signAccessToken({ app, user, resource: request.resource, scopes: request.permissions, lifetime });
     const refresh = opaque(64);
-    this.refreshTokens.set(refresh, {
-      clientId: app.appId,
-      userId: user.graph.id,
-      expiresAt: Date.now() + this.settings.refreshTokenLifetimeSeconds * 1000,
-    });
+    if (withRefresh) {
+      this.refreshTokens.set(refresh, {
+        clientId: app.appId,
+        userId: user.graph.id,
+        expiresAt: Date.now() + this.settings.refreshTokenLifetimeSeconds * 1000,
+      });
+    }
     const now = Math.floor(Date.now() / 1000);
     const idToken = this.signer.sign({
       aud: app.appId,
@@ -381,8 +391,8 @@ export class AuthService {
         expires_in: lifetime,
         ext_expires_in: lifetime,
         access_token: access,
-        refresh_token: refresh,
-        id_token: idToken,
+        ...(withRefresh ? { refresh_token: refresh } : {}),
+        ...(withId ? { id_token: idToken } : {}),
         client_info: b64url(JSON.stringify({ uid: user.graph.id, utid: SANDBOX_TENANT_ID })),
       },
     };

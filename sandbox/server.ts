@@ -137,24 +137,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     try {
       const principal = auth.validate(headers.authorization, [RESOURCES.graph, GRAPH_APP_ID, `${RESOURCES.graph}/`]);
       if ('error' in principal) throw invalidToken(principal.error);
-      const raw = await readBody(req);
-      let body: unknown;
-      if (raw.trim()) {
+      const loadBody = async (): Promise<unknown> => {
+        const raw = await readBody(req);
+        if (!raw.trim()) return undefined;
         try {
-          body = JSON.parse(raw);
+          return JSON.parse(raw);
         } catch {
           throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
         }
-      }
-      const greq: GraphRequest = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname.slice(version.length + 1)) || '/', query: url.searchParams, headers, body, principal, requestId };
+      };
+      const greq: GraphRequest = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname.slice(version.length + 1)) || '/', query: url.searchParams, headers, body: undefined, principal, requestId };
       settleTeamOperations(state, settings);
       if (greq.method === 'POST' && greq.path.replace(/\/+$/, '') === '/$batch') {
+        greq.body = await loadBody();
         const fault = faults.decide('POST', `/${version}/$batch`);
         if (fault.latencyMs) await sleep(fault.latencyMs);
         if (fault.kind === 'drop') return void req.socket.destroy();
         response = fault.kind === 'status' ? failure(new GraphError(fault.status, fault.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable', 'Injected fault', { 'Retry-After': fault.retryAfter }), greq) : await batchRoute.handle({ req: greq, params: {}, env: { state, faults, throttler, settings, dispatch: router.dispatch }, state });
       } else {
-        response = await router.dispatch(greq);
+        // The body is read once the request is admitted, so an Outlook request holds its
+        // concurrency slot for the whole request, upload included.
+        response = await router.dispatch(greq, { loadBody });
       }
     } catch (err) {
       response = failure(err, { requestId, headers: { 'client-request-id': clientRequestId } });
@@ -345,6 +348,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     mintToken: (input) => auth.mint(input),
     throttleProfile: () => throttler.getProfile(),
     setThrottleProfile: (p: ThrottleProfileName) => throttler.setProfile(p),
+    outlookInFlight: () => throttler.outlookInFlight(),
     close: async () => {
       writer?.flush();
       await new Promise<void>((resolve) => {

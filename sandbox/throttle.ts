@@ -58,7 +58,7 @@ export const DOCUMENTED = {
   tenantWrites: { capacity: 18_000, windowMs: 300_000 },
   /** Outlook, per app ID and mailbox. */
   outlook: { capacity: 10_000, windowMs: 600_000 },
-  /** Outlook, concurrent requests per app ID. */
+  /** Outlook, concurrent requests per app ID and mailbox. */
   outlookConcurrency: 4,
   /** Teams, per app on a given team or channel. */
   perTeam: { capacity: 4, windowMs: 1000 },
@@ -142,7 +142,8 @@ export class Throttler {
         checks.push({ key: `tw|${tenantId}`, limit: this.limit(DOCUMENTED.tenantWrites), cost: 1, scope: `Tenant/Write/${appId}/${tenantId}`, information: 'WriteLimitExceeded', fractional: false });
       }
     } else if (cls.family === 'outlook') {
-      const slots = this.inFlight.get(`ol|${appId}`) ?? 0;
+      // "Limits apply per app ID and mailbox combination" (throttling-limits, Outlook service limits).
+      const slots = this.inFlight.get(`ol|${appId}|${cls.mailbox}`) ?? 0;
       if (slots >= DOCUMENTED.outlookConcurrency) {
         return { retryAfter: '1', scope: `Application/ReadWrite/${appId}/${cls.mailbox}`, information: 'MailboxConcurrency' };
       }
@@ -166,7 +167,7 @@ export class Throttler {
       }
     }
     for (const c of checks) this.take(c.key, c.limit, c.cost, now);
-    if (cls.family === 'outlook') this.inFlight.set(`ol|${appId}`, (this.inFlight.get(`ol|${appId}`) ?? 0) + 1);
+    if (cls.family === 'outlook') this.inFlight.set(`ol|${appId}|${cls.mailbox}`, (this.inFlight.get(`ol|${appId}|${cls.mailbox}`) ?? 0) + 1);
     return undefined;
   }
 
@@ -181,7 +182,14 @@ export class Throttler {
   /** Frees the Outlook concurrency slot admit() took. */
   release(appId: string, cls: ThrottleClass) {
     if (this.profile === 'off' || cls.family !== 'outlook') return;
-    const key = `ol|${appId}`;
+    const key = `ol|${appId}|${cls.mailbox}`;
     this.inFlight.set(key, Math.max(0, (this.inFlight.get(key) ?? 1) - 1));
+  }
+
+  /** Outlook requests in flight, by `appId|mailbox` (the admin API shows them; tests wait on them). */
+  outlookInFlight(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, n] of this.inFlight) if (n > 0) out[k.slice(3)] = n;
+    return out;
   }
 }

@@ -44,5 +44,7 @@ export function passwordProblem(password: string): string | undefined {
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((r) => r.test(password)).length;
   if (password.length < 8 || password.length > 256) return 'password: must be 8 to 256 characters long (Entra ID password policy)';
   if (classes < 3) return 'password: must contain three of lowercase letters, uppercase letters, digits and symbols (Entra ID password policy)';
+  // Entra ID refuses Unicode characters in passwords: printable ASCII and the blank only.
+  if (!/^[\x20-\x7e]+$/.test(password)) return 'password: may only contain ASCII letters, digits, symbols and spaces, no Unicode characters (Entra ID password policy)';
   return undefined;
 }

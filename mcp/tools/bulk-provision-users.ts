@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { passwordProblem, sealSecret } from '../../lib/secrets/seal';
+import { upnError } from '../../lib/graph/upn';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { BulkProvisionResult, BulkUser } from '../../workflows/bulk-provision-users';
 import { answerResult } from '../answers';
@@ -87,6 +88,8 @@ export function registerBulkProvisionUsersTool(server: McpServer, deps: ServerDe
           const issue = parsed.error.issues[0];
           return toolError(`users[${i}].${issue.path.join('.')}: ${issue.message} (row ${i + 1}).`);
         }
+        const badUpn = upnError(`users[${i}].email`, parsed.data.email);
+        if (badUpn) return toolError(`${badUpn.replace(/\.$/, '')} (row ${i + 1}).`);
         const weak = passwordProblem(parsed.data.password);
         if (weak) return toolError(`users[${i}].${weak} (row ${i + 1}, ${parsed.data.email}).`);
         const email = parsed.data.email.toLowerCase();

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { passwordProblem, sealSecret } from '../../lib/secrets/seal';
+import { upnError } from '../../lib/graph/upn';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { composeTemplateSend } from '../../lib/templates';
@@ -18,7 +19,7 @@ const names = z.array(z.string().min(1).max(256)).max(50);
 
 export const createUserShape = {
   connection: connectionNameSchema,
-  email: z.email().max(113).describe('UPN on a verified domain'),
+  email: z.email().max(113).describe("UPN on a verified domain; before the @ only A-Z a-z 0-9 ' . - _ ! # ^ ~"),
   displayName: z.string().min(1).max(256).describe('Display name'),
   firstName: z.string().max(64).optional().describe('Given name'),
   lastName: z.string().max(64).optional().describe('Surname'),
@@ -80,6 +81,8 @@ export function registerCreateUserTool(server: McpServer, deps: ServerDeps): voi
       if (isToolResult(connection)) return connection;
       const weak = passwordProblem(args.password);
       if (weak) return toolError(weak);
+      const badUpn = upnError('email', args.email);
+      if (badUpn) return toolError(badUpn, { field: 'email' });
       const upn = args.email.toLowerCase();
       const input: ProvisionUserInput = {
         connection: connection.name,

@@ -3,7 +3,8 @@
 // Failed Dependency for requests whose dependency failed. Each inner request meets the same
 // permissions, throttling and faults as a direct one.
 import { errorBody, GraphError } from '../errors';
-import type { GraphRequest, GraphResponse } from './router';
+import { DOCUMENTED } from '../throttle';
+import { Gate, type DispatchOptions, type GraphRequest, type GraphResponse } from './router';
 
 interface BatchItem {
   id: string;
@@ -34,8 +35,9 @@ function validate(body: unknown): BatchItem[] {
     if (!r || typeof r.id !== 'string' || !r.id || typeof r.method !== 'string' || typeof r.url !== 'string') {
       throw new GraphError(400, 'BadRequest', 'Invalid batch payload format. Each request needs id, method and url.');
     }
-    if (ids.has(r.id)) throw new GraphError(400, 'BadRequest', `Batch request contains duplicate id '${r.id}'.`);
-    ids.add(r.id);
+    // json-batching § Request format: ids are unique, compared case-insensitively.
+    if (ids.has(r.id.toLowerCase())) throw new GraphError(400, 'BadRequest', `Batch request contains duplicate id '${r.id}'.`);
+    ids.add(r.id.toLowerCase());
     const hasContentType = Object.keys(r.headers ?? {}).some((h) => h.toLowerCase() === 'content-type');
     if (r.body !== undefined && r.body !== null && !hasContentType) {
       throw new GraphError(400, 'BadRequest', `Write request id : ${r.id} does not contain Content-Type header or body.`);
@@ -47,8 +49,11 @@ function validate(body: unknown): BatchItem[] {
   return requests as BatchItem[];
 }
 
-export async function runBatch(outer: GraphRequest, dispatch: (r: GraphRequest) => Promise<GraphResponse>): Promise<GraphResponse> {
+export async function runBatch(outer: GraphRequest, dispatch: (r: GraphRequest, options?: DispatchOptions) => Promise<GraphResponse>): Promise<GraphResponse> {
   const items = validate(outer.body);
+  // Graph dispatches at most 4 of a batch's Outlook requests at a time (the Outlook concurrency
+  // limit), so a batch of 20 sendMail to one mailbox is served 4 by 4 rather than refused.
+  const outlookGate = new Gate(DOCUMENTED.outlookConcurrency);
   const results = new Map<string, GraphResponse>();
   const sequential = items.some((i) => i.dependsOn?.length);
 
@@ -74,7 +79,7 @@ export async function runBatch(outer: GraphRequest, dispatch: (r: GraphRequest) 
       requestId: outer.requestId,
     };
     try {
-      const res = await dispatch(inner);
+      const res = await dispatch(inner, { outlookGate });
       if (res.drop) return failure(new GraphError(504, 'UnknownError', 'Gateway Timeout'), outer);
       return { ...res, headers: { ...(res.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...res.headers } };
     } catch (err) {

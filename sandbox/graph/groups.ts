@@ -13,7 +13,9 @@ const GROUP_PROPS = [
   'proxyAddresses', 'renewedDateTime', 'resourceBehaviorOptions', 'resourceProvisioningOptions', 'securityEnabled',
   'securityIdentifier', 'theme', 'visibility',
 ];
-export const GROUP: EntityInfo = { type: 'group', defaults: GROUP_PROPS, all: GROUP_PROPS };
+// aad-advanced-queries § group properties: range operators (createdDateTime ge …) only with advanced
+// queries; $orderby on displayName.
+export const GROUP: EntityInfo = { type: 'group', defaults: GROUP_PROPS, all: GROUP_PROPS, defaultQuery: { advancedOnly: [], rangeByDefault: [], orderBy: ['displayName'] } };
 
 const GROUP_ADMINS = ['Global Administrator', 'Groups Administrator', 'User Administrator'];
 

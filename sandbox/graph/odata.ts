@@ -14,6 +14,20 @@ export interface EntityInfo {
   defaults: string[];
   /** Every property the entity has. */
   all: string[];
+  /**
+   * What Graph serves without advanced query parameters ("Advanced query capabilities on Microsoft
+   * Entra ID objects", learn.microsoft.com/graph/aad-advanced-queries, section "Support for filter by
+   * properties of Microsoft Entra ID (directory) objects" and "Support for sorting"). Omitted: no
+   * per-property limits (non-directory collections).
+   */
+  defaultQuery?: {
+    /** Properties filterable only with ConsistencyLevel: eventual + $count=true (every operator). */
+    advancedOnly: string[];
+    /** Properties (or paths) with ge/le/gt/lt by default; on any other property a range is advanced. */
+    rangeByDefault: string[];
+    /** Properties $orderby takes by default. */
+    orderBy: string[];
+  };
 }
 
 type Value = string | number | boolean | null;
@@ -246,6 +260,35 @@ export function parseSelect(select: string, info: EntityInfo): string[] {
   return props;
 }
 
+/**
+ * The first clause of `node` that needs advanced query parameters on this entity (beyond ne, not and
+ * endswith, which the parser notes): `eq null` on any property, any operator on an advanced-only
+ * property, a range comparison on a property without default range support. Lambda bodies (any())
+ * are served by default.
+ */
+function advancedClause(node: Node, info: EntityInfo): { prop: string } | undefined {
+  const rules = info.defaultQuery;
+  if (!rules) return undefined;
+  switch (node.op) {
+    case 'and':
+    case 'or':
+      return advancedClause(node.left, info) ?? advancedClause(node.right, info);
+    case 'not':
+      return advancedClause(node.arg, info);
+    case 'any':
+      return undefined;
+    default: {
+      const prop = node.prop;
+      const root = prop.split('/')[0];
+      if (rules.advancedOnly.includes(root)) return { prop: root };
+      if ((node.op === 'eq' || node.op === 'ne') && node.value === null) return { prop: root };
+      if (node.op === 'in' && node.values.includes(null)) return { prop: root };
+      if (['ge', 'le', 'gt', 'lt'].includes(node.op) && !rules.rangeByDefault.includes(prop)) return { prop: root };
+      return undefined;
+    }
+  }
+}
+
 /** Filters, orders, selects and pages a directory collection as Graph does. */
 export function listResponse(items: Json[], q: ListQuery, info: EntityInfo, maxTop = 999, defaultTop = 100): Json {
   const filter = q.query.get('$filter');
@@ -254,9 +297,11 @@ export function listResponse(items: Json[], q: ListQuery, info: EntityInfo, maxT
   const orderby = q.query.get('$orderby');
   const advancedUsed: string[] = [];
   let rows = items;
-  if (count === 'true' && !isEventual(q)) {
-    throw badRequest('$count is not currently supported.');
-  }
+  // $count=true without ConsistencyLevel: eventual is ignored on directory objects (no
+  // @odata.count, no error), as Graph does; other collections count without it.
+  const advancedOk = count === 'true' && isEventual(q);
+  const counting = count === 'true' && (isEventual(q) || !info.defaultQuery);
+  let unsupportedProp: string | undefined;
   if (search) {
     if (!isEventual(q)) throw badRequest('Request with $search query parameter only works through MSGraph with a special request header: \'ConsistencyLevel: eventual\'', 'Request_UnsupportedQuery');
     const m = /^"([A-Za-z]+):([^"]*)"$/.exec(search.trim());
@@ -270,20 +315,28 @@ export function listResponse(items: Json[], q: ListQuery, info: EntityInfo, maxT
       if (!info.all.includes(p)) throw badRequest(`Could not find a property named '${p}' on type 'microsoft.graph.${info.type}'.`);
     }
     advancedUsed.push(...parser.advanced);
+    const clause = advancedClause(node, info);
+    if (clause) {
+      unsupportedProp = clause.prop;
+      advancedUsed.push('property');
+    }
     rows = rows.filter((r) => evaluate(node, r, {}));
   }
   if (orderby) {
     const [prop, dir] = orderby.trim().split(/\s+/);
     if (!info.all.includes(prop)) throw badRequest(`Could not find a property named '${prop}' on type 'microsoft.graph.${info.type}'.`);
     if (filter && !isEventual(q)) advancedUsed.push('orderby');
+    if (info.defaultQuery && !info.defaultQuery.orderBy.includes(prop)) advancedUsed.push('orderby');
     const sign = dir?.toLowerCase() === 'desc' ? -1 : 1;
     rows = [...rows].sort((a, b) => sign * String(a[prop] ?? '').localeCompare(String(b[prop] ?? '')));
   }
-  if (advancedUsed.length && !(isEventual(q) && count === 'true')) {
+  if (advancedUsed.length && !advancedOk) {
     const what = advancedUsed[0];
     throw unsupportedQuery(
       what === 'orderby'
         ? 'Sorting not supported for current query.'
+        : what === 'property'
+          ? `Unsupported or invalid query filter clause specified for property '${unsupportedProp}' of resource '${info.type[0].toUpperCase()}${info.type.slice(1)}'.`
         : `Operator '${what}' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information`,
     );
   }
@@ -298,7 +351,7 @@ export function listResponse(items: Json[], q: ListQuery, info: EntityInfo, maxT
   const body: Json = {
     '@odata.context': `${GRAPH_BASE}/$metadata#${q.contextPath}${select ? `(${select})` : ''}`,
   };
-  if (count === 'true') body['@odata.count'] = rows.length;
+  if (counting) body['@odata.count'] = rows.length;
   if (offset + top < rows.length) {
     const next = new URLSearchParams(q.query);
     next.delete('$skiptoken');

@@ -37,7 +37,42 @@ export interface GraphEnv {
   faults: FaultInjector;
   throttler: Throttler;
   settings: GraphSettings;
-  dispatch(req: GraphRequest): Promise<GraphResponse>;
+  dispatch(req: GraphRequest, options?: DispatchOptions): Promise<GraphResponse>;
+}
+
+export interface DispatchOptions {
+  /**
+   * Reads the request body once the request is admitted: a direct request holds its Outlook
+   * concurrency slot from the moment Graph accepts it (headers read) until it is answered, body
+   * upload included, so concurrent requests to one mailbox really overlap.
+   */
+  loadBody?: () => Promise<unknown>;
+  /**
+   * $batch: Graph dispatches a batch's Outlook requests at most 4 at a time instead of letting the
+   * 5th meet the concurrency limit; the batch passes its gate here.
+   */
+  outlookGate?: Gate;
+}
+
+/** A counting semaphore (FIFO). */
+export class Gate {
+  private free: number;
+  private waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release() {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
 }
 
 export interface Ctx {
@@ -128,7 +163,7 @@ export class GraphRouter {
   ) {}
 
   /** Runs one Graph request through routing, permissions, throttling, faults and its handler. */
-  dispatch = async (req: GraphRequest): Promise<GraphResponse> => {
+  dispatch = async (req: GraphRequest, options: DispatchOptions = {}): Promise<GraphResponse> => {
     const env: GraphEnv = { ...this.env, dispatch: this.dispatch };
     const segments = normalisePath(req.path, req.principal);
     const candidates = this.routes.map((r) => ({ r, params: match(r, req.method, segments) })).filter((c) => c.params);
@@ -141,6 +176,19 @@ export class GraphRouter {
     const ctx: Ctx = { req, params: found.params!, env, state: env.state };
     if (!allowed(req.principal, found.r.permission)) throw forbidden(found.r.permission.workload);
     const cls = found.r.throttle(ctx);
+    const gate = cls.family === 'outlook' ? options.outlookGate : undefined;
+    if (gate) await gate.acquire();
+    try {
+      return await this.admitted(ctx, found.r, cls, options);
+    } finally {
+      gate?.release();
+    }
+  };
+
+  private async admitted(ctx: Ctx, r: Route, cls: ThrottleClass, options: DispatchOptions): Promise<GraphResponse> {
+    const { req, env } = ctx;
+    const found = { r };
+    const segments = normalisePath(req.path, req.principal);
     const throttled = env.throttler.admit(req.principal.appId, req.principal.tenantId, cls);
     if (throttled) {
       const err = tooManyRequests(throttled.retryAfter);
@@ -151,6 +199,7 @@ export class GraphRouter {
       throw err;
     }
     try {
+      if (options.loadBody) req.body = await options.loadBody();
       const fault = env.faults.decide(req.method, `/v1.0/${segments.join('/')}`);
       if (fault.latencyMs) await sleep(fault.latencyMs);
       if (fault.kind === 'client') throw injectedClientError(fault.status, found.r.permission.workload);
@@ -168,7 +217,7 @@ export class GraphRouter {
     } finally {
       env.throttler.release(req.principal.appId, cls);
     }
-  };
+  }
 }
 
 // ---- helpers shared by the route modules -------------------------------------------------------

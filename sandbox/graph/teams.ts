@@ -107,10 +107,19 @@ function putGroupTeam(ctx: Ctx) {
   checkReplicated(ctx, g, 'PUT');
   if (!g.graph.groupTypes.includes('Unified')) throw badRequest('Group is not a Unified group. Teams can only be created from Microsoft 365 groups.', 'BadRequest');
   if (ctx.state.data.teams[g.graph.id]) throw new GraphError(409, 'Conflict', 'Team already exists');
+  requireOwner(g);
   const team = newTeam(g, (ctx.req.body as Json | undefined) ?? {});
   materialise(ctx.state, team);
   ctx.state.changed();
   return ok(teamBody(team), 201);
+}
+
+/**
+ * "Create team" (learn.microsoft.com/graph/api/team-put-teams) and "Create a team from group"
+ * (learn.microsoft.com/graph/teams-create-group-and-team): the group must have at least one owner.
+ */
+function requireOwner(g: GroupRecord) {
+  if (g.owners.length === 0) throw badRequest('A team can only be created from a group that has at least one owner.', 'BadRequest');
 }
 
 function bindId(value: unknown, what: string): string {
@@ -131,10 +140,16 @@ function postTeams(ctx: Ctx) {
     const gid = bindId(b['group@odata.bind'], 'group').toLowerCase();
     const g = ctx.state.findGroup(gid);
     if (!g) throw notFound(gid);
+    // "Create team" § Example 4 (from group): the team takes the group's name and visibility; naming
+    // them as well is refused.
+    for (const prop of ['displayName', 'visibility']) {
+      if (b[prop] !== undefined) throw badRequest(`Property '${prop}' cannot be set when a team is created from a group (group@odata.bind); the team takes it from the group.`, 'BadRequest');
+    }
     checkReplicated(ctx, g, 'POST');
     if (ctx.state.data.teams[g.graph.id] || Object.values(ctx.state.data.operations).some((o) => o.teamId === g.graph.id && !o.failWith)) {
       throw new GraphError(409, 'Conflict', 'Team already exists');
     }
+    requireOwner(g);
     group = g;
   } else {
     if (typeof b.displayName !== 'string' || !b.displayName.trim()) throw badRequest("Property 'displayName' is required.", 'BadRequest');
@@ -238,13 +253,33 @@ function getChannel(ctx: Ctx) {
   return ok({ '@odata.context': `${GRAPH_BASE}/$metadata#teams('${t.id}')/channels/$entity`, ...channelBody(t.id, c) });
 }
 
+/**
+ * "Limits and specifications for Microsoft Teams" § Channel names: none of ~ # % & * { } + / \ : < > ? | ' " , ..,
+ * no control characters, not one of the reserved words, no leading underscore or period, no trailing
+ * period. A single period inside ("Release v1.2") is allowed.
+ */
+const RESERVED_CHANNEL_NAMES = /^(forms|con|conin\$|conout\$|prn|aux|nul|com[1-9]|lpt[1-9]|desktop\.ini|_vti_)$/i;
+function channelNameAllowed(name: string): boolean {
+  if (/[~#%&*{}+/\\:<>?|'",]/.test(name) || name.includes('..')) return false;
+  if ([...name].some((c) => c.charCodeAt(0) <= 0x1f || (c.charCodeAt(0) >= 0x80 && c.charCodeAt(0) <= 0x9f))) return false;
+  if (name.startsWith('_') || name.startsWith('.') || name.endsWith('.')) return false;
+  return !RESERVED_CHANNEL_NAMES.test(name) && !/_vti_/i.test(name);
+}
+
 function createChannel(ctx: Ctx) {
   const t = teamOr404(ctx);
   const b = requireBody(ctx);
   const name = typeof b.displayName === 'string' ? b.displayName.trim() : '';
   if (!name) throw badRequest("Property 'displayName' is required.", 'BadRequest');
-  if (name.length > 50 || /[~#%&*{}+/\\:<>?|'".]/.test(name)) {
+  if (name.length > 50 || !channelNameAllowed(name)) {
     throw badRequest('Channel name contains invalid characters or is longer than 50 characters.', 'BadRequest');
+  }
+  const channels = t.channels.length;
+  // "Limits and specifications for Microsoft Teams" § Teams and channels: 1,000 channels per team
+  // (deleted ones included), 30 private channels.
+  if (channels >= 1000) throw badRequest('The team has reached the limit of 1000 channels.', 'BadRequest');
+  if (b.membershipType === 'private' && t.channels.filter((c) => c.membershipType === 'private').length >= 30) {
+    throw badRequest('The team has reached the limit of 30 private channels.', 'BadRequest');
   }
   if (t.channels.some((c) => c.displayName.toLowerCase() === name.toLowerCase())) {
     throw badRequest('Channel name already existed, please use other name.', 'NameAlreadyExists');

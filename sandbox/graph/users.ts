@@ -16,6 +16,13 @@ export const USER: EntityInfo = {
     'accountEnabled', 'usageLocation', 'assignedLicenses', 'department', 'companyName', 'city', 'country', 'employeeId',
     'createdDateTime', 'userType', 'otherMails', 'proxyAddresses', 'mailNickname', 'deletedDateTime', 'signInActivity',
   ],
+  // aad-advanced-queries § user properties: companyName only with advanced queries; range operators on
+  // createdDateTime and signInActivity by default; $orderby on displayName and userPrincipalName.
+  defaultQuery: {
+    advancedOnly: ['companyName'],
+    rangeByDefault: ['createdDateTime', 'signInActivity/lastSignInDateTime', 'signInActivity/lastNonInteractiveSignInDateTime'],
+    orderBy: ['displayName', 'userPrincipalName'],
+  },
 };
 
 /** Properties a PATCH may set (the rest are read-only or unknown to the sandbox). */
@@ -32,8 +39,28 @@ export function userOr404(state: TenantState, idOrUpn: string): UserRecord {
   return u;
 }
 
+/**
+ * Entra's user principal name policy ("Microsoft Entra password policies and account restrictions",
+ * learn.microsoft.com/entra/identity/authentication/concept-password-policies, section "User
+ * principal name policies"): the user name takes only A-Z a-z 0-9 ' . - _ ! # ^ ~, no "@" other than
+ * the separator, no period right before the "@" (nor leading); at most 64 characters before the "@",
+ * 48 after it, 113 in all.
+ */
+export const UPN_LOCAL_PART = /^[A-Za-z0-9'._!#^~-]+$/;
+export function upnProblem(upn: string): string | undefined {
+  const at = upn.split('@');
+  if (at.length !== 2 || !at[0] || !at[1]) return 'a user name and a domain separated by one @';
+  const [local, domain] = at;
+  if (!UPN_LOCAL_PART.test(local)) return "only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @";
+  if (local.startsWith('.') || local.endsWith('.')) return 'no period at the start of the user name or right before the @';
+  if (local.length > 64) return 'at most 64 characters before the @';
+  if (domain.length > 48) return 'at most 48 characters after the @';
+  if (upn.length > 113) return 'at most 113 characters in all';
+  return undefined;
+}
+
 function checkUpn(state: TenantState, upn: unknown, selfId?: string) {
-  if (typeof upn !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(upn)) {
+  if (typeof upn !== 'string' || upnProblem(upn)) {
     throw badRequest("Invalid value specified for property 'userPrincipalName' of resource 'User'.");
   }
   const domain = upn.split('@')[1].toLowerCase();
@@ -50,7 +77,9 @@ function checkPassword(profile: unknown) {
   const password = (profile as { password?: unknown } | undefined)?.password;
   if (typeof password !== 'string' || !password) throw badRequest('A password must be specified to create a new user.');
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((r) => r.test(password)).length;
-  if (password.length < 8 || password.length > 256 || classes < 3) {
+  // concept-password-policies § "Password policies that only apply to cloud user accounts":
+  // 8 to 256 characters, 3 of 4 classes, and no Unicode characters (printable ASCII and blank only).
+  if (password.length < 8 || password.length > 256 || classes < 3 || !/^[\x20-\x7e]+$/.test(password)) {
     throw badRequest('The specified password does not comply with password complexity requirements. Please provide a different password.');
   }
   return password;

@@ -168,6 +168,19 @@ describe('token endpoint rules', () => {
     assert.equal(reuse.body.error, 'invalid_grant');
   });
 
+  test('scopes-oidc § openid / § offline_access: without openid no id_token, without offline_access no refresh_token', async () => {
+    const bare = await post('devicecode', { client_id: SANDBOX_APP_ID, scope: 'User.Read' });
+    const plain = await post('token', { grant_type: 'device_code', client_id: SANDBOX_APP_ID, device_code: String(bare.body.device_code) });
+    assert.equal(plain.status, 200);
+    assert.ok(plain.body.access_token);
+    assert.equal(plain.body.id_token, undefined);
+    assert.equal(plain.body.refresh_token, undefined);
+    const full = await post('devicecode', { client_id: SANDBOX_APP_ID, scope: 'User.Read openid offline_access' });
+    const both = await post('token', { grant_type: 'device_code', client_id: SANDBOX_APP_ID, device_code: String(full.body.device_code) });
+    assert.ok(both.body.id_token);
+    assert.ok(both.body.refresh_token);
+  });
+
   test('scopes of two resources, unknown apps and client credentials without /.default are refused as Entra ID does', async () => {
     const two = await post('devicecode', { client_id: SANDBOX_APP_ID, scope: 'https://graph.microsoft.com/User.Read https://outlook.office365.com/.default' });
     assert.equal(two.body.error, 'invalid_scope');

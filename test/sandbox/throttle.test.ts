@@ -96,12 +96,18 @@ describe('throttle buckets with the documented numbers', () => {
     assert.equal(m, 5000);
   });
 
-  test('Outlook: 4 concurrent requests per app; Teams: 4 requests per second per team', () => {
+  // throttling-limits § Outlook service limits: the limits apply per app ID and mailbox combination.
+  test('Outlook: 4 concurrent requests per app and mailbox; Teams: 4 requests per second per team', () => {
     const t = new Throttler('documented', () => 10);
     const mail = { family: 'outlook' as const, mailbox: 'm1' };
     for (let i = 0; i < 4; i++) assert.equal(t.admit('app', 'tenant', mail, 0), undefined);
-    const fifth = t.admit('app', 'tenant', { family: 'outlook', mailbox: 'm2' }, 0);
+    const fifth = t.admit('app', 'tenant', mail, 0);
     assert.equal(fifth?.information, 'MailboxConcurrency');
+    const otherMailbox = { family: 'outlook' as const, mailbox: 'm2' };
+    assert.equal(t.admit('app', 'tenant', otherMailbox, 0), undefined);
+    t.release('app', otherMailbox);
+    assert.equal(t.admit('other-app', 'tenant', mail, 0), undefined);
+    t.release('other-app', mail);
     t.release('app', mail);
     assert.equal(t.admit('app', 'tenant', mail, 0), undefined);
     const team = { family: 'teams' as const, team: 't1', teamsRow: 'postChannel' as const };

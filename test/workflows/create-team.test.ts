@@ -143,4 +143,20 @@ describe('createTeam (create_teams_group)', () => {
     assert.ok(result.groupId && h.sandbox.state.data.deleted[result.groupId], 'the group is in deleted items');
     assert.ok(!h.sandbox.state.data.groups[result.groupId!]);
   });
+  // team-put-teams / teams-create-group-and-team: a team needs a group with at least one owner. An
+  // adopted group nobody owns should get its owners before the team is started; createTeam adds
+  // them after (its team step fails with 400). Fixing the order changes the workflow's commands, so
+  // it needs patched() and a recorded history: open until then.
+  test('adopting a Microsoft 365 group without owners: the owners are added before the team', { todo: 'createTeam adds an adopted group\'s owners after starting the team' }, async () => {
+    const token = h.sandbox.mintToken();
+    const made = await fetch(`${h.sandbox.url}/v1.0/groups`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ displayName: 'Ownerless Crew', mailNickname: 'ownerlesscrew', mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] }),
+    });
+    assert.equal(made.status, 201);
+    const result = await create('Ownerless Crew', { channels: [] });
+    assert.equal(result.status, 'done', result.summary);
+    assert.ok(h.sandbox.state.data.teams[result.groupId!], 'the team exists');
+  });
 });
