@@ -1,6 +1,7 @@
 // The policy decision point end to end, through a real MCP client against the sandbox: a read-only
 // connection refuses every write on every path while its reads run; on a connection where a person
 // confirms, no loosening through MCP and no spelling of a send with `confirmed: true` reaches the outbox.
+// The file runs with MM_SEND_GUARDS=false: a connection's explicit skipSendGuards must win over it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client as TemporalClient } from '@temporalio/client';
@@ -39,10 +40,11 @@ describe('policy through a real MCP client', () => {
   before(async () => {
     sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 0.2 });
     const pwshQueue = uniqueQueue('pwsh');
-    env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue });
+    env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue, MM_SEND_GUARDS: 'false' });
     writeRegistry(env.config.registryPath, {
       Reader: { readOnly: true },
-      Human: { confirmWith: 'human' },
+      Human: { confirmWith: 'human', skipSendGuards: false },
+      Unguarded: {},
       Narrow: { allowedTools: ['graph_request'] },
     });
     temporal = await testClient();
@@ -99,6 +101,20 @@ describe('policy through a real MCP client', () => {
     assert.match(set.error ?? '', /policy of connection 'Reader'[\s\S]*--read-only false/);
     assert.notEqual(sandbox.state.findUser(ADELE)!.graph.jobTitle, 'Around');
     assert.equal(sandbox.state.findUser(ADELE)!.mailbox!.recipientTypeDetails, 'UserMailbox');
+  });
+
+  test('send guards off (MM_SEND_GUARDS=false, nothing on the connection): a template send goes out on the request, like a Graph send', async () => {
+    await signIn(await call('graph_request', { connection: 'Unguarded', endpoint: '/me', waitSeconds: 30 }));
+    const before = sandbox.outbox().length;
+    const templated = await call('send_from_template', {
+      connection: 'Unguarded', sender: SANDBOX_ADMIN_UPN, templateId: 'welcome', to: [`bo@${SANDBOX_DOMAIN}`], waitSeconds: 30,
+      variables: { firstName: 'Bo', companyName: 'Contoso', userPrincipalName: `bo@${SANDBOX_DOMAIN}`, startDate: '1 March', managerName: 'Ann', helpdeskEmail: `help@${SANDBOX_DOMAIN}` },
+    });
+    assert.equal(templated.s.status, 'done', textOf(templated.result));
+    assert.equal(sandbox.outbox().length, before + 1);
+    const graph = await call('graph_request', { connection: 'Unguarded', endpoint: '/me/sendMail', method: 'POST', body: mail('unguarded'), waitSeconds: 30 });
+    assert.equal(graph.s.status, 'done', textOf(graph.result));
+    assert.equal(sandbox.outbox().length, before + 2);
   });
 
   test('allowedTools: a tool not listed is refused with the setting and the command that adds it', async () => {
