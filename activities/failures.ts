@@ -5,6 +5,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { SignInRequiredError, WrongAccountError } from '../lib/auth';
 import { GraphError } from '../lib/graph';
+import { PolicyRefusal } from '../lib/policy/decide';
 import { RegistryFileError, RegistryValidationError, UnknownConnectionError } from '../lib/registry';
 
 export const FAILURE_TYPES = {
@@ -13,6 +14,7 @@ export const FAILURE_TYPES = {
   signInRequired: 'SignInRequired',
   wrongAccount: 'WrongAccount',
   validation: 'ValidationError',
+  policy: 'PolicyRefusal',
 } as const;
 
 /** An access token that expired on its way (or was revoked): the next attempt gets a fresh one silently. */
@@ -34,6 +36,9 @@ export function toActivityFailure(err: unknown): unknown {
   }
   if (err instanceof WrongAccountError) {
     return ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.wrongAccount, nonRetryable: true });
+  }
+  if (err instanceof PolicyRefusal) {
+    return ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.policy, nonRetryable: true, details: [{ setting: err.decision.setting, command: err.decision.command }] });
   }
   if (err instanceof UnknownConnectionError || err instanceof RegistryValidationError || err instanceof RegistryFileError) {
     return ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.validation, nonRetryable: true });

@@ -4,6 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FeatureRequestError, resolveFeatureRequest, type FeatureRequest, type ScopeOperations, type Setting, type SettingValue } from '../lib/features';
 import type { GraphClient } from '../lib/graph';
+import { enforce } from '../lib/policy/decide';
 import type { Registry } from '../lib/registry';
 import { classified, FAILURE_TYPES } from './failures';
 
@@ -41,9 +42,7 @@ export function createFeatureActivities(deps: FeatureActivityDeps) {
   return classified({
     async featurePlan(input: FeatureRequest & { connection: string }): Promise<FeaturePlan> {
       const connection = deps.registry.forMcp(input.connection);
-      if (connection.readOnly) {
-        throw refused(`Connection '${connection.name}' is read-only: enable_feature changes the tenant. Use another connection or set readOnly to false with registry_update_connection.`);
-      }
+      enforce(connection, { kind: 'write', target: input.featureId });
       let resolved;
       try {
         resolved = resolveFeatureRequest(input);

@@ -4,7 +4,9 @@ import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../lib/config';
-import { draftPreview, graphPathRefusal, isGuardedSend } from '../lib/graph/send-guards';
+import { draftPreview, graphPathRefusal } from '../lib/graph/send-guards';
+import { enforce } from '../lib/policy/decide';
+import { graphRequestKind } from '../lib/policy/kinds';
 import { stripMessageSignatures } from '../lib/graph/signature';
 import { trimResponse } from '../lib/graph/trim';
 import { GraphError, type GraphClient, type HttpMethod } from '../lib/graph';
@@ -55,20 +57,18 @@ export function createGraphActivities(deps: GraphActivityDeps) {
   return classified({
     async planGraphRequest(spec: GraphRequestSpec): Promise<GraphRequestPlan> {
       const connection = deps.registry.forMcp(spec.connection);
-      if (connection.readOnly && spec.method !== 'GET') {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.validation,
-          nonRetryable: true,
-          message: `Connection '${connection.name}' is read-only: only GET requests are allowed (method was ${spec.method}). Use another connection or set readOnly to false with registry_update_connection.`,
-        });
-      }
+      // The policy decision point again, on what this request would execute: a workflow started
+      // without the tool (or before the connection's policy changed) is held to it too.
+      const decision = enforce(
+        connection,
+        { kind: graphRequestKind(spec.method, spec.endpoint, spec.body), target: `${spec.method} ${spec.endpoint}` },
+        { sendGuards: deps.config.sendGuards },
+      );
       const refusal = graphPathRefusal(spec.endpoint, spec.body);
       if (refusal) throw ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message: `${refusal} Write the path plainly.` });
-      const guarded = deps.config.sendGuards && !connection.skipSendGuards && isGuardedSend(spec.method, spec.endpoint, spec.body);
-      return {
-        confirmWith: connection.confirmWith,
-        guard: guarded ? { preview: draftPreview(spec.method, spec.endpoint, spec.body).text, hash: requestHash(spec) } : undefined,
-      };
+      return decision.decision === 'confirm'
+        ? { confirmWith: decision.by, guard: { preview: draftPreview(spec.method, spec.endpoint, spec.body).text, hash: requestHash(spec) } }
+        : { confirmWith: connection.confirmWith };
     },
 
     /**

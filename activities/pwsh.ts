@@ -15,6 +15,7 @@ import {
   type SessionInfo,
 } from '../lib/pwsh';
 import type { PwshErrorRecord, SendPreview } from '../lib/pwsh';
+import { PolicyRefusal } from '../lib/policy/decide';
 import type { Registry } from '../lib/registry';
 import { classified } from './failures';
 
@@ -134,6 +135,10 @@ export function createPwshActivities(deps: PwshActivityDeps) {
  * A lost session or a failed sign-in may be retried (a retry starts a new session, with a new code).
  */
 function failureOf(err: unknown, cancelled: boolean, observe: (outcome: CommandOutcome) => void): unknown {
+  if (err instanceof PolicyRefusal) {
+    observe('blocked');
+    return err; // classified() maps it: final, with the setting to change
+  }
   if (err instanceof GuardrailError) {
     observe('blocked');
     return ApplicationFailure.create({ message: err.message, type: PWSH_FAILURE_TYPES.blocked, nonRetryable: true, details: [err.reasons] });

@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { externalAddresses, GraphError, verifiedDomainNames, type GraphClient } from '../lib/graph';
 import { sendOnce, withSendId } from './send-once';
 import type { Logger } from '../lib/logger';
+import { enforce } from '../lib/policy/decide';
 import type { Registry } from '../lib/registry';
 import type { SendStatus, Store, StoredTemplate, TemplateCategory } from '../lib/store';
 import {
@@ -76,6 +77,8 @@ export interface TemplateActivityDeps {
   /** The store, opened on first use (lib/store/lazy.ts). */
   store: () => Store;
   logger: Logger;
+  /** MM_SEND_GUARDS (default true); a connection's explicit skipSendGuards wins. */
+  sendGuards?: boolean;
 }
 
 /** How many messages a preview shows in full. */
@@ -183,13 +186,9 @@ export function createTemplateActivities(deps: TemplateActivityDeps) {
     /** Renders and checks every message, reads the tenant's verified domains, builds the preview. */
     async prepareTemplateSend(spec: TemplateSendSpec): Promise<TemplateSendPlan> {
       const connection = deps.registry.forMcp(spec.connection);
-      if (connection.readOnly) {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.validation,
-          nonRetryable: true,
-          message: `Connection '${connection.name}' is read-only: it cannot send mail. Use another connection or set readOnly to false with registry_update_connection.`,
-        });
-      }
+      // Send guards as for every send: the connection's skipSendGuards, else MM_SEND_GUARDS. Off, the
+      // assistant's own request confirms it (confirmWith assistant); wiring templates always wait for a person.
+      const decision = enforce(connection, { kind: 'send', target: spec.templateId }, { sendGuards: deps.sendGuards ?? true });
       let composed: ComposedSend;
       try {
         composed = composeTemplateSend(templates(), spec);
@@ -215,7 +214,7 @@ export function createTemplateActivities(deps: TemplateActivityDeps) {
         contentHash: contentHash(template),
         messageHashes,
         hash: sha256(JSON.stringify([connection.name.toLowerCase(), spec.sender.toLowerCase(), template.templateId, template.version, contentHash(template), messageHashes])).slice(0, 16),
-        confirmWith: template.category === 'wiring' ? ('human' as const) : connection.confirmWith,
+        confirmWith: template.category === 'wiring' ? ('human' as const) : decision.decision === 'confirm' ? decision.by : ('assistant' as const),
         external,
         messageCount: messages.length,
         recipientCount: messages.reduce((n, m) => n + recipientsOf(m).length, 0),

@@ -6,6 +6,8 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { User } from '@microsoft/microsoft-graph-types';
 import { findUserByUpn, GraphError, isAlreadyExists, type ConnectionGraph, type GraphClient } from '../lib/graph';
+import crypto from 'node:crypto';
+import { enforce } from '../lib/policy/decide';
 import type { Registry } from '../lib/registry';
 import { deleteDirectoryObject, isStatus } from './directory';
 import { classified, FAILURE_TYPES } from './failures';
@@ -76,6 +78,46 @@ function differences(user: User, spec: NewUserSpec): string[] {
   return out;
 }
 
+/** One row of a bulk request as its preview shows it (no password). */
+export interface BulkPreviewRow {
+  userPrincipalName: string;
+  displayName: string;
+  department?: string;
+  license?: string;
+  groups?: string[];
+}
+
+export interface BulkProvisionPlan {
+  preview: string;
+  hash: string;
+  confirmWith: 'assistant' | 'human';
+}
+
+/** How many rows the bulk preview shows in full. */
+export const BULK_PREVIEW_ROWS = 10;
+
+/** Counts by value, most frequent first: "BusinessBasic × 3, none × 1". */
+function tally(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([v, n]) => `${v} × ${n}`).join(', ');
+}
+
+/** The preview of a bulk provisioning: counts, licences, groups and the first rows. */
+export function bulkPreview(connection: string, rows: BulkPreviewRow[]): string {
+  const groups = rows.flatMap((r) => r.groups ?? []);
+  const lines = [
+    `Provision ${rows.length} user(s) on connection '${connection}':`,
+    `  licences: ${tally(rows.map((r) => r.license ?? 'none'))}`,
+    `  groups: ${groups.length ? tally(groups) : 'none'}`,
+    `  departments: ${tally(rows.map((r) => r.department ?? '(none)'))}`,
+    `First ${Math.min(BULK_PREVIEW_ROWS, rows.length)} row(s):`,
+    ...rows.slice(0, BULK_PREVIEW_ROWS).map((r, i) => `  ${i + 1}. ${r.userPrincipalName} (${r.displayName})${r.license ? `, ${r.license}` : ''}${r.groups?.length ? `, groups: ${r.groups.join(', ')}` : ''}`),
+  ];
+  if (rows.length > BULK_PREVIEW_ROWS) lines.push(`  … and ${rows.length - BULK_PREVIEW_ROWS} more`);
+  return lines.join('\n');
+}
+
 export function createUserActivities(deps: UserActivityDeps) {
   const graphOf = (connection: string): ConnectionGraph => deps.graph.forConnection(deps.registry.forMcp(connection));
 
@@ -103,6 +145,15 @@ export function createUserActivities(deps: UserActivityDeps) {
   }
 
   return classified({
+    /** The policy's answer for a bulk provisioning (a read-only connection refuses it) and its preview and hash. */
+    async planBulkProvision(input: { connection: string; rows: BulkPreviewRow[] }): Promise<BulkProvisionPlan> {
+      const connection = deps.registry.forMcp(input.connection);
+      const decision = enforce(connection, { kind: 'bulk', target: `${input.rows.length} users` });
+      const preview = bulkPreview(connection.name, input.rows);
+      const hash = crypto.createHash('sha256').update(JSON.stringify([connection.name.toLowerCase(), input.rows])).digest('hex').slice(0, 16);
+      return { preview, hash, confirmWith: decision.decision === 'confirm' ? decision.by : connection.confirmWith };
+    },
+
     /** Everything checked before the first change; a problem here changes nothing in the tenant. */
     async planUserProvisioning(connection: string, spec: NewUserSpec, license?: string, usageLocation?: string): Promise<UserPlan> {
       const graph = graphOf(connection);

@@ -10,6 +10,7 @@ import { silentLogger } from '../lib/logger';
 import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { startSandbox, SANDBOX_DAEMON_APP_ID, SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN, SANDBOX_TENANT_ID } from '../sandbox';
 import { makeTestEnv } from '../test/helpers/env';
+import { confirmWhenAsked } from '../test/helpers/temporal';
 import { createMainWorker, installRuntime } from '../workers/main';
 import type { BulkProvisionResult } from '../workflows/bulk-provision-users';
 
@@ -58,12 +59,14 @@ export async function benchBulkProvisioning(options: { users: number; address: s
     const upns = Array.from({ length: options.users }, (_, i) => `bench.${taskQueue}.${i}@${SANDBOX_DOMAIN}`);
     const users = upns.map((userPrincipalName, i) => ({ user: { userPrincipalName, displayName: `Bench User ${i}`, passwordSealed: sealed } }));
     const startedAt = performance.now();
-    const result = (await temporal.workflow.execute('bulkProvisionUsers', {
+    const handle = await temporal.workflow.start('bulkProvisionUsers', {
       taskQueue,
       workflowId: `bulk-provision/bench/${taskQueue}`,
       args: [{ connection: 'Bench', users, concurrency: options.concurrency ?? 8 }],
       typedSearchAttributes: searchAttributesFor({ operation: 'bulk-provision', connection: 'Bench', target: `${options.users} users` }),
-    })) as BulkProvisionResult;
+    });
+    await confirmWhenAsked(temporal, handle.workflowId);
+    const result = (await handle.result()) as BulkProvisionResult;
     const seconds = (performance.now() - startedAt) / 1000;
     const inTenant = new Map<string, number>();
     for (const u of Object.values(sandbox.state.data.users)) inTenant.set(u.graph.userPrincipalName.toLowerCase(), (inTenant.get(u.graph.userPrincipalName.toLowerCase()) ?? 0) + 1);

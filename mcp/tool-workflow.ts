@@ -1,6 +1,7 @@
 // The common path of a tool that starts work: start (or adopt) its operation's workflow under the
 // business key, wait the bounded time with progress notifications, settle a confirmation the caller
-// may give, and answer; failures to start are isError with the reason.
+// may give, and answer; failures to start are isError with the reason. The connection's policy
+// (lib/policy) is asked first: a refusal starts nothing.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@temporalio/client';
@@ -9,6 +10,7 @@ import { progressReporter, type ToolExtra } from './answers';
 import { ConfirmationRefused, settleConfirmation } from './operations/confirmation';
 import type { InputOf, Operation, ResultOf, WorkflowName } from './operations/define';
 import { runOperation } from './operations/start';
+import { policyRefusal } from './policy';
 import { toolError } from './results';
 import type { RunAnswer } from './workflow-runner';
 
@@ -39,6 +41,9 @@ export async function runWorkflowTool<K extends WorkflowName, Key>(
 ): Promise<CallToolResult> {
   const { server, deps, extra } = call;
   const waitMs = Math.min(120, Math.max(0, call.waitSeconds ?? deps.config.waitSeconds)) * 1000;
+  // The policy decision point, before anything starts: every tool that starts work comes through here.
+  const refused = policyRefusal(deps, call.tool, operation.policy(input, key));
+  if (refused) return refused;
   try {
     const client = await deps.temporal.client();
     const refused = await call.precheck?.(client);

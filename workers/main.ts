@@ -65,7 +65,7 @@ export function mainActivities(config: Config, services: WorkerServices, logger:
     ...createTeamActivities(services),
     ...createIntegrationActivities(services),
     ...createMailboxActivities(services),
-    ...createTemplateActivities({ ...services, logger }),
+    ...createTemplateActivities({ ...services, logger, sendGuards: config.sendGuards }),
     ...createComplianceActivities({ config, ...services }),
     ...createFeatureActivities(services),
   };

@@ -16,9 +16,14 @@ import { workflowIdFor } from '../lib/temporal/names';
 import { operationReport } from '../lib/temporal/outcome';
 import { searchAttributesFor } from '../lib/temporal/search-attributes';
 import { provisionUser, type ProvisionUserInput, type ProvisionUserResult } from './provision-user';
+import { quick } from './activity-options';
+import { awaitConfirmation } from './confirmation';
+import { notApprovedReason, settle } from './outcome';
 import { failureMessage } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+
+const { planBulkProvision } = proxyActivities<ReturnType<typeof createUserActivities>>(quick);
 
 /** Waiting on a provisioning workflow started elsewhere: as long as it takes, heartbeating. */
 const { provisioningResult } = proxyActivities<ReturnType<typeof createUserActivities>>({
@@ -38,6 +43,8 @@ export interface BulkProvisionInput {
   usersPerRun?: number;
   /** Set by the workflow when it continues as new: the rows of the users provisioned by earlier runs. */
   earlier?: { rows: BulkRow[]; failed: number };
+  /** How long the preview waits for confirmation, in ms (default 24 h); then nothing is provisioned. */
+  confirmTimeoutMs?: number;
 }
 
 /**
@@ -47,6 +54,10 @@ export interface BulkProvisionInput {
 export const USERS_PER_RUN = 500;
 /** Bulk runs continue as new every USERS_PER_RUN users (runs started before keep going in one run). */
 export const BULK_CONTINUE_AS_NEW = 'bulk-continue-as-new';
+/** Bulk runs wait for confirmation of a preview before the first user (runs started before provision at once). */
+export const BULK_CONFIRM = 'bulk-provision-confirm';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface BulkRow {
   userPrincipalName: string;
@@ -57,7 +68,9 @@ export interface BulkRow {
 }
 
 export interface BulkProvisionResult {
-  status: 'done';
+  /** rejected / expired: the preview was not confirmed, and nobody was provisioned. */
+  status: 'done' | 'rejected' | 'expired';
+  by?: string;
   total: number;
   succeeded: number;
   failed: number;
@@ -74,6 +87,10 @@ export const provisionUserId = (connection: string, upn: string) => workflowIdFo
  * Progress is in the status view; after a crash the workflow resumes where its history says.
  */
 export async function bulkProvisionUsers(input: BulkProvisionInput): Promise<BulkProvisionResult> {
+  return settle(await bulkProvisionSteps(input), ['rejected', 'expired']);
+}
+
+async function bulkProvisionSteps(input: BulkProvisionInput): Promise<BulkProvisionResult> {
   const earlier = input.earlier ?? { rows: [], failed: 0 };
   const total = earlier.rows.length + input.users.length;
   const rows: (BulkRow | undefined)[] = new Array(input.users.length).fill(undefined);
@@ -92,6 +109,29 @@ export async function bulkProvisionUsers(input: BulkProvisionInput): Promise<Bul
   const bounded = patched(BULK_CONTINUE_AS_NEW);
   await ensureConnectionSignedIn(input.connection, (v) => (view = v));
   view = undefined;
+
+  // The first run waits for confirmation of the whole list (a continued run was confirmed before it).
+  if (!input.earlier && patched(BULK_CONFIRM)) {
+    phase = 'waiting for confirmation';
+    const rows = input.users.map((u) => ({
+      userPrincipalName: u.user.userPrincipalName,
+      displayName: u.user.displayName,
+      department: u.user.department,
+      license: u.license,
+      groups: u.groups,
+    }));
+    const plan = await planBulkProvision({ connection: input.connection, rows });
+    const timeoutMs = input.confirmTimeoutMs ?? DAY_MS;
+    const decision = await awaitConfirmation({ preview: plan.preview, hash: plan.hash, confirmWith: plan.confirmWith, timeout: timeoutMs, timeoutMs }, (waitingFor) => {
+      view = waitingFor ? { phase: 'waiting for confirmation', waitingFor } : undefined;
+    });
+    if (decision.decision !== 'approved') {
+      phase = decision.decision;
+      await condition(allHandlersFinished);
+      const summary = `Nobody provisioned: ${notApprovedReason(decision.decision, decision.by)}.\n${plan.preview}`;
+      return { status: decision.decision, by: decision.by, total, succeeded: 0, failed: 0, rows: [], summary };
+    }
+  }
   phase = 'provisioning users';
 
   const runOne = async (index: number): Promise<void> => {

@@ -8,6 +8,8 @@ import type { Connection } from '../registry/schema';
 import { withDeadline } from './deadline';
 import { findDeviceCode } from './device-code';
 import { GuardrailError, PwshSignInError, PwshTimeoutError } from './errors';
+import { enforce } from '../policy/decide';
+import { commandKinds } from '../policy/kinds';
 import { checkCommand } from './guardrails';
 import { SessionLocks } from './locks';
 import { commandResult } from './output';
@@ -66,9 +68,11 @@ export class PwshPool {
       this.o.logger.warn({ ...logContext, reasons: verdict.reasons }, 'pwsh command blocked by guardrails');
       throw new GuardrailError(verdict.reasons);
     }
-    const guarded = connection.skipSendGuards === undefined ? this.o.sendGuards : !connection.skipSendGuards;
-    // Send guards can be turned off per connection or pool; destructive commands wait for confirmation regardless.
-    const held = verdict.verdict === 'confirm' && ((guarded && verdict.sends?.length) || verdict.destructive?.length);
+    // The policy decision point (lib/policy): read-only connections run only provable reads; sends wait
+    // unless send guards are off (the connection's skipSendGuards, else the pool's MM_SEND_GUARDS);
+    // destructive commands wait for confirmation regardless.
+    const decisions = commandKinds(command).map((kind) => enforce(connection, { kind, target: `${module} command` }, { sendGuards: this.o.sendGuards ?? true }));
+    const held = decisions.some((d) => d.decision === 'confirm');
     if (held && !options.confirmed) {
       this.o.logger.info({ ...logContext, sends: verdict.sends?.map((s) => s.cmdlet), destructive: verdict.destructive }, 'pwsh command held for confirmation');
       return { kind: 'needs_confirmation', reasons: verdict.reasons, sends: verdict.sends ?? [] };

@@ -59,7 +59,7 @@ function splitAddress(address: string): { host: string; port: number } {
  * - system.enableActivityEagerExecution: an activity scheduled on the workflow's own task queue is
  *   handed back in the workflow task's response to a worker with a free slot, instead of a round trip
  *   through matching. The dev server has it off by default.
- * A cluster sets the same keys in its dynamic config (deploy/temporal/dynamicconfig.yaml).
+ * A cluster sets the same keys in its server's dynamic config file (as `npm run test:cluster` does).
  */
 const DYNAMIC_CONFIG = ['system.enableActivityEagerExecution=true', 'history.transferProcessorMaxPollRPS=1000', 'history.timerProcessorMaxPollRPS=1000'];
 const DYNAMIC_CONFIG_ARGS = DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]);

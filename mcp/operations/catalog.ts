@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { workflowIdFor } from '../../lib/temporal/names';
 import { teamMailNickname } from '../../workflows/team-names';
+import { commandKind, graphRequestKind } from '../../lib/policy/kinds';
 import { defineOperation } from './define';
 
 const sha = (value: unknown, length: number) => crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, length);
@@ -15,6 +16,7 @@ export const healthCheck = defineOperation('healthCheck', {
   operation: 'health',
   workflowId: () => `health/${new Date().toISOString()}-${random(3)}`,
   tags: () => ({}),
+  policy: () => undefined,
 });
 
 /** A Graph request. Reads run afresh every time; a write keeps its key, so a repeat adopts the first (no double sends). */
@@ -26,6 +28,7 @@ export const graphRequest = defineOperation('graphRequest', {
     return `graph-request/${input.connection.toLowerCase()}/${input.method.toLowerCase()}-${suffix}`;
   },
   tags: (input) => ({ connection: input.connection, target: short(`${input.method} ${input.endpoint}`) }),
+  policy: (input) => ({ connection: input.connection, kind: graphRequestKind(input.method, input.endpoint, input.body), target: short(`${input.method} ${input.endpoint}`) }),
 });
 
 /** A resource read through Graph (m365://users/…, m365://teams/…): afresh every time. */
@@ -33,12 +36,14 @@ export const readResource = defineOperation('graphRequest', {
   operation: 'read-resource',
   workflowId: (input) => workflowIdFor('graph-request', input.connection, `resource-${random(6)}`),
   tags: (input, key: { target: string }) => ({ connection: input.connection, target: key.target }),
+  policy: (input, key) => ({ connection: input.connection, kind: 'read', target: key.target }),
 });
 
 export const trackingSettings = defineOperation('trackingSettings', {
   operation: 'read-resource',
   workflowId: (input) => workflowIdFor('tracking-settings', input.connection, random(6)),
   tags: (input) => ({ connection: input.connection, target: 'tracking-settings' }),
+  policy: (input) => ({ connection: input.connection, kind: 'read', target: 'tracking-settings' }),
 });
 
 export const provisionUser = defineOperation('provisionUser', {
@@ -46,6 +51,7 @@ export const provisionUser = defineOperation('provisionUser', {
   reuse: 'adopt-or-retry',
   workflowId: (input) => workflowIdFor('provision-user', input.connection, input.user.userPrincipalName),
   tags: (input) => ({ connection: input.connection, target: input.user.userPrincipalName }),
+  policy: (input) => ({ connection: input.connection, kind: 'write', target: input.user.userPrincipalName }),
 });
 
 export const bulkProvisionUsers = defineOperation('bulkProvisionUsers', {
@@ -53,6 +59,7 @@ export const bulkProvisionUsers = defineOperation('bulkProvisionUsers', {
   // The list of addresses is the business key: the same list adopts the run that provisions it.
   workflowId: (input) => workflowIdFor('bulk-provision', input.connection, sha(input.users.map((u) => u.user.userPrincipalName), 16)),
   tags: (input) => ({ connection: input.connection, target: `${input.users.length} users` }),
+  policy: (input) => ({ connection: input.connection, kind: 'bulk', target: `${input.users.length} users` }),
 });
 
 export const createTeam = defineOperation('createTeam', {
@@ -60,6 +67,7 @@ export const createTeam = defineOperation('createTeam', {
   reuse: 'adopt-or-retry',
   workflowId: (input) => workflowIdFor('create-team', input.connection, teamMailNickname(input.displayName)),
   tags: (input) => ({ connection: input.connection, target: short(input.displayName) }),
+  policy: (input) => ({ connection: input.connection, kind: 'write', target: short(input.displayName) }),
 });
 
 /** Where a connect_service integration points: a SharePoint site, or a team. */
@@ -83,6 +91,7 @@ export const connectService = defineOperation('connectService', {
   reuse: 'adopt-or-retry',
   workflowId: (input) => workflowIdFor('connect-service', input.connection, input.integration, integrationTarget(configOf(input)), configHash(configOf(input))),
   tags: (input) => ({ connection: input.connection, target: short(`${input.integration} ${integrationTarget(configOf(input))}`) }),
+  policy: (input) => ({ connection: input.connection, kind: 'write', target: input.integration }),
 });
 
 export const offboardUser = defineOperation('offboardUser', {
@@ -94,6 +103,7 @@ export const offboardUser = defineOperation('offboardUser', {
       ? workflowIdFor('offboard-user-preview', input.connection, input.userPrincipalName, random(4))
       : workflowIdFor('offboard-user', input.connection, input.userPrincipalName),
   tags: (input) => ({ connection: input.connection, target: input.userPrincipalName }),
+  policy: (input) => ({ connection: input.connection, kind: input.dryRun ? 'read' : 'destructive', target: input.userPrincipalName }),
 });
 
 /** The template version is part of the key: after the template changes, the same request previews afresh. */
@@ -102,6 +112,7 @@ export const sendTemplate = defineOperation('sendTemplate', {
   workflowId: (input, key: { version: number; requestId?: string }) =>
     `send-template/${input.connection.toLowerCase()}/${input.templateId}/v${key.version}-${sha([input.sender.toLowerCase(), input.messages, key.requestId ?? ''], 20)}`,
   tags: (input) => ({ connection: input.connection, target: short(`${input.templateId} → ${input.messages.length} message(s)`) }),
+  policy: (input) => ({ connection: input.connection, kind: 'send', target: input.templateId }),
 });
 
 /** A scan on request, from a tool ('manual') or the CLI ('cli'): a new scan every time. (Schedules make their own ids.) */
@@ -110,6 +121,7 @@ export const complianceScan = defineOperation('complianceScan', {
   workflowId: (input, key: { origin: 'manual' | 'cli' }) =>
     `compliance-scan/${input.connection.toLowerCase()}/${key.origin}-${new Date().toISOString().replace(/[:.]/g, '-')}-${random(3)}`,
   tags: (input) => ({ connection: input.connection, target: input.unattended ? 'scheduled' : 'manual' }),
+  policy: (input) => ({ connection: input.connection, kind: 'read', target: 'compliance scan' }),
 });
 
 /** The scan a compliance Schedule starts: unattended, under the schedule's id (Temporal appends the time). */
@@ -117,6 +129,7 @@ export const scheduledComplianceScan = defineOperation('complianceScan', {
   operation: 'compliance-scan',
   workflowId: (input) => `compliance-scan/${input.connection.toLowerCase()}/scheduled`,
   tags: (input) => ({ connection: input.connection, target: 'scheduled' }),
+  policy: (input) => ({ connection: input.connection, kind: 'read', target: 'compliance scan' }),
 });
 
 export const remediateFinding = defineOperation('remediateFinding', {
@@ -124,6 +137,7 @@ export const remediateFinding = defineOperation('remediateFinding', {
   reuse: 'desired-state',
   workflowId: (input) => `remediate-finding/${input.connection.toLowerCase()}/${input.checkId}`,
   tags: (input) => ({ connection: input.connection, target: input.checkId }),
+  policy: (input) => ({ connection: input.connection, kind: 'write', target: input.checkId }),
 });
 
 export const enableFeature = defineOperation('enableFeature', {
@@ -133,6 +147,7 @@ export const enableFeature = defineOperation('enableFeature', {
   workflowId: (input) =>
     workflowIdFor('enable-feature', input.connection, input.featureId, input.targetEmail?.toLowerCase() ?? 'organization', input.undo ? 'undo' : 'enable'),
   tags: (input) => ({ connection: input.connection, target: `${input.featureId}:${input.targetEmail?.toLowerCase() ?? 'organization'}` }),
+  policy: (input) => ({ connection: input.connection, kind: 'write', target: input.featureId }),
 });
 
 /** A PowerShell command. A read runs afresh every time; a change keeps its key, so a repeat adopts the first. */
@@ -143,18 +158,21 @@ export const runCommand = defineOperation('runCommand', {
     return `run/${input.connection.toLowerCase()}/${input.module}/${key.read ? `${hash}-${random(4)}` : hash}`;
   },
   tags: (input) => ({ connection: input.connection, target: input.module }),
+  policy: (input) => ({ connection: input.connection, kind: commandKind(input.command), target: `${input.module} command` }),
 });
 
 export const pwshSessions = defineOperation('pwshSessions', {
   operation: 'pwsh-status',
   workflowId: () => `pwsh-status/${Date.now()}-${random(3)}`,
   tags: () => ({}),
+  policy: () => undefined,
 });
 
 export const disconnectPwsh = defineOperation('disconnectPwsh', {
   operation: 'pwsh-disconnect',
   workflowId: (input) => `pwsh-disconnect/${input.connection.toLowerCase()}/${input.module}/${Date.now()}-${random(3)}`,
   tags: (input) => ({ connection: input.connection, target: input.module }),
+  policy: (input) => ({ connection: input.connection, kind: 'read', target: `${input.module} session` }),
 });
 
 /** Desired state: a finished run is run again (it reads the mailbox and changes what differs); a running one is adopted. */
@@ -163,6 +181,7 @@ export const configureMailbox = defineOperation('configureMailbox', {
   reuse: 'desired-state',
   workflowId: (input) => workflowIdFor('configure-mailbox', input.connection, input.userPrincipalName, sha(input.settings, 12)),
   tags: (input) => ({ connection: input.connection, target: input.userPrincipalName }),
+  policy: (input) => ({ connection: input.connection, kind: 'write', target: input.userPrincipalName }),
 });
 
 /** Desired state, like configureMailbox. */
@@ -172,6 +191,7 @@ export const configureTracking = defineOperation('configureTracking', {
   workflowId: (input) =>
     workflowIdFor('configure-tracking', input.connection, input.targetEmail ?? 'organization', sha([input.readReceipts, input.deliveryReceipts, input.messageTracking], 12)),
   tags: (input) => ({ connection: input.connection, target: input.targetEmail ?? 'organization' }),
+  policy: (input) => ({ connection: input.connection, kind: 'write', target: input.targetEmail ?? 'organization' }),
 });
 
 /** A read: every call runs afresh (the random part), tagged so it can be found. */
@@ -179,6 +199,7 @@ export const messageTrackingLogs = defineOperation('messageTrackingLogs', {
   operation: 'message-tracking-logs',
   workflowId: (input) => workflowIdFor('message-tracking-logs', input.connection, `${input.query}-${random(4)}`),
   tags: (input) => ({ connection: input.connection, target: input.senderAddress ?? input.recipientAddress ?? 'all' }),
+  policy: (input) => ({ connection: input.connection, kind: 'read', target: 'message trace' }),
 });
 
 /** Desired state: a finished deployment of this add-in runs again, which reads the tenant as it is now. */
@@ -187,4 +208,5 @@ export const deployOutlookAddin = defineOperation('deployOutlookAddin', {
   reuse: 'desired-state',
   workflowId: (input) => workflowIdFor('deploy-outlook-addin', input.connection, crypto.createHash('sha256').update(input.manifestUrl).digest('hex').slice(0, 16)),
   tags: (input) => ({ connection: input.connection, target: input.manifestUrl }),
+  policy: (input) => ({ connection: input.connection, kind: 'write', target: input.manifestUrl }),
 });

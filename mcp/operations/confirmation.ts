@@ -29,9 +29,14 @@ export async function sendConfirmation(client: Client, workflowId: string, input
  */
 export async function askPerson(server: McpServer, answer: RunAnswer): Promise<boolean | undefined> {
   if (answer.waitingFor?.kind !== 'confirmation') return undefined;
+  return askPersonAbout(server, `${answer.waitingFor.preview}\n\nGo ahead? (workflow ${answer.workflowId}, hash ${answer.waitingFor.hash})`);
+}
+
+/** Asks the person at the MCP client a yes/no question; undefined when the client cannot ask or they dismiss it. */
+export async function askPersonAbout(server: McpServer, message: string): Promise<boolean | undefined> {
   if (!server.server.getClientCapabilities()?.elicitation) return undefined;
   const reply = await server.server.elicitInput({
-    message: `${answer.waitingFor.preview}\n\nGo ahead? (workflow ${answer.workflowId}, hash ${answer.waitingFor.hash})`,
+    message,
     requestedSchema: {
       type: 'object',
       properties: { approve: { type: 'boolean', title: 'Approve', description: 'Yes to go ahead, no to reject' } },

@@ -3,6 +3,7 @@
 // workflow function's own type (a type-only import) types the input and the result, so a tool cannot
 // pass a workflow the wrong input or read its result as something else.
 import type * as workflows from '../../workflows';
+import type { OperationKind } from '../../lib/policy/decide';
 import type { WorkflowTags } from '../../lib/temporal/search-attributes';
 
 type Workflows = typeof workflows;
@@ -30,6 +31,17 @@ export interface Operation<K extends WorkflowName, Key = void> {
   workflowId(input: InputOf<K>, key: Key): string;
   /** Connection and target search attributes. */
   tags(input: InputOf<K>, key: Key): Omit<WorkflowTags, 'operation'>;
+  /**
+   * What the policy decision point (lib/policy) is asked before the workflow starts: the connection
+   * it acts on, the kind of operation and its target; undefined for work on no connection.
+   */
+  policy(input: InputOf<K>, key: Key): PolicyQuestion | undefined;
+}
+
+export interface PolicyQuestion {
+  connection: string;
+  kind: OperationKind;
+  target?: string;
 }
 
 export function defineOperation<K extends WorkflowName, Key = void>(

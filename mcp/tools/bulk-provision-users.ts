@@ -37,6 +37,7 @@ export const bulkProvisionUsersShape = {
     .optional()
     .describe('CSV, header row: email,displayName,password[,license,firstName,lastName,department,jobTitle,usageLocation,groups (;-separated)]'),
   concurrency: z.number().int().min(1).max(20).optional().describe('Users at once (default 4)'),
+  confirmed: z.boolean().optional().describe('true provisions after the user saw the preview (counts, licences, groups, first rows); only on connections that let the assistant confirm'),
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait before answering with progress'),
 };
 
@@ -53,6 +54,7 @@ function rowsFromCsv(text: string): unknown[] {
 
 function summarize(result: unknown): string {
   const r = result as BulkProvisionResult;
+  if (r.status !== 'done') return r.summary;
   const table = ['| user | status | summary |', '|---|---|---|', ...r.rows.map((row) => `| ${row.userPrincipalName} | ${row.status}${row.adopted ? ' (adopted)' : ''} | ${row.summary.replace(/\|/g, '/').slice(0, 200)} |`)];
   return `${r.summary}\n${table.join('\n')}`;
 }
@@ -63,7 +65,7 @@ export function registerBulkProvisionUsersTool(server: McpServer, deps: ServerDe
     {
       title: 'Provision many users',
       description:
-        'Provisions users from a JSON list or CSV: one create_user workflow each (never duplicated), a few at a time, progress as it goes, a per-user table at the end.',
+        'Provisions users from a JSON list or CSV: a PREVIEW (counts, licences, groups, first rows) waits for confirmation, then one create_user workflow each (never duplicated), a few at a time, progress as it goes, a per-user table at the end.',
       inputSchema: bulkProvisionUsersShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
@@ -112,7 +114,7 @@ export function registerBulkProvisionUsersTool(server: McpServer, deps: ServerDe
         groups: r.groups,
       }));
       return runWorkflowTool(
-        { server, deps, extra, tool: 'bulk_provision_users', waitSeconds: args.waitSeconds },
+        { server, deps, extra, tool: 'bulk_provision_users', waitSeconds: args.waitSeconds, confirmed: args.confirmed },
         bulkProvisionUsers,
         { connection: connection.name, users, concurrency: args.concurrency },
         undefined,

@@ -58,9 +58,6 @@ export function registerEnableFeatureTool(server: McpServer, deps: ServerDeps): 
     async (args, extra) => {
       const connection = connectionOr(deps, args.connection);
       if (isToolResult(connection)) return connection;
-      if (connection.readOnly) {
-        return toolError(`connection: '${connection.name}' is read-only and enable_feature changes the tenant. Use another connection or set readOnly to false with registry_update_connection.`, { field: 'connection' });
-      }
       const request = resolved(args);
       if (typeof request === 'string') return toolError(request);
       const input: EnableFeatureInput = {

@@ -9,6 +9,7 @@ import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
 import { toolError } from '../results';
 import { disconnectPwsh, runOperation } from '../operations';
+import { policyRefusal } from '../policy';
 
 export function registerMmDisconnectTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(
@@ -23,8 +24,11 @@ export function registerMmDisconnectTool(server: McpServer, deps: ServerDeps): v
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     async ({ connection, module }) => {
+      const input = { connection, module, pwshTaskQueue: configuredPwshTaskQueue(deps.config) };
+      const refused = policyRefusal(deps, 'mm_disconnect', disconnectPwsh.policy(input, undefined));
+      if (refused) return refused;
       try {
-        const answer = await runOperation(deps.temporal, disconnectPwsh, { connection, module, pwshTaskQueue: configuredPwshTaskQueue(deps.config) }, undefined, { waitMs: 40_000 });
+        const answer = await runOperation(deps.temporal, disconnectPwsh, input, undefined, { waitMs: 40_000 });
         return answerResult(answer, (result) => {
           const r = result as { disconnected: boolean; host: string };
           return r.disconnected ? `Disconnected ${connection}/${module} on ${r.host}.` : `No open ${module} session for '${connection}' on ${r.host}; nothing to do.`;

@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { sendGuardsOn } from '../../lib/policy/decide';
 import { z } from 'zod';
 import { composeTemplateSend, type TemplateMessageSpec } from '../../lib/templates';
 import { connectionNameSchema } from '../../lib/registry/schema';
@@ -104,9 +105,6 @@ export function registerSendFromTemplateTool(server: McpServer, deps: ServerDeps
     async (args, extra) => {
       const connection = connectionOr(deps, args.connection);
       if (isToolResult(connection)) return connection;
-      if (connection.readOnly) {
-        return toolError(`connection: '${connection.name}' is read-only and cannot send mail. Use another connection or set readOnly to false with registry_update_connection.`, { field: 'connection' });
-      }
       const from = senderOf(args);
       if ('error' in from) return toolError(from.error, { field: from.field });
       const { sender } = from;
@@ -133,6 +131,8 @@ export function registerSendFromTemplateTool(server: McpServer, deps: ServerDeps
           extra,
           tool: 'send_from_template',
           waitSeconds: args.waitSeconds,
+          // Send guards off for this connection (its skipSendGuards, else MM_SEND_GUARDS): the request itself confirms.
+          confirmed: !sendGuardsOn(connection, { sendGuards: deps.config.sendGuards }),
           onStarted: (answer) =>
             deps.audit.record({ actor: 'mcp', action: 'send_from_template', connection: connection.name, target: input.templateId, outcome: 'ok', workflowId: answer.workflowId }),
         },

@@ -216,7 +216,14 @@ export function startTemporalServer(binary: string, dir: string, address: string
   fs.mkdirSync(configDir, { recursive: true });
   const dynamicConfig = path.join(configDir, 'dynamicconfig.yaml');
   // Search attributes registered a moment ago are visible to the next start at once.
-  fs.writeFileSync(dynamicConfig, 'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n    constraints: {}\n');
+  // The dev server's latency settings (lib/temporal/dev-server.ts): tasks reach workers without the 50 ms transfer-queue wait.
+  const dynamicKeys: Record<string, unknown> = {
+    'system.forceSearchAttributesCacheRefreshOnRead': true,
+    'system.enableActivityEagerExecution': true,
+    'history.transferProcessorMaxPollRPS': 1000,
+    'history.timerProcessorMaxPollRPS': 1000,
+  };
+  fs.writeFileSync(dynamicConfig, Object.entries(dynamicKeys).map(([key, value]) => `${key}:\n  - value: ${value}\n    constraints: {}\n`).join(''));
   fs.writeFileSync(path.join(configDir, 'cluster.yaml'), serverConfig(address, pg, dynamicConfig), { mode: 0o600 });
   const out = fs.openSync(path.join(dir, 'temporal-server.log'), 'a');
   const child = spawn(binary, ['--root', dir, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'], { stdio: ['ignore', out, out] });

@@ -6,6 +6,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../../lib/config';
 import { operationReport } from '../../lib/temporal/outcome';
 import { silentLogger } from '../../lib/logger';
+import { confirmUpdate } from '../../lib/temporal/signals';
+import { statusQuery } from '../../lib/temporal/status';
 import { createMainWorker, installRuntime, type MainWorkerOptions } from '../../workers/main';
 
 export function temporalAddress(): string {
@@ -60,5 +62,24 @@ export async function outcomeOf<T>(result: Promise<unknown>): Promise<T> {
     const report = operationReport(err);
     if (report === undefined) throw err;
     return report as T;
+  }
+}
+
+/**
+ * Confirms, as `by`, the action a workflow holds for confirmation once it holds one (a bulk
+ * provisioning started directly, without the tool that would confirm it). Polls the workflow's own
+ * status query; gives up naming the workflow after `limitMs`.
+ */
+export async function confirmWhenAsked(client: Client, workflowId: string, by: 'assistant' | 'human' = 'assistant', limitMs = 120_000): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const view = await handle.query(statusQuery).catch(() => undefined);
+    if (view?.waitingFor?.kind === 'confirmation') {
+      await handle.executeUpdate(confirmUpdate, { args: [{ hash: view.waitingFor.hash, approve: true, by }] });
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`${workflowId} did not ask for confirmation within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -14,6 +14,7 @@ import type { CreateTeamResult } from '../../workflows/create-team';
 import type { OffboardUserResult } from '../../workflows/offboard-user';
 import type { ProvisionUserResult } from '../../workflows/provision-user';
 import { statusQuery } from '../../lib/temporal/status';
+import { confirmWhenAsked } from '../helpers/temporal';
 import { CONNECTION, startHarness, upn, type Harness } from '../helpers/provisioning';
 
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
@@ -117,6 +118,7 @@ describe('provisioning survives a worker killed with SIGKILL', () => {
       { connection: CONNECTION, users: locals.map((l) => ({ user: { userPrincipalName: upn(l), displayName: l, passwordSealed: h.seal() } })), concurrency: 3 },
       '24 users',
     );
+    await confirmWhenAsked(h.temporal, handle.workflowId);
     await waitFor('a few users done', async () => ((await handle.query(statusQuery).catch(() => undefined))?.progress?.done ?? 0) >= 4);
     await kill(first);
     const doneBefore = locals.filter((l) => count(upn(l)) === 1).length;

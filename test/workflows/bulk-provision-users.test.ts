@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BulkProvisionResult } from '../../workflows/bulk-provision-users';
 import { expectToolError, textOf } from '../helpers/mcp';
+import { confirmWhenAsked } from '../helpers/temporal';
 import { CONNECTION, startHarness, upn, type Harness } from '../helpers/provisioning';
 
 const COUNT = 55;
@@ -24,7 +25,7 @@ describe('bulk_provision_users', () => {
     const locals = Array.from({ length: COUNT }, (_, i) => `bulk.${String(i).padStart(3, '0')}`);
     const progress: number[] = [];
     const first = await h.mcp.client.callTool(
-      { name: 'bulk_provision_users', arguments: { connection: CONNECTION, csv: csvOf(locals), concurrency: 6, waitSeconds: 3 } },
+      { name: 'bulk_provision_users', arguments: { connection: CONNECTION, csv: csvOf(locals), concurrency: 6, confirmed: true, waitSeconds: 30 } },
       undefined,
       { timeout: 120_000, onprogress: (p) => progress.push(p.progress) },
     );
@@ -48,18 +49,53 @@ describe('bulk_provision_users', () => {
 
     // The same list again, plus one more: a new bulk workflow whose children adopt the finished ones.
     const more = [...locals, 'bulk.extra'];
-    const again = await h.mcp.client.callTool({ name: 'bulk_provision_users', arguments: { connection: CONNECTION, csv: csvOf(more), waitSeconds: 0 } }, undefined, { timeout: 120_000 });
+    const again = await h.mcp.client.callTool({ name: 'bulk_provision_users', arguments: { connection: CONNECTION, csv: csvOf(more), confirmed: true, waitSeconds: 30 } }, undefined, { timeout: 120_000 });
     const second = (await h.temporal.workflow.getHandle((again.structuredContent as { workflowId: string }).workflowId).result()) as BulkProvisionResult;
     assert.equal(second.failed, 0);
     assert.equal(second.rows.filter((r) => r.adopted).length, COUNT, 'every earlier user adopted');
     assert.equal(Object.values(h.sandbox.state.data.users).filter((u) => u.graph.userPrincipalName.startsWith('bulk.')).length, COUNT + 1);
   });
 
+  test('the preview shows counts, licences, groups and the first rows, and nobody is provisioned until it is confirmed', async () => {
+    const users = Array.from({ length: 12 }, (_, i) => ({
+      email: upn(`prev.${String(i).padStart(2, '0')}`),
+      displayName: `Preview ${i}`,
+      password: 'Welcome-2026!',
+      ...(i < 9 ? {} : { license: 'BusinessStandard' }),
+      groups: i % 2 ? ['Sales'] : undefined,
+    }));
+    const first = await h.mcp.client.callTool({ name: 'bulk_provision_users', arguments: { connection: CONNECTION, users, waitSeconds: 30 } }, undefined, { timeout: 120_000 });
+    const s = first.structuredContent as unknown as { workflowId: string; status: string; waitingFor?: { preview: string; hash: string } };
+    assert.equal(s.status, 'waiting_for_confirmation', textOf(first));
+    const preview = s.waitingFor!.preview;
+    assert.match(preview, /Provision 12 user\(s\)/);
+    assert.match(preview, /licences: none × 9, BusinessStandard × 3/);
+    assert.match(preview, /groups: Sales × 6/);
+    assert.match(preview, /1\. prev\.00@/);
+    assert.match(preview, /10\. prev\.09@/);
+    assert.doesNotMatch(preview, /prev\.10@/, 'only the first rows in full');
+    assert.match(preview, /… and 2 more/);
+    assert.doesNotMatch(JSON.stringify(first), /Welcome-2026!/, 'no password in the preview');
+    const created = () => Object.values(h.sandbox.state.data.users).filter((u) => u.graph.userPrincipalName.startsWith('prev.')).length;
+    assert.equal(created(), 0, 'nobody provisioned before confirmation');
+
+    const wrong = await h.mcp.client.callTool({ name: 'confirm', arguments: { workflowId: s.workflowId, hash: '0000000000000000' } });
+    expectToolError(wrong, /hash does not match/);
+    assert.ok(!textOf(wrong).includes(s.waitingFor!.hash), 'the right hash is not revealed');
+    const confirmed = await h.mcp.client.callTool({ name: 'confirm', arguments: { workflowId: s.workflowId, hash: s.waitingFor!.hash } });
+    assert.notEqual(confirmed.isError, true, textOf(confirmed));
+    const result = (await h.temporal.workflow.getHandle(s.workflowId).result()) as BulkProvisionResult;
+    assert.equal(result.succeeded, 12, JSON.stringify(result.rows.filter((r) => r.status !== 'done')));
+    assert.equal(created(), 12);
+  });
+
   test('a long list continues as new every usersPerRun users: bounded runs, one result with every row', async () => {
     const locals = Array.from({ length: 12 }, (_, i) => `can.${String(i).padStart(2, '0')}`);
     const workflowId = `bulk-provision/test/continue-${Date.now()}`;
     const users = locals.map((l) => ({ user: { userPrincipalName: upn(l), displayName: l, passwordSealed: h.seal() } }));
-    const result = await h.run<BulkProvisionResult>('bulkProvisionUsers', workflowId, { connection: CONNECTION, users, concurrency: 3, usersPerRun: 5 }, 'continue');
+    const running = h.run<BulkProvisionResult>('bulkProvisionUsers', workflowId, { connection: CONNECTION, users, concurrency: 3, usersPerRun: 5 }, 'continue');
+    await confirmWhenAsked(h.temporal, workflowId);
+    const result = await running;
     assert.equal(result.total, 12);
     assert.equal(result.succeeded, 12, JSON.stringify(result.rows.filter((r) => r.status !== 'done')));
     assert.deepEqual(result.rows.map((r) => r.userPrincipalName), locals.map(upn), 'every row once, in order');

@@ -69,7 +69,7 @@ describe('enable_feature through Temporal, Graph and the pool worker', () => {
     );
     expectToolError(await callTool(mcp.client, 'enable_feature', { connection: 'Contoso', featureName: 'archive-mailbox', scope: 'user', targetEmail: ADELE, configuration: { size: 1 } }), /configuration key\(s\) size unknown/);
     expectToolError(await callTool(mcp.client, 'enable_feature', { connection: 'Nowhere', featureName: 'archive-mailbox', scope: 'user', targetEmail: ADELE }), /Nowhere.*Contoso/s);
-    expectToolError(await callTool(mcp.client, 'enable_feature', { connection: 'ContosoReader', featureName: 'security-defaults', scope: 'organization' }), /connection: 'ContosoReader' is read-only/);
+    expectToolError(await callTool(mcp.client, 'enable_feature', { connection: 'ContosoReader', featureName: 'security-defaults', scope: 'organization' }), /policy of connection 'ContosoReader'.*read-only[\s\S]*mm connections edit ContosoReader --read-only false/);
     for await (const started of temporal.workflow.list({ query: `WorkflowType = 'enableFeature'` })) assert.fail(`no workflow should have started: ${started.workflowId}`);
   });
 

@@ -222,7 +222,7 @@ describe('send_from_template against the sandbox tenant', () => {
         /recipients\[1\]: variables missing/,
       ],
       [{ connection: 'Nope', templateId: 'welcome', to: [ALEX], variables: welcomeVariables('J') }, /Nope.*Daemon/s],
-      [{ connection: 'DaemonRO', templateId: 'welcome', to: [ALEX], variables: welcomeVariables('J') }, /connection: 'DaemonRO' is read-only/],
+      [{ connection: 'DaemonRO', templateId: 'welcome', to: [ALEX], variables: welcomeVariables('J') }, /policy of connection 'DaemonRO'.*read-only[\s\S]*--read-only false/],
       [{ templateId: 'welcome', to: 'alex', variables: {} }, /to/],
       [{ templateId: 'welcome', to: [ALEX], variables: welcomeVariables('J'), confirmTimeoutSeconds: 0 }, /confirmTimeoutSeconds/],
     ];

@@ -166,10 +166,19 @@ describe('template tools over MCP', () => {
     await assert.rejects(client.readResource({ uri: 'm365://templates/missing' }), /not found/);
   });
 
-  test('delete removes it, and the audit log has the trail', async () => {
-    const deleted = expectOk(await call('delete_email_template', { templateId: 'payment-reminder' }));
+  test('delete waits for confirmation: a preview and hash first, a wrong hash refused without the right one, the hash deletes; the audit log has the trail', async () => {
+    const previewed = expectOk(await call('delete_email_template', { templateId: 'payment-reminder' }));
+    const hash = (previewed.waitingFor as { hash: string }).hash;
+    assert.match(hash, /^[0-9a-f]{16}$/);
+    expectOk(await call('get_email_template', { templateId: 'payment-reminder' }));
+    const wrong = hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    const refused = await call('delete_email_template', { templateId: 'payment-reminder', confirm: wrong });
+    expectError(refused, /confirm: the hash does not match/);
+    assert.ok(!JSON.stringify(refused).includes(hash), 'the refusal does not reveal the right hash');
+    expectOk(await call('get_email_template', { templateId: 'payment-reminder' }));
+    const deleted = expectOk(await call('delete_email_template', { templateId: 'payment-reminder', confirm: hash }));
     assert.equal((deleted.deleted as { templateId: string }).templateId, 'payment-reminder');
-    expectError(await call('delete_email_template', { templateId: 'payment-reminder' }), /not found/);
+    expectError(await call('delete_email_template', { templateId: 'payment-reminder', confirm: hash }), /not found/);
     expectError(await call('get_email_template', { templateId: 'payment-reminder' }), /not found/);
 
     const trail = store.audit.list({ limit: 200 }).filter((e) => e.target === 'payment-reminder' || e.target === 'Payment Reminder');

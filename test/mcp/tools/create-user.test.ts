@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { expectToolError } from '../../helpers/mcp';
-import { CONNECTION, startHarness, tenantView, type Harness } from '../../provisioning/harness';
+import { CONNECTION, startHarness, tenantView, type Harness } from '../../helpers/provisioning';
 
 describe('UPN rule in create_user and bulk_provision_users', () => {
   let h: Harness;
