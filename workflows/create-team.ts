@@ -15,6 +15,8 @@ const teams = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWrit
 
 /** createTeam reads an adopted team's channels, owners and members first, and undoes only its own additions. */
 export const UNDO_OWN_ADDITIONS_ONLY = 'create-team-undo-own-additions-only';
+/** createTeam adds an adopted group's owners before it makes the team: Teams refuses a group without owners. */
+export const OWNERS_BEFORE_TEAM = 'create-team-owners-before-team';
 
 export interface CreateTeamInput {
   connection: string;
@@ -124,22 +126,46 @@ async function createTeamSteps(input: CreateTeamInput): Promise<CreateTeamResult
     }
     const gid = groupId;
 
+    // On an adopted team a rollback undoes only what this run added: what was there is read first.
+    // (Runs recorded before the patch registered undos for every channel and person asked for.)
+    let hadChannels = new Set<string>();
+    const had = { owners: new Set<string>(), members: new Set<string>() };
+    const readWhatWasThere = async () => {
+      const ownOnly = adopted && patched(UNDO_OWN_ADDITIONS_ONLY);
+      hadChannels = new Set(ownOnly && existing?.isTeam ? await teamReads.channelNames(input.connection, gid) : []);
+      had.owners = new Set(ownOnly ? await groupReads.groupMemberIds(input.connection, gid, 'owners') : []);
+      had.members = new Set(ownOnly ? await groupReads.groupMemberIds(input.connection, gid, 'members') : []);
+    };
+    const addPeople = async (people: { id: string; role: 'owners' | 'members' }[]) => {
+      for (const person of people) {
+        show(person.role === 'owners' ? 'adding owners' : 'adding owners and members');
+        if (adopted && !had[person.role].has(person.id.toLowerCase())) {
+          saga.onFailureUndo(`${person.role === 'owners' ? 'owner' : 'member'} ${person.id}`, () => groups.removeGroupMember(input.connection, gid, person.id, person.role));
+        }
+        const added = await groups.addGroupMember(input.connection, gid, person.id, person.role);
+        saga.record(person.role === 'owners' ? 'owner' : 'member', added ? 'done' : 'adopted', person.id);
+      }
+    };
+    const owners = ownerIds.map((id) => ({ id, role: 'owners' as const }));
+
     step = 'team';
+    // Teams makes a team only from a group with an owner: an adopted group gets the owners asked for
+    // first. (Runs recorded before the patch added them after the team, which fails on an ownerless group.)
+    let ownersAdded = false;
     if (existing?.isTeam) {
       saga.record('team', 'adopted', 'the group already has a team');
     } else {
+      if (adopted && patched(OWNERS_BEFORE_TEAM)) {
+        step = 'owners';
+        await readWhatWasThere();
+        await addPeople(owners);
+        ownersAdded = true;
+        step = 'team';
+      }
       await createTeamFromGroup(input, gid, (phase) => show(phase));
       saga.record('team', 'done');
     }
-
-    // On an adopted team a rollback undoes only what this run added: what was there is read first.
-    // (Runs recorded before the patch registered undos for every channel and person asked for.)
-    const ownOnly = adopted && patched(UNDO_OWN_ADDITIONS_ONLY);
-    const hadChannels = new Set(ownOnly && existing?.isTeam ? await teamReads.channelNames(input.connection, gid) : []);
-    const had = {
-      owners: new Set(ownOnly ? await groupReads.groupMemberIds(input.connection, gid, 'owners') : []),
-      members: new Set(ownOnly ? await groupReads.groupMemberIds(input.connection, gid, 'members') : []),
-    };
+    if (!ownersAdded) await readWhatWasThere();
 
     step = 'channels';
     for (const channel of input.channels ?? []) {
@@ -153,15 +179,7 @@ async function createTeamSteps(input: CreateTeamInput): Promise<CreateTeamResult
     }
 
     step = 'owners and members';
-    const people = [...(adopted ? ownerIds.map((id) => ({ id, role: 'owners' as const })) : []), ...memberIds.map((m) => ({ id: m.id, role: 'members' as const }))];
-    for (const person of people) {
-      show('adding owners and members');
-      if (adopted && !had[person.role].has(person.id.toLowerCase())) {
-        saga.onFailureUndo(`${person.role === 'owners' ? 'owner' : 'member'} ${person.id}`, () => groups.removeGroupMember(input.connection, gid, person.id, person.role));
-      }
-      const added = await groups.addGroupMember(input.connection, gid, person.id, person.role);
-      saga.record(person.role === 'owners' ? 'owner' : 'member', added ? 'done' : 'adopted', person.id);
-    }
+    await addPeople([...(adopted && !ownersAdded ? owners : []), ...memberIds.map((m) => ({ id: m.id, role: 'members' as const }))]);
 
     step = 'settings';
     const settings: TeamSettings = {

@@ -143,11 +143,10 @@ describe('createTeam (create_teams_group)', () => {
     assert.ok(result.groupId && h.sandbox.state.data.deleted[result.groupId], 'the group is in deleted items');
     assert.ok(!h.sandbox.state.data.groups[result.groupId!]);
   });
-  // team-put-teams / teams-create-group-and-team: a team needs a group with at least one owner. An
-  // adopted group nobody owns should get its owners before the team is started; createTeam adds
-  // them after (its team step fails with 400). Fixing the order changes the workflow's commands, so
-  // it needs patched() and a recorded history: open until then.
-  test('adopting a Microsoft 365 group without owners: the owners are added before the team', { todo: 'createTeam adds an adopted group\'s owners after starting the team' }, async () => {
+  // team-put-teams / teams-create-group-and-team: a team needs a group with at least one owner, so
+  // an adopted group nobody owns gets its owners before the team is started (patch
+  // create-team-owners-before-team; the run recorded before it is createTeam/before-owners-first.*).
+  test('adopting a Microsoft 365 group without owners: the owners are added before the team', async () => {
     const token = h.sandbox.mintToken();
     const made = await fetch(`${h.sandbox.url}/v1.0/groups`, {
       method: 'POST',
@@ -158,5 +157,10 @@ describe('createTeam (create_teams_group)', () => {
     const result = await create('Ownerless Crew', { channels: [] });
     assert.equal(result.status, 'done', result.summary);
     assert.ok(h.sandbox.state.data.teams[result.groupId!], 'the team exists');
+    const group = h.sandbox.state.data.groups[result.groupId!];
+    assert.equal(group.owners.length, 2, 'both owners asked for own the group');
+    const order = result.steps.map((s) => s.step);
+    assert.ok(order.indexOf('owner') < order.indexOf('team'), `owners come before the team: ${order.join(', ')}`);
+    assert.equal(result.adopted, true);
   });
 });
