@@ -6,6 +6,12 @@ import type { Client } from '@temporalio/client';
 
 export const POLLER_GONE_AFTER_MS = 70_000;
 
+/** POLLER_GONE_AFTER_MS, or MM_POLLER_GONE_AFTER_MS where set (tests that stop a worker and look for its absence). */
+export function pollerGoneAfterMs(env: NodeJS.ProcessEnv = process.env): number {
+  const set = Number(env.MM_POLLER_GONE_AFTER_MS);
+  return Number.isFinite(set) && set > 0 ? set : POLLER_GONE_AFTER_MS;
+}
+
 /** Temporal's TaskQueueType: 1 workflow tasks, 2 activity tasks. */
 const TASK_QUEUE_TYPE = { workflow: 1, activity: 2 } as const;
 
@@ -19,7 +25,7 @@ export interface QueuePoller {
 export interface QueuePollers {
   queue: string;
   kind: keyof typeof TASK_QUEUE_TYPE;
-  /** Pollers seen within POLLER_GONE_AFTER_MS. */
+  /** Pollers seen within pollerGoneAfterMs(). */
   live: QueuePoller[];
   /** Pollers the server still lists but that have not polled for longer: their workers are gone. */
   gone: QueuePoller[];
@@ -38,10 +44,11 @@ export async function queuePollers(client: Client, queue: string, kind: keyof ty
   });
   const live: QueuePoller[] = [];
   const gone: QueuePoller[] = [];
+  const goneAfterMs = pollerGoneAfterMs();
   for (const p of described.pollers ?? []) {
     const at = millis(p.lastAccessTime);
     const poller: QueuePoller = { identity: p.identity ?? '', lastAccess: at === undefined ? undefined : new Date(at).toISOString(), secondsAgo: at === undefined ? undefined : Math.max(0, Math.round((now - at) / 1000)) };
-    (at !== undefined && now - at <= POLLER_GONE_AFTER_MS ? live : gone).push(poller);
+    (at !== undefined && now - at <= goneAfterMs ? live : gone).push(poller);
   }
   return { queue, kind, live, gone };
 }
@@ -68,5 +75,28 @@ export async function pwshWorkerPresence(client: Client, queue: string): Promise
       `No PowerShell worker polls the task queue '${queue}' (${seen}), so PowerShell commands would wait for one indefinitely. ` +
       `Start the pool worker on the host that should hold the sessions: mm worker --pwsh (mm up starts it only when it finds pwsh). ` +
       `It needs PowerShell 7: install pwsh, or set MM_PWSH to its path. MM_PWSH_TASK_QUEUE sets the queue when it is not this host's.`,
+  };
+}
+
+export interface MissingWorker {
+  taskQueue: string;
+  /** The last poll of a worker the server still lists (ISO), when it lists one. */
+  lastSeen?: string;
+  secondsAgo?: number;
+  /** What a person reads: the queue, when a worker was last seen, and how to start one. */
+  problem: string;
+}
+
+/** Undefined when a worker polls `queue` for workflow tasks; otherwise what is missing and how to start one. */
+export async function missingWorkflowWorker(client: Client, queue: string): Promise<MissingWorker | undefined> {
+  const { live, gone } = await queuePollers(client, queue, 'workflow');
+  if (live.length) return undefined;
+  const last = gone.filter((p) => p.secondsAgo !== undefined).sort((a, b) => a.secondsAgo! - b.secondsAgo!)[0];
+  const seen = last ? `last seen ${last.lastAccess}, ${last.secondsAgo} s ago: ${last.identity}` : 'none seen';
+  return {
+    taskQueue: queue,
+    lastSeen: last?.lastAccess,
+    secondsAgo: last?.secondsAgo,
+    problem: `No worker is polling task queue '${queue}' (${seen}); start one with \`mm worker\` (or \`mm up\`).`,
   };
 }

@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
-import type { PwshWorkerPresence } from '../../lib/temporal/pollers';
+import { missingWorkflowWorker, type PwshWorkerPresence } from '../../lib/temporal/pollers';
 import type { ServerDeps } from '../deps';
 import { pwshWorkerOrUnknown } from '../pwsh-worker';
 import { answerResult, progressReporter } from '../answers';
@@ -10,6 +10,9 @@ import { toolError } from '../results';
 import { healthCheck, runOperation } from '../operations';
 import type { ProgressReporter, RunAnswer } from '../workflow-runner';
 import type { HealthCheckResult } from '../../workflows/health-check';
+
+/** Seconds a missing worker is looked for again before health answers that it is missing. */
+const STARTING_WORKER_CHECKS = 3;
 
 export async function runHealthCheck(deps: ServerDeps, waitSeconds: number, onProgress?: ProgressReporter): Promise<RunAnswer<HealthCheckResult>> {
   return runOperation(deps.temporal, healthCheck, undefined, undefined, { waitMs: waitSeconds * 1000, onProgress });
@@ -50,8 +53,18 @@ export function registerHealthTool(server: McpServer, deps: ServerDeps): void {
     },
     async ({ waitSeconds }, extra) => {
       try {
+        const client = await deps.temporal.client();
+        const pwsh = configuredPwshTaskQueue(deps.config);
+        // No worker on the main queue: the check workflow would only wait for one, so say so at once.
+        let noWorker = await missingWorkflowWorker(client, deps.temporal.taskQueue).catch(() => undefined);
+        // A worker started a moment ago (mm up) has not polled yet: look again for a few seconds.
+        for (let i = 0; i < STARTING_WORKER_CHECKS && noWorker; i += 1) {
+          await new Promise((r) => setTimeout(r, 1000));
+          noWorker = await missingWorkflowWorker(client, deps.temporal.taskQueue).catch(() => undefined);
+        }
+        if (noWorker) return withPwshWorker(toolError(`Unhealthy: ${noWorker.problem}`, { status: 'no_worker', noWorker }), await pwshWorkerOrUnknown(client, pwsh));
         const answer = await runHealthCheck(deps, waitSeconds ?? deps.config.waitSeconds, progressReporter(extra));
-        return withPwshWorker(answerResult(answer, summarizeHealth), await pwshWorkerOrUnknown(await deps.temporal.client(), configuredPwshTaskQueue(deps.config)));
+        return withPwshWorker(answerResult(answer, summarizeHealth), await pwshWorkerOrUnknown(client, pwsh));
       } catch (err) {
         return toolError(`Health check could not start: ${(err as Error).message}`);
       }
