@@ -5,6 +5,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { isClientError } from '../lib/temporal/client-lib';
 import { operationReport } from '../lib/temporal/outcome';
+import { missingWorkflowWorker, type MissingWorker } from '../lib/temporal/pollers';
 import { searchAttributesFor, type WorkflowTags } from '../lib/temporal/search-attributes';
 import { statusQuery, type WaitingFor, type WorkflowView } from '../lib/temporal/status';
 
@@ -29,8 +30,18 @@ export interface RunAnswer<R = unknown> {
   phase?: string;
   result?: R;
   waitingFor?: WaitingFor;
+  /** Where the wait for a person is when it is not in this workflow itself: a child workflow (runCommand, signIn, sendTemplate…). */
+  waitingIn?: { workflowId: string; workflowType: string };
+  /** The service a sign-in is for: Microsoft Graph, or the PowerShell module's (Exchange Online, Microsoft Teams…). */
+  signInService?: string;
+  /** Set when no worker polls the task queue the running workflow needs: it cannot move on until one does. */
+  noWorker?: MissingWorker;
   progress?: WorkflowView['progress'];
   error?: string;
+  /** Workflows the finished one started and left to go on (a welcome email's preview), as they are now. */
+  followUps?: Array<Pick<RunAnswer, 'workflowId' | 'status' | 'waitingFor' | 'error'>>;
+  /** Names for the object ids a result lists (owners and members), for its text; not sent to the client. */
+  names?: Map<string, string>;
 }
 
 export type StartOutcome = 'adopted' | 'started' | 'run again' | `restarted after ${'failed' | 'cancelled' | 'terminated' | 'timed out'}`;
@@ -119,7 +130,7 @@ function errorText(err: unknown): string {
 }
 
 /** The workflow's own view, or undefined when no worker answered the query quickly. */
-async function queryView(client: Client, handle: WorkflowHandle): Promise<WorkflowView | undefined> {
+async function queryView(client: Client, handle: Pick<WorkflowHandle, 'query'>): Promise<WorkflowView | undefined> {
   try {
     return await client.connection.withDeadline(Date.now() + 3000, () => handle.query(statusQuery));
   } catch {
@@ -131,6 +142,63 @@ function waitingStatus(view: WorkflowView | undefined): RunStatus | undefined {
   if (view?.waitingFor?.kind === 'sign-in') return 'waiting_for_sign_in';
   if (view?.waitingFor?.kind === 'confirmation') return 'waiting_for_confirmation';
   return undefined;
+}
+
+/** The PowerShell modules' services, as a person knows them. */
+const MODULE_SERVICE: Record<string, string> = { exo: 'Exchange Online', teams: 'Microsoft Teams', pnp: 'SharePoint (PnP PowerShell)', azure: 'Azure' };
+
+/**
+ * The service a sign-in wait is for. A PowerShell step words its code "To sign in to <module> for
+ * '<connection>'…" (workflows/pwsh-step.ts); every other sign-in is the connection's Graph sign-in.
+ */
+export function signInServiceOf(waitingFor: WaitingFor | undefined): string | undefined {
+  if (waitingFor?.kind !== 'sign-in') return undefined;
+  const module = /^To sign in to (\w+) for /.exec(waitingFor.message ?? '')?.[1];
+  return module ? (MODULE_SERVICE[module] ?? module) : 'Microsoft Graph';
+}
+
+interface ChildWait {
+  view: WorkflowView;
+  workflowId: string;
+  workflowType: string;
+}
+
+/** How deep children are looked into (a request → its runCommand or sendTemplate child → that one's sign-in child). */
+const CHILD_DEPTH = 3;
+
+/**
+ * A wait for a person in one of the workflow's running children (or theirs): the workflow's own view
+ * then only says what step it is on, while the child holds the device code or the preview.
+ */
+async function childWait(client: Client, workflowId: string, runId: string | undefined, depth = CHILD_DEPTH): Promise<ChildWait | undefined> {
+  if (depth <= 0) return undefined;
+  const described = await client.workflowService
+    .describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId, runId } })
+    .catch(() => undefined);
+  for (const child of described?.pendingChildren ?? []) {
+    if (!child.workflowId) continue;
+    const handle = client.workflow.getHandle(child.workflowId, child.runId || undefined);
+    const view = await queryView(client, handle);
+    if (view && waitingStatus(view)) return { view, workflowId: child.workflowId, workflowType: child.workflowTypeName ?? '' };
+    const deeper = await childWait(client, child.workflowId, child.runId || undefined, depth - 1);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+/** The view of a running workflow with the wait for a person it or a child of it has, and where. */
+function withWait(base: RunAnswer, view: WorkflowView | undefined, child: ChildWait | undefined): RunAnswer {
+  const waiting = child?.view ?? view;
+  const waitingFor = child ? child.view.waitingFor : view?.waitingFor;
+  return {
+    ...base,
+    status: waitingStatus(waiting) ?? 'running',
+    phase: view?.phase,
+    waitingFor,
+    ...(child ? { waitingIn: { workflowId: child.workflowId, workflowType: child.workflowType } } : {}),
+    ...(waitingFor?.kind === 'sign-in' ? { signInService: signInServiceOf(waitingFor) } : {}),
+    progress: view?.progress,
+  };
 }
 
 /** The answer for a workflow now, without waiting. */
@@ -147,14 +215,12 @@ export async function currentAnswer(client: Client, handle: WorkflowHandle): Pro
     }
     return base;
   }
+  // No worker on its queue: a query would only time out, and the workflow cannot move on.
+  const noWorker = await missingWorkflowWorker(client, description.taskQueue).catch(() => undefined);
+  if (noWorker) return { ...base, noWorker };
   const view = await queryView(client, handle);
-  return {
-    ...base,
-    status: waitingStatus(view) ?? 'running',
-    phase: view?.phase,
-    waitingFor: view?.waitingFor,
-    progress: view?.progress,
-  };
+  const child = waitingStatus(view) ? undefined : await childWait(client, handle.workflowId, description.runId);
+  return withWait(base, view, child);
 }
 
 /** The answer for a workflow whose result promise settled, without asking the server again. */
@@ -171,17 +237,22 @@ function settledAnswer(handle: WorkflowHandle, outcome: { ok: true; value: unkno
 
 export interface WaitOptions {
   onProgress?: ProgressReporter;
-  /** Return as soon as the workflow waits on a person (a tool that starts work shows the code or preview at once). */
+  /** Return as soon as the workflow (or a child of it) waits on a person (a tool that starts work shows the code or preview at once). */
   untilPerson?: boolean;
+  /** Return at the first change of state: another phase, a wait for a person, or the end (workflow_status). */
+  untilChange?: boolean;
   pollMs?: number;
 }
+
+/** How often (in polls) the running children are looked into for a wait for a person. */
+const CHILD_POLLS = 4;
 
 /**
  * Waits up to `waitMs` for the workflow to finish, or (untilPerson) to wait on a person. Asks for the
  * workflow's view only while it still runs, so a quick workflow costs one start and one result call.
  */
 export async function waitForAnswer(client: Client, handle: WorkflowHandle, waitMs: number, options: WaitOptions = {}): Promise<RunAnswer> {
-  const { onProgress, untilPerson = false, pollMs = 300 } = options;
+  const { onProgress, untilPerson = false, untilChange = false, pollMs = 300 } = options;
   const deadline = Date.now() + waitMs;
   let outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
   // The long poll for the result stops when this wait ends: a workflow may wait on a person for a day.
@@ -193,14 +264,28 @@ export async function waitForAnswer(client: Client, handle: WorkflowHandle, wait
       (error) => (outcome ??= stopPolling.signal.aborted ? undefined : { ok: false, error }),
     );
   let lastPhase: string | undefined;
+  /** The state the wait began in (untilChange): phase, what it waits for, whether a child waits on a person. */
+  let first: string | undefined;
+  let childWaits = false;
   try {
-    for (;;) {
+    for (let poll = 0; ; poll += 1) {
       const left = deadline - Date.now();
       await Promise.race([settled, new Promise((r) => setTimeout(r, Math.max(0, Math.min(pollMs, left))))]);
       if (outcome) return settledAnswer(handle, outcome);
       const view = await queryView(client, handle);
       if (outcome) return settledAnswer(handle, outcome);
+      // No answer to the query: when no worker polls its queue, say so now rather than at the deadline.
+      if (!view && (await missingWorkflowWorker(client, (await handle.describe()).taskQueue).catch(() => undefined))) return await currentAnswer(client, handle);
       if (untilPerson && view && waitingStatus(view)) return await currentAnswer(client, handle);
+      if ((untilPerson || untilChange) && view && !waitingStatus(view) && poll % CHILD_POLLS === 0) {
+        childWaits = (await childWait(client, handle.workflowId, undefined)) !== undefined;
+        if (untilPerson && childWaits) return await currentAnswer(client, handle);
+      }
+      if (untilChange && view) {
+        const state = `${view.phase}\u0000${view.waitingFor?.kind ?? ''}\u0000${childWaits}`;
+        first ??= state;
+        if (state !== first) return await currentAnswer(client, handle);
+      }
       if (view && onProgress && (view.phase !== lastPhase || view.progress)) {
         lastPhase = view.phase;
         onProgress(view.progress?.message ?? view.phase, view.progress);

@@ -17,10 +17,10 @@ export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps):
     {
       title: 'Workflow status',
       description:
-        'State of a workflow started by another tool: done (with its result), failed (with the reason), running, waiting for sign-in (device code) or waiting for confirmation (preview). Optionally waits for it to finish.',
+        'State of a workflow started by another tool: done (with its result), failed (with the reason), running, stuck without a worker, waiting for sign-in (service, device code) or for confirmation (preview), also where a child workflow waits. waitSeconds returns at the first change.',
       inputSchema: {
         workflowId: workflowIdField,
-        waitSeconds: z.number().min(0).max(120).optional().describe('Wait up to this long for the workflow to finish (default 0: answer now)'),
+        waitSeconds: z.number().min(0).max(120).optional().describe('Wait up to this long for a change: another step, a wait for a person, the end (default 0: answer now)'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
@@ -28,7 +28,7 @@ export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps):
       try {
         const client = await deps.temporal.client();
         const handle = client.workflow.getHandle(workflowId);
-        return answerResult(await waitForAnswer(client, handle, (waitSeconds ?? 0) * 1000, { onProgress: progressReporter(extra) }));
+        return answerResult(await waitForAnswer(client, handle, (waitSeconds ?? 0) * 1000, { onProgress: progressReporter(extra), untilChange: true }));
       } catch (err) {
         if (isWorkflowNotFound(err)) {
           return toolError(`No workflow with id '${workflowId}'. List recent ones with list_workflows.`);
