@@ -144,7 +144,7 @@ export function mailboxSettingsOf(settings: Args['settings']): MailboxSettingsRe
 /** The bounded wait of a tool call: the caller's seconds within 0..120, else the configured wait. */
 export const waitSecondsOf = (given: number | undefined, deps: ServerDeps) => Math.min(120, Math.max(0, given ?? deps.config.waitSeconds));
 
-function summarize(result: unknown): string {
+export function summarize(result: unknown): string {
   const r = result as ConfigureMailboxResult;
   return `${sagaText(r)}\nBefore: ${JSON.stringify(r.before ?? {})}\nAfter: ${JSON.stringify(r.after ?? {})}`;
 }

@@ -24,7 +24,7 @@ export const configureTrackingShape = {
   waitSeconds: z.number().optional().describe('Seconds to wait'),
 };
 
-function summarize(result: unknown): string {
+export function summarize(result: unknown): string {
   const r = result as ConfigureTrackingResult;
   return `${sagaText(r)}\nBefore: ${JSON.stringify(r.before)}\nAfter: ${JSON.stringify(r.after)}`;
 }

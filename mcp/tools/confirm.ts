@@ -4,6 +4,7 @@ import type { ServerDeps } from '../deps';
 import { answerResult, progressReporter } from '../answers';
 import { ConfirmationRefused, sendConfirmation } from '../operations/confirmation';
 import { toolError } from '../results';
+import { summaryFor } from '../summaries';
 import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
 import { workflowIdField } from './workflow-status';
 
@@ -27,8 +28,9 @@ export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
         const client = await deps.temporal.client();
         const outcome = await sendConfirmation(client, workflowId, { hash, approve: approve ?? true, by: 'assistant' });
         await deps.audit.record({ actor: 'mcp', action: `confirm:${outcome.decision}`, workflowId, outcome: 'ok' });
-        const answer = await waitForAnswer(client, client.workflow.getHandle(workflowId), (waitSeconds ?? deps.config.waitSeconds) * 1000, { onProgress: progressReporter(extra) });
-        return answerResult(answer);
+        const handle = client.workflow.getHandle(workflowId);
+        const answer = await waitForAnswer(client, handle, (waitSeconds ?? deps.config.waitSeconds) * 1000, { onProgress: progressReporter(extra) });
+        return answerResult(answer, summaryFor((await handle.describe()).type, answer));
       } catch (err) {
         if (err instanceof ConfirmationRefused) {
           await deps.audit.record({ actor: 'mcp', action: 'confirm', workflowId, outcome: 'refused', detail: err.message });

@@ -44,7 +44,7 @@ function stateText(state: ConnectServiceState | null): string {
   return `${state.team.displayName} › ${state.channel.displayName} tabs: ${tabs}${plans}`;
 }
 
-function summarize(result: unknown): string {
+export function summarize(result: unknown): string {
   const r = result as ConnectServiceResult;
   return `${sagaText(r)}\nBefore: ${stateText(r.before)}\nAfter: ${stateText(r.after)}`;
 }

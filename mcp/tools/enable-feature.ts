@@ -29,7 +29,7 @@ export const enableFeatureShape = {
 
 const json = (v: unknown) => JSON.stringify(v ?? null);
 
-function summarize(result: unknown): string {
+export function summarize(result: unknown): string {
   const r = result as EnableFeatureResult;
   const lines = [sagaText(r)];
   if (r.before) lines.push(`before: ${json(r.before)}`);

@@ -77,7 +77,7 @@ function rangeOf(args: Args, now: number, cursor: TraceCursor | undefined): { st
   return { start, end: Math.min(end, Math.max(now, start + 1)) };
 }
 
-function rowsText(result: MessageTrackingLogsResult): string {
+export function rowsText(result: MessageTrackingLogsResult): string {
   const lines = [`${result.status.toUpperCase()}: ${result.summary}`];
   for (const r of result.rows) lines.push(`${r.Received} ${r.Status} ${r.SenderAddress} → ${r.RecipientAddress} "${r.Subject}" ${r.MessageId} (${r.MessageTraceId})`);
   lines.push(`Windows read: ${result.windows.map((w) => `${w.start} – ${w.end} (${w.queries} quer${w.queries === 1 ? 'y' : 'ies'}, ${w.rows} row(s))`).join('; ') || 'none'}`);

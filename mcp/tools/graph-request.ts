@@ -34,7 +34,7 @@ export const graphRequestShape = {
   waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
 };
 
-function summarize(result: unknown): string {
+export function summarize(result: unknown): string {
   const r = result as GraphRequestResult;
   if (r.status !== 'done') return `Not sent: ${r.status}${r.by ? ` by the ${r.by}` : ''}.\n${r.preview}`;
   const lines = [`HTTP ${r.httpStatus}${r.signedInDuringRequest ? ' (after sign-in)' : ''}`];

@@ -22,7 +22,7 @@ export const offboardUserShape = {
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the result'),
 };
 
-function summarize(result: unknown): string {
+export function summarize(result: unknown): string {
   const r = result as OffboardUserResult;
   if (r.status === 'preview') return `PREVIEW (nothing changed): ${r.plan.map((p, i) => `\n${i + 1}. ${p}`).join('')}`;
   return sagaText(r);

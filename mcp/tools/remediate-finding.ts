@@ -11,7 +11,7 @@ import { remediateFinding } from '../operations';
 
 const FIXABLE = CHECKS.filter((c) => c.fix).map((c) => c.meta.id);
 
-function summarize(result: unknown): string {
+export function summarize(result: unknown): string {
   const r = result as RemediateFindingResult;
   switch (r.status) {
     case 'done':

@@ -54,7 +54,7 @@ export const sendFromTemplateShape = {
 
 type Args = z.infer<z.ZodObject<typeof sendFromTemplateShape>>;
 
-function summarize(result: unknown): string {
+export function summarize(result: unknown): string {
   const r = result as SendTemplateResult;
   switch (r.status) {
     case 'rejected':

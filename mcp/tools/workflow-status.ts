@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ServerDeps } from '../deps';
 import { answerResult, progressReporter } from '../answers';
 import { toolError } from '../results';
+import { summaryFor } from '../summaries';
 import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
 
 export const workflowIdField = z
@@ -17,7 +18,7 @@ export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps):
     {
       title: 'Workflow status',
       description:
-        'State of a workflow started by another tool: done (with its result), failed (with the reason), running, stuck without a worker, waiting for sign-in (service, device code) or for confirmation (preview), also where a child workflow waits. waitSeconds returns at the first change.',
+        'State of a workflow started by another tool, in that tool\'s words: done (with its result), failed (with the reason), running, stuck without a worker, waiting for sign-in (service, device code) or for confirmation (preview), also where a child workflow waits. waitSeconds returns at the first change.',
       inputSchema: {
         workflowId: workflowIdField,
         waitSeconds: z.number().min(0).max(120).optional().describe('Wait up to this long for a change: another step, a wait for a person, the end (default 0: answer now)'),
@@ -28,7 +29,10 @@ export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps):
       try {
         const client = await deps.temporal.client();
         const handle = client.workflow.getHandle(workflowId);
-        return answerResult(await waitForAnswer(client, handle, (waitSeconds ?? 0) * 1000, { onProgress: progressReporter(extra), untilChange: true }));
+        const { type } = await handle.describe();
+        const waited = await waitForAnswer(client, handle, (waitSeconds ?? 0) * 1000, { onProgress: progressReporter(extra), untilChange: true });
+        const answer = waited;
+        return answerResult(answer, summaryFor(type, answer));
       } catch (err) {
         if (isWorkflowNotFound(err)) {
           return toolError(`No workflow with id '${workflowId}'. List recent ones with list_workflows.`);
