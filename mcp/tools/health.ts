@@ -64,6 +64,8 @@ export function registerHealthTool(server: McpServer, deps: ServerDeps): void {
         }
         if (noWorker) return withPwshWorker(toolError(`Unhealthy: ${noWorker.problem}`, { status: 'no_worker', noWorker }), await pwshWorkerOrUnknown(client, pwsh));
         const answer = await runHealthCheck(deps, waitSeconds ?? deps.config.waitSeconds, progressReporter(extra));
+        // The worker went away after the check above: the check workflow waits for the next one.
+        if (answer.noWorker) return withPwshWorker(toolError(`Unhealthy: ${answer.noWorker.problem} The check runs as workflow ${answer.workflowId} once one polls.`, { ...answer }), await pwshWorkerOrUnknown(client, pwsh));
         return withPwshWorker(answerResult(answer, summarizeHealth), await pwshWorkerOrUnknown(client, pwsh));
       } catch (err) {
         return toolError(`Health check could not start: ${(err as Error).message}`);
