@@ -104,8 +104,8 @@ function describeMessage(m: ComposedMessage, external: Set<string> | undefined):
   if (m.bcc.length) lines.push(`Bcc: ${m.bcc.map(mark).join(', ')}`);
   lines.push(`Subject: ${m.subject}`);
   const body = htmlToText(m.html);
+  // No per-message hash here: the preview's one hash is the one confirm takes (shown with the preview).
   lines.push(body.length > PREVIEW_BODY_CHARS ? `${body.slice(0, PREVIEW_BODY_CHARS)}… (${body.length} characters)` : body);
-  lines.push(`(message hash ${m.previewHash.slice(0, 16)})`);
   return lines.join('\n');
 }
 
