@@ -1,6 +1,8 @@
 // The text a starting tool gives a finished workflow's result, by workflow type: workflow_status and
 // confirm answer a workflow some tool started with that tool's own summary (the data stays in
 // structuredContent), not a JSON dump of the result.
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { plainResult } from './answers';
 import type { WorkflowName } from './operations/define';
 import type { RunAnswer } from './workflow-runner';
@@ -13,14 +15,14 @@ import { rowsText } from './tools/get-message-tracking-logs';
 import { summarize as graphRequest } from './tools/graph-request';
 import { summarizeHealth } from './tools/health';
 import { summarize as offboardUser } from './tools/offboard-user';
-import { sagaText } from './tools/provisioning-common';
+import { followUpsOf, peopleNames, sagaText } from './tools/provisioning-common';
 import { summarize as remediateFinding } from './tools/remediate-finding';
 import { summarizeRun } from './tools/run';
 import { summarize as sendTemplate } from './tools/send-from-template';
 import type { MessageTrackingLogsResult } from '../workflows/message-tracking-logs';
 
 type Summary = (result: unknown, answer?: RunAnswer) => string;
-const saga: Summary = (result) => sagaText(result);
+const saga: Summary = (result, answer) => sagaText(result, { followUps: answer?.followUps, names: answer?.names });
 
 const BY_TYPE: Partial<Record<WorkflowName, Summary>> = {
   healthCheck: summarizeHealth,
@@ -52,4 +54,30 @@ export function summaryFor(workflowType: string | undefined, answer?: RunAnswer)
       return plainResult(result);
     }
   };
+}
+
+/** The input a workflow was started with (the first event of its history), or undefined when it cannot be read. */
+async function startInput(client: Client, workflowId: string, runId: string | undefined): Promise<unknown> {
+  try {
+    const { history } = await client.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId, runId }, maximumPageSize: 1 });
+    const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    return payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A finished createTeam's answer with names for the owners and members its steps list by object id. */
+export async function withPeopleNames(client: Client, workflowType: string, answer: RunAnswer): Promise<RunAnswer> {
+  if (workflowType !== 'createTeam' || answer.result === undefined) return answer;
+  const input = (await startInput(client, answer.workflowId, answer.runId)) as { owners?: string[]; members?: string[] } | undefined;
+  const names = peopleNames(input, answer.result);
+  return names.size ? { ...answer, names } : answer;
+}
+
+/** The answer with the state of the workflows its result's steps started and left waiting (a welcome email's preview). */
+export async function withFollowUps(client: Client, answer: RunAnswer): Promise<RunAnswer> {
+  if (answer.status !== 'done') return answer;
+  const followUps = await followUpsOf(client, answer.result);
+  return followUps.length ? { ...answer, followUps } : answer;
 }

@@ -4,7 +4,7 @@ import type { ServerDeps } from '../deps';
 import { answerResult, progressReporter } from '../answers';
 import { ConfirmationRefused, sendConfirmation } from '../operations/confirmation';
 import { toolError } from '../results';
-import { summaryFor } from '../summaries';
+import { summaryFor, withFollowUps } from '../summaries';
 import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
 import { workflowIdField } from './workflow-status';
 
@@ -29,7 +29,7 @@ export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
         const outcome = await sendConfirmation(client, workflowId, { hash, approve: approve ?? true, by: 'assistant' });
         await deps.audit.record({ actor: 'mcp', action: `confirm:${outcome.decision}`, workflowId, outcome: 'ok' });
         const handle = client.workflow.getHandle(workflowId);
-        const answer = await waitForAnswer(client, handle, (waitSeconds ?? deps.config.waitSeconds) * 1000, { onProgress: progressReporter(extra) });
+        const answer = await withFollowUps(client, await waitForAnswer(client, handle, (waitSeconds ?? deps.config.waitSeconds) * 1000, { onProgress: progressReporter(extra) }));
         return answerResult(answer, summaryFor((await handle.describe()).type, answer));
       } catch (err) {
         if (err instanceof ConfirmationRefused) {

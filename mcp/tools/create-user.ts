@@ -14,6 +14,7 @@ import { sagaText } from './provisioning-common';
 import { templateService, templateToolError } from './templates-deps';
 import { provisionUser } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
+import { withFollowUps } from '../summaries';
 
 const names = z.array(z.string().min(1).max(256)).max(50);
 
@@ -106,7 +107,13 @@ export function registerCreateUserTool(server: McpServer, deps: ServerDeps): voi
         if (isToolResult(welcome)) return welcome;
         input.welcome = welcome;
       }
-      return runWorkflowTool({ server, deps, extra, tool: 'create_user', waitSeconds: args.waitSeconds }, provisionUser, input, undefined, (answer) => answerResult(answer, sagaText));
+      return runWorkflowTool(
+        { server, deps, extra, tool: 'create_user', waitSeconds: args.waitSeconds, settle: withFollowUps },
+        provisionUser,
+        input,
+        undefined,
+        (answer) => answerResult(answer, (result) => sagaText(result, { followUps: answer.followUps })),
+      );
     },
   );
 }

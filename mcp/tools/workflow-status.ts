@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServerDeps } from '../deps';
 import { answerResult, progressReporter } from '../answers';
 import { toolError } from '../results';
-import { summaryFor } from '../summaries';
+import { summaryFor, withFollowUps, withPeopleNames } from '../summaries';
 import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
 
 export const workflowIdField = z
@@ -31,7 +31,7 @@ export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps):
         const handle = client.workflow.getHandle(workflowId);
         const { type } = await handle.describe();
         const waited = await waitForAnswer(client, handle, (waitSeconds ?? 0) * 1000, { onProgress: progressReporter(extra), untilChange: true });
-        const answer = waited;
+        const answer = await withPeopleNames(client, type, await withFollowUps(client, waited));
         return answerResult(answer, summaryFor(type, answer));
       } catch (err) {
         if (isWorkflowNotFound(err)) {
