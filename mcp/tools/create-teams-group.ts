@@ -7,7 +7,7 @@ import type { ServerDeps } from '../deps';
 import { createTeam } from '../operations';
 import { connectionOr, isToolResult } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
-import { sagaText } from './provisioning-common';
+import { peopleNames, sagaText } from './provisioning-common';
 
 const upns = z.array(z.email()).max(100);
 
@@ -58,7 +58,7 @@ export function registerCreateTeamsGroupTool(server: McpServer, deps: ServerDeps
         permanentDeleteOnRollback: args.permanentDeleteOnRollback,
       };
       return runWorkflowTool({ server, deps, extra, tool: 'create_teams_group', waitSeconds: args.waitSeconds }, createTeam, input, undefined, (answer) =>
-        answerResult(answer, sagaText),
+        answerResult(answer, (result) => sagaText(result, { names: peopleNames(input, result) })),
       );
     },
   );
