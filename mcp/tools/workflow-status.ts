@@ -18,10 +18,10 @@ export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps):
     {
       title: 'Workflow status',
       description:
-        'State of a workflow started by another tool, in that tool\'s words: done (with its result), failed (with the reason), running, stuck without a worker, waiting for sign-in (service, device code) or for confirmation (preview), also where a child workflow waits. waitSeconds returns at the first change.',
+        "State of a workflow another tool started, in that tool's words: done, failed (why), running, no worker, waiting for sign-in (service, code) or confirmation (preview), its children's waits included.",
       inputSchema: {
         workflowId: workflowIdField,
-        waitSeconds: z.number().min(0).max(120).optional().describe('Wait up to this long for a change: another step, a wait for a person, the end (default 0: answer now)'),
+        waitSeconds: z.number().min(0).max(120).optional().describe('Wait up to this long for a change: next step, a wait for a person, the end (default 0)'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
