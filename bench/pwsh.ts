@@ -60,7 +60,11 @@ export async function benchPwsh(options: { address: string; calls: number; say?:
     const first = await run();
     if (first.status !== 'waiting_for_sign_in' || !first.waitingFor?.userCode) throw new Error(`expected a device code, got ${JSON.stringify(first)}`);
     sandbox.approve(first.waitingFor.userCode);
-    const signedIn = await mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.workflowId, waitSeconds: 60 } });
+    // workflow_status returns at each change of state: follow it to the end.
+    let signedIn = await mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.workflowId, waitSeconds: 60 } });
+    for (let i = 0; i < 10 && (signedIn.structuredContent as unknown as RunAnswer).status === 'running'; i += 1) {
+      signedIn = await mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.workflowId, waitSeconds: 60 } });
+    }
     if ((signedIn.structuredContent as unknown as RunAnswer).status !== 'done') throw new Error(`sign-in did not complete: ${JSON.stringify(signedIn.structuredContent)}`);
 
     say(`pwsh: ${options.calls} runs of '${COMMAND}' through MCP → workflow → pool worker → stand-in…`);

@@ -107,7 +107,9 @@ export async function runDemoTour(options: { exit?: boolean }): Promise<void> {
       out(`   (a person would open the URL and enter ${code}; the demo approves it as ${SANDBOX_ADMIN_UPN})`);
       sandbox.approve(code, SANDBOX_ADMIN_UPN);
     }
-    const signedIn = await call('workflow_status', { workflowId: structured(me).workflowId, waitSeconds: 60 });
+    // workflow_status returns at each change of state: follow it to the end.
+    let signedIn = await call('workflow_status', { workflowId: structured(me).workflowId, waitSeconds: 60 });
+    for (let i = 0; i < 10 && structured(signedIn).status === 'running'; i += 1) signedIn = await call('workflow_status', { workflowId: structured(me).workflowId, waitSeconds: 60 });
     const result = structured(signedIn).result as { httpStatus?: number; body?: { displayName?: string; userPrincipalName?: string } } | undefined;
     out(
       result?.body

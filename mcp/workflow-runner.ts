@@ -244,6 +244,9 @@ export interface WaitOptions {
   pollMs?: number;
 }
 
+/** How long workflow_status waits after a change of step for the workflow to end or wait on a person. */
+const SETTLE_MS = 1500;
+
 /** How often (in polls) the running children are looked into for a wait for a person. */
 const CHILD_POLLS = 4;
 
@@ -267,6 +270,7 @@ export async function waitForAnswer(client: Client, handle: WorkflowHandle, wait
   /** The state the wait began in (untilChange): phase, what it waits for, whether a child waits on a person. */
   let first: string | undefined;
   let childWaits = false;
+  let changedAt: number | undefined;
   try {
     for (let poll = 0; ; poll += 1) {
       const left = deadline - Date.now();
@@ -284,7 +288,13 @@ export async function waitForAnswer(client: Client, handle: WorkflowHandle, wait
       if (untilChange && view) {
         const state = `${view.phase}\u0000${view.waitingFor?.kind ?? ''}\u0000${childWaits}`;
         first ??= state;
-        if (state !== first) return await currentAnswer(client, handle);
+        if (state !== first) {
+          // A wait for a person answers at once; another step is given a moment to finish the workflow
+          // (a step named "done" is the workflow completing), so the answer is not "still running (done)".
+          if (waitingStatus(view) || childWaits) return await currentAnswer(client, handle);
+          changedAt ??= Date.now();
+          if (Date.now() - changedAt >= SETTLE_MS) return await currentAnswer(client, handle);
+        }
       }
       if (view && onProgress && (view.phase !== lastPhase || view.progress)) {
         lastPhase = view.phase;

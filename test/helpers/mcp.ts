@@ -44,3 +44,20 @@ export function expectToolError(result: unknown, pattern: RegExp): void {
   assert.equal(r.isError, true, `expected isError, got: ${textOf(r)}`);
   assert.match(textOf(r), pattern);
 }
+
+/**
+ * Calls `call` (a workflow_status with waitSeconds, which returns at each change of state) again
+ * while the workflow is still running, up to `limitMs`: for a test that follows a workflow to its end.
+ * Works on a tool result or on a `{ result, s }` pair.
+ */
+export async function untilSettled<T>(call: () => Promise<T>, limitMs = 150_000): Promise<T> {
+  const statusOf = (v: T) => {
+    const o = v as { s?: { status?: string }; structuredContent?: { status?: string } };
+    return o.s?.status ?? o.structuredContent?.status;
+  };
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const v = await call();
+    if (statusOf(v) !== 'running' || Date.now() > deadline) return v;
+  }
+}

@@ -11,7 +11,7 @@ import { startSandbox, SANDBOX_APP_ID, SANDBOX_DOMAIN, SANDBOX_TENANT_ID, type S
 import { PROJECT_ROOT } from '../../lib/paths';
 import type { GraphRequestResult } from '../../workflows/graph-request';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
-import { connectMcp, testDeps, textOf } from '../helpers/mcp';
+import { connectMcp, testDeps, textOf, untilSettled } from '../helpers/mcp';
 import { startSendProxy, type SendProxy } from '../helpers/send-proxy';
 import { testClient, uniqueQueue } from '../helpers/temporal';
 
@@ -73,7 +73,7 @@ describe('graph_request sendMail with the worker killed mid-send', () => {
         code = now.s.waitingFor.userCode;
       }
     }
-    const done = await tool('workflow_status', { workflowId: me.s.workflowId, waitSeconds: 60 });
+    const done = await untilSettled(() => tool('workflow_status', { workflowId: me.s.workflowId, waitSeconds: 60 }));
     assert.equal(done.s.status, 'done', textOf(done.result));
     first.kill('SIGKILL');
     await killed(first);

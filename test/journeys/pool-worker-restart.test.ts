@@ -8,7 +8,7 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
-import { connectMcp, testDeps, textOf } from '../helpers/mcp';
+import { connectMcp, testDeps, textOf, untilSettled } from '../helpers/mcp';
 import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 import { callTool, STAND_IN_PWSH, waitUntil, writeRegistry, type RunStructured, type StatusStructured } from '../helpers/pwsh-worker';
 
@@ -31,7 +31,7 @@ describe('a pool worker killed with SIGKILL', () => {
     return { result, s: result.structuredContent as unknown as RunStructured };
   };
   const follow = async (workflowId: string) => {
-    const result = await callTool(mcp.client, 'workflow_status', { workflowId, waitSeconds: 60 });
+    const result = await untilSettled(() => callTool(mcp.client, 'workflow_status', { workflowId, waitSeconds: 60 }));
     return { result, s: result.structuredContent as unknown as RunStructured };
   };
   const status = async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_DOMAIN, SANDBOX_TENANT_ID, type Sandbox } from '../../sandbox';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
-import { connectMcp, expectToolError, testDeps, textOf } from '../helpers/mcp';
+import { connectMcp, expectToolError, testDeps, textOf, untilSettled } from '../helpers/mcp';
 import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 import { graphRequest, runCommand, runOperation } from '../../mcp/operations';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
@@ -32,7 +32,7 @@ describe('policy through a real MCP client', () => {
   const signIn = async (first: Awaited<ReturnType<typeof call>>) => {
     assert.equal(first.s.status, 'waiting_for_sign_in', textOf(first.result));
     sandbox.approve(first.s.waitingFor!.userCode!);
-    const done = await call('workflow_status', { workflowId: first.s.workflowId, waitSeconds: 60 });
+    const done = await untilSettled(() => call('workflow_status', { workflowId: first.s.workflowId, waitSeconds: 60 }));
     assert.equal(done.s.status, 'done', textOf(done.result));
     return done;
   };

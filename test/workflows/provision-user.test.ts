@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { SKU_BUSINESS_BASIC, SKU_BUSINESS_STANDARD } from '../../sandbox/state';
 import type { ProvisionUserResult } from '../../workflows/provision-user';
 import type { CreateTeamResult } from '../../workflows/create-team';
-import { expectToolError, textOf } from '../helpers/mcp';
+import { expectToolError, textOf, untilSettled } from '../helpers/mcp';
 import { CONNECTION, DELEGATED, startHarness, tenantView, upn, type Harness } from '../helpers/provisioning';
 
 interface Answer {
@@ -81,7 +81,7 @@ describe('provisionUser (create_user)', () => {
     assert.equal(first.s.status, 'waiting_for_sign_in', textOf(first.result));
     assert.match(textOf(first.result), /DEVICE CODE: /);
     h.sandbox.approve(first.s.waitingFor!.userCode!);
-    const followed = await h.mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } });
+    const followed = await untilSettled(() => h.mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } }));
     const done = followed.structuredContent as unknown as Answer;
     assert.equal(done.result?.status, 'done', textOf(followed));
     // A delegated admin may not read another user's mailbox settings (Graph: 403): the step says so.

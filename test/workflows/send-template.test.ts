@@ -6,7 +6,7 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN, startSandbox, type Sandbox } from '../../sandbox';
 import type { ServerDeps } from '../../mcp/deps';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
-import { connectMcp, expectToolError, testDeps, textOf } from '../helpers/mcp';
+import { connectMcp, expectToolError, testDeps, textOf, untilSettled } from '../helpers/mcp';
 import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 import { runMm, SECRET_ENV, SENDER, writeRegistry, type Structured } from '../helpers/template-send';
 
@@ -194,7 +194,7 @@ describe('send_from_template against the sandbox tenant', () => {
     const approved = await runMm(['approve', first.s.workflowId, '--yes'], env.env);
     assert.equal(approved.status, 0, approved.stderr);
     assert.match(approved.stdout, /^Approved: /m);
-    const done = await tool('workflow_status', { workflowId: first.s.workflowId, waitSeconds: 60 });
+    const done = await untilSettled(() => tool('workflow_status', { workflowId: first.s.workflowId, waitSeconds: 60 }));
     assert.equal(done.s.result?.status, 'done', textOf(done.result));
     const sent = sandbox.outbox().slice(before);
     assert.equal(sent.length, 1);

@@ -8,7 +8,7 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_APP_ID, SANDBOX_DOMAIN, SANDBOX_TENANT_ID, type Sandbox } from '../../../sandbox';
 import { PROJECT_ROOT } from '../../../lib/paths';
 import { makeTestEnv, type TestEnv } from '../../helpers/env';
-import { connectMcp, expectToolError, testDeps, textOf } from '../../helpers/mcp';
+import { connectMcp, expectToolError, testDeps, textOf, untilSettled } from '../../helpers/mcp';
 import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../../helpers/temporal';
 
 const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
@@ -68,7 +68,7 @@ describe('graph_request against the sandbox tenant', () => {
     assert.match(textOf(first.result), /DEVICE CODE: [A-Z0-9]+\nGo to: http/);
     sandbox.approve(first.s.waitingFor!.userCode!);
 
-    const followed = await mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } });
+    const followed = await untilSettled(() => mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } }));
     answers.push(JSON.stringify(followed));
     const done = followed.structuredContent as unknown as Structured;
     assert.equal(done.status, 'done', textOf(followed));
@@ -86,7 +86,7 @@ describe('graph_request against the sandbox tenant', () => {
     const first = await call({ connection: 'ContosoWrong', endpoint: '/me' });
     assert.equal(first.s.status, 'waiting_for_sign_in', textOf(first.result));
     sandbox.approve(first.s.waitingFor!.userCode!, wrong);
-    const followed = await mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } });
+    const followed = await untilSettled(() => mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } }));
     expectToolError(followed, new RegExp(`expected ${SANDBOX_ADMIN_UPN}, got ${wrong}`));
     assert.match(textOf(followed), new RegExp(`Sign in again as ${SANDBOX_ADMIN_UPN}`));
     assert.match(textOf(followed), /mm connections edit ContosoWrong --expected-email/);
@@ -172,7 +172,7 @@ describe('graph_request against the sandbox tenant', () => {
   test('a connection that requires a person refuses the assistant’s confirmation', async () => {
     const first = await call({ connection: 'ContosoHuman', endpoint: '/me' });
     sandbox.approve(first.s.waitingFor!.userCode!);
-    const signedIn = await mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } });
+    const signedIn = await untilSettled(() => mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } }));
     assert.equal((signedIn.structuredContent as unknown as Structured).status, 'done', textOf(signedIn));
     const body = { message: { subject: 'Needs a person', body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: `bo@${SANDBOX_DOMAIN}` } }] } };
     const before = sandbox.outbox().length;
@@ -196,7 +196,7 @@ describe('graph_request against the sandbox tenant', () => {
     assert.equal(approved.status, 0, approved.stderr);
     assert.match(approved.stdout, /Needs a person/);
     assert.match(approved.stdout, /^Approved: /m);
-    const done = await mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: waiting.s.workflowId, waitSeconds: 30 } });
+    const done = await untilSettled(() => mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: waiting.s.workflowId, waitSeconds: 30 } }));
     assert.equal((done.structuredContent as unknown as Structured).status, 'done', textOf(done));
     assert.equal(sandbox.outbox().length, before + 1, 'the person\'s approval sent exactly one mail');
     assert.equal((await approve([waiting.s.workflowId, '--yes'])).status, 1, 'nothing left to approve');

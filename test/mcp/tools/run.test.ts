@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID, SANDBOX_DOMAIN, type Sandbox } from '../../../sandbox';
 import { makeTestEnv, type TestEnv } from '../../helpers/env';
-import { connectMcp, expectToolError, testDeps, textOf } from '../../helpers/mcp';
+import { connectMcp, expectToolError, testDeps, textOf, untilSettled } from '../../helpers/mcp';
 import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../../helpers/temporal';
 import { callTool, startInProcessPwshWorker, STAND_IN_PWSH, waitUntil, writeRegistry, type RunStructured, type StatusStructured } from '../../helpers/pwsh-worker';
 
@@ -28,7 +28,7 @@ describe('run, mm_status and mm_disconnect through Temporal and the pool worker'
     return { result, s: result.structuredContent as unknown as StatusStructured };
   };
   const follow = async (workflowId: string) => {
-    const result = await callTool(mcp.client, 'workflow_status', { workflowId, waitSeconds: 60 });
+    const result = await untilSettled(() => callTool(mcp.client, 'workflow_status', { workflowId, waitSeconds: 60 }));
     return { result, s: result.structuredContent as unknown as RunStructured };
   };
 
