@@ -163,6 +163,9 @@ interface ChildWait {
   workflowType: string;
 }
 
+/** temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON (the proto package is not a dependency of its own). */
+const PARENT_CLOSE_POLICY_ABANDON = 2;
+
 /** How deep children are looked into (a request → its runCommand or sendTemplate child → that one's sign-in child). */
 const CHILD_DEPTH = 3;
 
@@ -179,7 +182,10 @@ async function childWait(client: Client, workflowId: string, runId: string | und
     if (!child.workflowId) continue;
     const handle = client.workflow.getHandle(child.workflowId, child.runId || undefined);
     const view = await queryView(client, handle);
-    if (view && waitingStatus(view)) return { view, workflowId: child.workflowId, workflowType: child.workflowTypeName ?? '' };
+    // An abandoned child the workflow does not wait for (a welcome email's preview, a compliance
+    // alert) is reported by the workflow's own result; only a sign-in there holds the workflow up.
+    const abandoned = Number(child.parentClosePolicy) === PARENT_CLOSE_POLICY_ABANDON;
+    if (view && waitingStatus(view) && (!abandoned || view.waitingFor?.kind === 'sign-in')) return { view, workflowId: child.workflowId, workflowType: child.workflowTypeName ?? '' };
     const deeper = await childWait(client, child.workflowId, child.runId || undefined, depth - 1);
     if (deeper) return deeper;
   }
