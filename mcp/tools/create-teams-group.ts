@@ -49,7 +49,7 @@ export function registerCreateTeamsGroupTool(server: McpServer, deps: ServerDeps
         connection: connection.name,
         displayName: args.displayName,
         description: args.description,
-        visibility: args.visibility,
+        visibility: args.visibility ?? 'Private',
         owners: args.owners.map((o) => o.toLowerCase()),
         members: args.members?.map((m) => m.toLowerCase()),
         channels: args.channels,
