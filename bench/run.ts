@@ -14,6 +14,7 @@ import { benchToolList } from './tool-list';
 import { benchWaitingConfirmations } from './confirmations';
 import { benchPwsh } from './pwsh';
 import { benchBulkProvisioning } from './provisioning';
+import { healthCheck } from '../workflows';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
@@ -40,7 +41,7 @@ async function main() {
   rows.push(
     latencyRow(
       'healthCheck workflow: client start + result (no MCP)',
-      await timeEach(CALLS, (i) => temporal.workflow.execute('healthCheck', { taskQueue, workflowId: `bench/direct-${taskQueue}-${i}`, args: [] })),
+      await timeEach(CALLS, (i) => temporal.workflow.execute(healthCheck, { taskQueue, workflowId: `bench/direct-${taskQueue}-${i}`, args: [] })),
     ),
   );
 
@@ -55,7 +56,7 @@ async function main() {
   const startedAt = performance.now();
   await Promise.all(
     Array.from({ length: starts }, (_, i) =>
-      temporal.workflow.start('healthCheck', { taskQueue, workflowId: `bench/start-${taskQueue}-${i}`, args: [] }),
+      temporal.workflow.start(healthCheck, { taskQueue, workflowId: `bench/start-${taskQueue}-${i}`, args: [] }),
     ),
   );
   const seconds = (performance.now() - startedAt) / 1000;
