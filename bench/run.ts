@@ -14,6 +14,7 @@ import { benchToolList } from './tool-list';
 import { benchWaitingConfirmations } from './confirmations';
 import { benchPwsh } from './pwsh';
 import { benchBulkProvisioning } from './provisioning';
+import { benchEveryTool, toolTable } from './tools';
 import { healthCheck } from '../workflows';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -90,12 +91,16 @@ async function main() {
   say('tools/list from a freshly spawned `mm mcp` (stdio, before Temporal is touched)…');
   rows.push(...(await benchToolList(env.env)));
 
+  const toolCalls = Number(process.env.BENCH_TOOL_CALLS ?? 10);
+  say(`every tool against the sandbox, ${toolCalls} calls each…`);
+  const tools = await benchEveryTool({ address, calls: toolCalls, say });
+
   const { markdown, json } = writeResults(rows, {
     date: new Date().toISOString(),
     machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model ?? ''}`,
     node: process.version,
     temporal: server ? 'dev server started by the bench (in memory)' : address,
-  });
+  }, [{ title: `Every tool against the sandbox (${toolCalls} calls each: the first apart, p50/p95/mean of the rest)`, markdown: toolTable(tools), json: tools }]);
   process.stdout.write(`${(await import('node:fs')).readFileSync(markdown, 'utf8')}\nwritten: ${json}, ${markdown}\n`);
 
   await mcp.close();
