@@ -89,10 +89,15 @@ function createGroup(ctx: Ctx) {
     throw badRequest('Cannot create a mail-enabled security groups and or distribution list.');
   }
   if (unified) {
+    // group resource type (Properties): mailNickname is "unique for Microsoft 365 groups in the
+    // organization"; Graph's answer names the property. A user's alias collides on the address.
     const nick = String(b.mailNickname).toLowerCase();
-    const taken = Object.values(ctx.state.data.groups).some((g) => String(g.graph.mailNickname).toLowerCase() === nick && g.graph.groupTypes.includes('Unified'))
-      || Object.values(ctx.state.data.users).some((u) => String(u.graph.mailNickname ?? '').toLowerCase() === nick);
-    if (taken) throw badRequest('Another object with the same value for property proxyAddresses already exists.');
+    if (Object.values(ctx.state.data.groups).some((g) => String(g.graph.mailNickname).toLowerCase() === nick && g.graph.groupTypes.includes('Unified'))) {
+      throw badRequest('Another object with the same value for property mailNickname already exists.');
+    }
+    if (Object.values(ctx.state.data.users).some((u) => String(u.graph.mailNickname ?? '').toLowerCase() === nick)) {
+      throw badRequest('Another object with the same value for property proxyAddresses already exists.');
+    }
   }
   const owners = ((b['owners@odata.bind'] as unknown[]) ?? []).map((u) => refId(u, 'owners'));
   const members = ((b['members@odata.bind'] as unknown[]) ?? []).map((u) => refId(u, 'members'));

@@ -1,7 +1,8 @@
 // Group limits Microsoft documents: "Create group" (learn.microsoft.com/graph/api/group-post-groups,
 // section "Request body": "you can add up to 20 members and owners in a single request") and the
 // "group resource type" (learn.microsoft.com/graph/api/resources/group, section "Properties":
-// displayName, "Maximum length is 256 characters").
+// displayName, "Maximum length is 256 characters"; mailNickname, "unique for Microsoft 365 groups in
+// the organization", refused with Graph's observed message naming mailNickname).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSandbox, type Sandbox } from '../../sandbox';
@@ -63,5 +64,16 @@ describe('group limits', () => {
     const patched = await call('PATCH', `/groups/${ok.body.id}`, { displayName: long });
     assert.equal(patched.status, 400);
     assert.match(patched.body.error?.message ?? '', /'displayName'/);
+  });
+
+  test('group resource type § Properties (mailNickname unique for Microsoft 365 groups): a duplicate is 400 Request_BadRequest naming mailNickname', async () => {
+    assert.equal((await unified('dupnick')).status, 201);
+    const dup = await unified('DupNick');
+    assert.equal(dup.status, 400);
+    assert.equal(dup.body.error?.code, 'Request_BadRequest');
+    assert.equal(dup.body.error?.message, 'Another object with the same value for property mailNickname already exists.');
+    assert.ok(dup.body.error?.innerError?.['request-id'], "Graph's error envelope");
+    // A security group may share it.
+    assert.equal((await call('POST', '/groups', { displayName: 'dupnick', mailNickname: 'dupnick', mailEnabled: false, securityEnabled: true })).status, 201);
   });
 });
