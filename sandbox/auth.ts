@@ -263,7 +263,10 @@ export class AuthService {
   private redeemDeviceCode(params: URLSearchParams): OAuthReply {
     const entry = this.deviceCodes.get(params.get('device_code') ?? '');
     if (!entry || entry.clientId !== (params.get('client_id') ?? '').toLowerCase()) {
-      return aadError(400, 'invalid_grant', 70000, 'The provided value for the input parameter \'device_code\' is not valid.');
+      // Device code flow (learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code), Expected
+      // errors: bad_verification_code, "The device_code sent to the /token endpoint wasn't recognized";
+      // with AADSTS7000014 in error_codes and the description (as observed).
+      return aadError(400, 'bad_verification_code', 7000014, 'The provided value for the input parameter \'device_code\' is not valid.');
     }
     if (entry.expiresAt <= Date.now() && entry.status !== 'redeemed') {
       return aadError(400, 'expired_token', 70020, 'The provided value for the input parameter \'device_code\' is not valid. This device code has expired.');
