@@ -35,6 +35,8 @@ type Args = Record<string, unknown>;
 interface ToolCase {
   tool: string;
   args: (i: number) => Args;
+  /** Calls of this tool (default: the bench's count). */
+  calls?: number;
 }
 
 /** Measures `calls` calls of every tool (the first one apart); returns one row per tool. */
@@ -67,23 +69,22 @@ export async function benchEveryTool(options: { address: string; calls: number; 
   const user = (i: number) => `bench.tool.${suffix}.${i}@${SANDBOX_DOMAIN}`;
   const day = new Date().toISOString().slice(0, 10);
   const rows: ToolRow[] = [];
-  // What later cases use: the templates made, the sends waiting for confirmation, a finished workflow.
-  const templates: string[] = [];
+  // What later cases use: the templates made (ids are their names in kebab-case), the sends waiting for confirmation, a finished workflow.
   const waitingSends: { workflowId: string; hash: string }[] = [];
   let doneWorkflow = '';
 
-  const measure = async ({ tool, args }: ToolCase): Promise<void> => {
+  const measure = async ({ tool, args, calls = options.calls }: ToolCase): Promise<void> => {
     say(`  ${tool}…`);
     const samples: number[] = [];
     let errors = 0;
     let firstError = '';
-    for (let i = 0; i < options.calls; i += 1) {
+    for (let i = 0; i < calls; i += 1) {
       const started = performance.now();
       const result = await call(tool, args(i)).catch((err: Error) => ({ isError: true, content: [{ type: 'text' as const, text: err.message }] }) as CallToolResult);
       samples.push(performance.now() - started);
       if (result.isError) {
         errors += 1;
-        firstError ||= result.content.map((c) => (c.type === 'text' ? c.text : '')).join(' ').slice(0, 120);
+        firstError ||= result.content.map((c) => (c.type === 'text' ? c.text : '')).join(' ').slice(0, 400);
       }
       after(tool, result);
     }
@@ -102,21 +103,20 @@ export async function benchEveryTool(options: { address: string; calls: number; 
   };
   const after = (tool: string, result: CallToolResult) => {
     const s = structured(result);
-    if (tool === 'create_email_template' && typeof s.templateId === 'string') templates.push(s.templateId);
     if (tool === 'send_from_template' && typeof s.workflowId === 'string') {
       const hash = (s.waitingFor as { hash?: string } | undefined)?.hash;
       if (hash) waitingSends.push({ workflowId: s.workflowId, hash });
     }
     if (tool === 'health' && s.status === 'done' && typeof s.workflowId === 'string') doneWorkflow = s.workflowId;
   };
-  const template = (i: number) => templates[i % Math.max(1, templates.length)] ?? 'missing';
+  const template = (i: number) => `bench-${suffix}-${i}`;
 
   const cases: ToolCase[] = [
     { tool: 'health', args: () => ({}) },
     { tool: 'mm_status', args: () => ({ connection: C }) },
     { tool: 'registry_list_connections', args: () => ({}) },
     { tool: 'registry_setup_instructions', args: () => ({ tenant: SANDBOX_DOMAIN, cloud: 'sandbox' }) },
-    { tool: 'registry_add_connection', args: (i) => ({ name: `Bench${suffix}${i}`, appId: SANDBOX_APP_ID, tenant: SANDBOX_DOMAIN, cloud: 'sandbox', description: 'bench', mcps: ['mm'] }) },
+    { tool: 'registry_add_connection', args: (i) => ({ name: `Bench${suffix}${i}`, appId: SANDBOX_APP_ID, tenant: SANDBOX_DOMAIN, tenantId: SANDBOX_TENANT_ID, cloud: 'sandbox', description: 'bench', mcps: ['mm'] }) },
     { tool: 'registry_update_connection', args: (i) => ({ name: `Bench${suffix}${i}`, description: 'bench, updated' }) },
     { tool: 'registry_remove_connection', args: (i) => ({ name: `Bench${suffix}${i}` }) },
     { tool: 'graph_request', args: () => ({ connection: C, endpoint: '/users?$top=5', method: 'GET' }) },
@@ -146,9 +146,14 @@ export async function benchEveryTool(options: { address: string; calls: number; 
     { tool: 'email_template_versions', args: (i) => ({ templateId: template(i) }) },
     { tool: 'rollback_email_template', args: (i) => ({ templateId: template(i), version: 1 }) },
     { tool: 'preview_email_template', args: (i) => ({ templateId: template(i), variables: { name: 'Adele' }, to: [`adele.vance@${SANDBOX_DOMAIN}`] }) },
-    { tool: 'send_from_template', args: (i) => ({ connection: C, templateId: template(i), to: [`adele.vance@${SANDBOX_DOMAIN}`], variables: { name: `Adele ${i}` } }) },
-    { tool: 'confirm', args: (i) => ({ workflowId: waitingSends[i]?.workflowId ?? 'missing', hash: waitingSends[i]?.hash ?? 'missing', approve: true }) },
-    { tool: 'cancel_workflow', args: (i) => ({ workflowId: `missing-${i}`, reason: 'bench' }) },
+    {
+      tool: 'send_from_template',
+      calls: options.calls * 2,
+      args: (i) => ({ connection: C, sender: SANDBOX_ADMIN_UPN, templateId: template(i % options.calls), to: [`adele.vance@${SANDBOX_DOMAIN}`], variables: { name: `Adele ${i}` } }),
+    },
+    // Half the waiting sends are confirmed, the other half cancelled.
+    { tool: 'confirm', args: (i) => ({ workflowId: waitingSends[i]?.workflowId ?? 'none', hash: waitingSends[i]?.hash ?? '0'.repeat(16), approve: true }) },
+    { tool: 'cancel_workflow', args: (i) => ({ workflowId: waitingSends[options.calls + i]?.workflowId ?? 'none', reason: 'bench' }) },
     { tool: 'delete_email_template', args: (i) => ({ templateId: template(i) }) },
     { tool: 'compliance_scan', args: () => ({ connection: C, checks: ['admin-ga-count', 'unified-audit-log'] }) },
     { tool: 'compliance_results', args: () => ({ connection: C }) },

@@ -19,6 +19,26 @@ const isSealed = (value: unknown) => typeof value === 'string' && value.startsWi
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Input fields that say how a run goes, not what it asks for: a repeat that confirms (`confirmed`),
+ * comes through another server (its pool queue) or waits longer is the same request.
+ */
+const HOW_NOT_WHAT = new Set([
+  'confirmed',
+  'pwshTaskQueue',
+  'pwshWaitSeconds',
+  'confirmTimeoutMs',
+  'timeoutMs',
+  'concurrency',
+  'replicationRetrySeconds',
+  'replicationWaitMinutes',
+  'operationPollSeconds',
+  'mailboxWaitMinutes',
+  'retrySeconds',
+  'waitMinutes',
+  'pollSeconds',
+]);
+
 /** Absent, null and an empty list all mean "nothing asked". */
 const isEmpty = (value: unknown) => value === undefined || value === null || (Array.isArray(value) && value.length === 0);
 
@@ -32,7 +52,7 @@ export function requestChanges(was: unknown, now: unknown, field = ''): RequestC
   if (isSealed(was) || isSealed(now)) return [];
   if (isEmpty(now)) return [];
   if (isPlainObject(was) && isPlainObject(now)) {
-    const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])].sort();
+    const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])].filter((key) => !HOW_NOT_WHAT.has(key)).sort();
     return keys.flatMap((key) => requestChanges(was[key], now[key], field ? `${field}.${key}` : key));
   }
   return sameValue(was, now) ? [] : [{ field, was, now }];

@@ -29,6 +29,11 @@ describe('requestChanges', () => {
     ]);
     assert.deepEqual(requestChanges({ user: { jobTitle: 'Dev' } }, { user: { jobTitle: 'Lead' } }), [{ field: 'user.jobTitle', was: 'Dev', now: 'Lead' }]);
   });
+
+  test('how a run goes is not what it asks: confirming, another pool queue, other waits are the same request', () => {
+    const was = { featureId: 'unified-audit-log', pwshTaskQueue: 'm365-pwsh-host-a', confirmTimeoutMs: 60_000 };
+    assert.deepEqual(requestChanges(was, { featureId: 'unified-audit-log', pwshTaskQueue: 'm365-pwsh-host-b', confirmed: true, confirmTimeoutMs: 5_000 }), []);
+  });
 });
 
 describe('a changed request for the same business key (create_teams_group, create_user)', () => {
