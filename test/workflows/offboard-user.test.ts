@@ -107,5 +107,6 @@ describe('offboardUser (offboard_user)', () => {
     const shared = result.steps.find((st) => st.step === 'shared mailbox');
     assert.equal(shared?.outcome, 'skipped');
     assert.match(shared!.detail!, /needs the PowerShell worker.*Set-Mailbox -Identity 'mo.leaver@contoso.example' -Type Shared/);
+    assert.match(result.summary, /Skipped: shared mailbox \(needs the PowerShell worker/, 'the summary names the step the run did not do');
   });
 });

@@ -1,0 +1,58 @@
+// offboard_user through a real MCP client on a delegated connection: Graph refuses the admin the
+// leaver's mailboxSettings (403), so the automatic reply goes through Exchange (the pool worker and
+// the stand-in pwsh), and the answers a person reads say so: the dry run, the confirmation preview
+// and the final summary.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID } from '../../../sandbox';
+import type { OffboardUserResult } from '../../../workflows/offboard-user';
+import { textOf } from '../../helpers/mcp';
+import { callTool } from '../../helpers/pwsh-worker';
+import { startAdminHarness, upn, type AdminHarness } from '../../helpers/admin';
+
+interface Answer {
+  workflowId: string;
+  status: string;
+  waitingFor?: { kind: string; hash?: string; preview?: string };
+  result?: OffboardUserResult;
+}
+
+describe('offboard_user on a delegated connection', () => {
+  let h: AdminHarness;
+  const adele = upn('adele.vance');
+
+  before(async () => {
+    h = await startAdminHarness('offboard-tool', { sandbox: { mailboxDelayMs: 0 } });
+  });
+  after(async () => h.close());
+
+  test("Graph refuses the leaver's automatic reply (403): it is set through Exchange, and the preview and the summary say so", async () => {
+    // As Graph does: a delegated admin may not read another user's mailbox settings; an app may.
+    const autoReplyStatus = async (token: string) =>
+      (await fetch(`${h.sandbox.url}/v1.0/users/${encodeURIComponent(adele)}/mailboxSettings/automaticRepliesSetting`, { headers: { authorization: `Bearer ${token}` } })).status;
+    assert.equal(await autoReplyStatus(h.sandbox.mintToken({ user: SANDBOX_ADMIN_UPN })), 403);
+    assert.equal(await autoReplyStatus(h.sandbox.mintToken({ appId: SANDBOX_DAEMON_APP_ID })), 200);
+    const message = 'Adele has left; write to megan.bowen@contoso.example';
+
+    const dry = await h.call<OffboardUserResult>('offboard_user', { userEmail: adele, dryRun: true, convertToShared: false, autoReplyMessage: message });
+    assert.match(textOf(dry.result), /automatic reply: "Adele has left/);
+
+    const first = await h.call<OffboardUserResult>('offboard_user', { userEmail: adele, convertToShared: false, autoReplyMessage: message });
+    const waiting = first.s as unknown as Answer;
+    assert.equal(waiting.status, 'waiting_for_confirmation', textOf(first.result));
+    const previewText = textOf(first.result);
+    assert.match(previewText, /done so far: .*automatic reply \(through Exchange \(Set-MailboxAutoReplyConfiguration\): Graph refused this sign-in/, previewText);
+    assert.match(previewText, /403/);
+    const ar = h.sandbox.state.findUser(adele)!.mailboxSettings.automaticRepliesSetting as Record<string, unknown>;
+    assert.equal(ar.status, 'alwaysEnabled', 'set before the final step');
+    assert.equal(ar.internalReplyMessage, message);
+
+    const confirmed = await callTool(h.mcp.client, 'confirm', { workflowId: waiting.workflowId, hash: waiting.waitingFor!.hash!, approve: true, waitSeconds: 60 });
+    const done = confirmed.structuredContent as unknown as Answer;
+    const summary = textOf(confirmed);
+    assert.equal(done.result?.status, 'done', summary);
+    assert.match(summary, /Offboarded adele\.vance@contoso\.example: .*automatic reply \(through Exchange/, summary);
+    assert.doesNotMatch(summary, /automatic reply[^\n]*: skipped/);
+    assert.deepEqual(h.sandbox.state.findUser(adele)!.graph.assignedLicenses, []);
+  });
+});
