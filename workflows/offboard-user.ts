@@ -7,6 +7,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { createGroupActivities } from '../activities/groups';
 import type { createMailboxActivities } from '../activities/mailbox';
@@ -16,10 +17,11 @@ import { graphReadBeating, graphWriteBeating, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { autoReplyCommand, autoReplyFromExchange, autoReplyReadCommand } from './exchange-settings';
 import { psQuote, rowsOf } from './pwsh-step';
-import { runCommand, type RunCommandResult } from './run-command';
+import { runCommand, type RunCommandInput, type RunCommandResult } from './run-command';
 import { failureMessage, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { connectionKey, operationKey, searchAttributesFor, targetKey } from '../lib/temporal/search-attributes';
 import { settle } from './outcome';
 
 const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphReadBeating);
@@ -79,6 +81,20 @@ export const AUTO_REPLY_EXCHANGE = 'offboard-auto-reply-exchange';
  * preview's text is hashed: an offboarding already showing the older preview keeps its hash.
  */
 export const PREVIEW_NAMES_SKIPPED = 'offboard-preview-names-skipped';
+
+/**
+ * The Exchange steps' run workflows get business ids under the offboarding's own
+ * (`<offboarding id>/exchange/<step>`) and its connection, operation and target search attributes,
+ * so the Temporal UI finds them with it; before, they had random ids and no search attributes.
+ */
+export const EXCHANGE_CHILD_IDS = 'offboard-exchange-child-ids';
+
+/** "automatic reply (read)" → "automatic-reply-read". */
+export const stepSlug = (step: string) =>
+  step
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 
 /** A short, deterministic hash of the exact action a confirmation approves (FNV-1a, 64 bits as hex). */
 export function actionHash(text: string): string {
@@ -141,6 +157,12 @@ async function offboardUserSteps(input: OffboardUserInput): Promise<OffboardUser
     }
   };
 
+  /** The offboarding's connection, operation and target search attributes (what it was started with, else its input). */
+  const parentTags = () => {
+    const tags = workflowInfo().typedSearchAttributes;
+    return searchAttributesFor({ operation: tags.get(operationKey) ?? 'offboard-user', connection: tags.get(connectionKey) ?? input.connection, target: tags.get(targetKey) ?? upn });
+  };
+
   /**
    * An Exchange command through the run workflow: its output, or why it did not run (no PowerShell
    * worker configured, or none answered in time), naming `later`, the command to run by hand.
@@ -149,8 +171,12 @@ async function offboardUserSteps(input: OffboardUserInput): Promise<OffboardUser
     if (!input.pwshTaskQueue) return { skipped: 'needs the PowerShell worker (Exchange Online); run it later with the run tool: ' + later };
     const queue = input.pwshTaskQueue;
     const waitS = input.pwshWaitSeconds ?? 600;
+    const args: [RunCommandInput] = [{ connection: input.connection, module: 'exo', command, pwshTaskQueue: queue, confirmed: true }];
+    // Runs started before EXCHANGE_CHILD_IDS keep their children's random ids (the SDK's, from the
+    // workflow's seeded random) and no search attributes. Remove the else once none can be open (7 days).
+    const named = patched(EXCHANGE_CHILD_IDS);
     const outcome = await CancellationScope.withTimeout(waitS * 1000, () =>
-      executeChild(runCommand, { args: [{ connection: input.connection, module: 'exo', command, pwshTaskQueue: queue, confirmed: true }] }),
+      named ? executeChild(runCommand, { args, workflowId: `${workflowInfo().workflowId}/exchange/${stepSlug(step)}`, typedSearchAttributes: parentTags() }) : executeChild(runCommand, { args }),
     ).catch((err: unknown): RunCommandResult | 'timeout' => {
       if (isCancellation(err)) return 'timeout';
       throw err;
