@@ -35,7 +35,8 @@ describe('offboard_user on a delegated connection', () => {
     const message = 'Adele has left; write to megan.bowen@contoso.example';
 
     const dry = await h.call<OffboardUserResult>('offboard_user', { userEmail: adele, dryRun: true, convertToShared: false, autoReplyMessage: message });
-    assert.match(textOf(dry.result), /automatic reply: "Adele has left/);
+    // The answer of offboard_user itself, or of workflow_status when the sign-in came first (JSON, quotes escaped).
+    assert.match(textOf(dry.result), /automatic reply: \\?"Adele has left/);
 
     const first = await h.call<OffboardUserResult>('offboard_user', { userEmail: adele, convertToShared: false, autoReplyMessage: message });
     const waiting = first.s as unknown as Answer;
@@ -54,5 +55,29 @@ describe('offboard_user on a delegated connection', () => {
     assert.match(summary, /Offboarded adele\.vance@contoso\.example: .*automatic reply \(through Exchange/, summary);
     assert.doesNotMatch(summary, /automatic reply[^\n]*: skipped/);
     assert.deepEqual(h.sandbox.state.findUser(adele)!.graph.assignedLicenses, []);
+  });
+
+  test("rejected at the final step: the leaver's own automatic reply is put back through Exchange", async () => {
+    const alex = upn('alex.wilber');
+    const own = { status: 'alwaysEnabled', externalAudience: 'contactsOnly', internalReplyMessage: 'On leave until May', externalReplyMessage: 'Away' };
+    const record = () => h.sandbox.state.findUser(alex)!.mailboxSettings.automaticRepliesSetting as Record<string, unknown>;
+    Object.assign(record(), own);
+    h.sandbox.state.changed();
+
+    const first = await h.call<OffboardUserResult>('offboard_user', { userEmail: alex, convertToShared: false, autoReplyMessage: 'Alex has left' });
+    const waiting = first.s as unknown as Answer;
+    assert.equal(waiting.status, 'waiting_for_confirmation', textOf(first.result));
+    assert.equal(record().internalReplyMessage, 'Alex has left');
+
+    const rejected = await callTool(h.mcp.client, 'confirm', { workflowId: waiting.workflowId, hash: waiting.waitingFor!.hash!, approve: false, waitSeconds: 60 });
+    const done = rejected.structuredContent as unknown as Answer;
+    assert.equal(done.result?.status, 'undone', textOf(rejected));
+    assert.match(textOf(rejected), /undone .*automatic reply/);
+    assert.deepEqual(
+      Object.fromEntries(Object.keys(own).map((k) => [k, record()[k]])),
+      own,
+      'their own automatic reply is back',
+    );
+    assert.equal(h.sandbox.state.findUser(alex)!.graph.accountEnabled, true);
   });
 });
