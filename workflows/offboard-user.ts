@@ -220,7 +220,10 @@ async function offboardUserSteps(input: OffboardUserInput): Promise<OffboardUser
       previous = autoReplyFromExchange(rowsOf<Record<string, unknown>>(read.output)[0] ?? {});
     }
     const was = previous;
+    let neverRan = false;
     saga.onFailureUndo('automatic reply', async () => {
+      // No PowerShell worker took the command: nothing to put back.
+      if (neverRan) return false;
       const back = await runExchange('automatic reply back', autoReplyCommand(upn, was));
       if ('skipped' in back) throw new Error(back.skipped);
       exchangeErrorOf(back.output, 'automatic reply back');
@@ -228,6 +231,7 @@ async function offboardUserSteps(input: OffboardUserInput): Promise<OffboardUser
     });
     const set = await runExchange('automatic reply', autoReplyCommand(upn, reply));
     if ('skipped' in set) {
+      neverRan = true;
       saga.record('automatic reply', 'skipped', `${why}; through Exchange it ${set.skipped}`);
       return;
     }

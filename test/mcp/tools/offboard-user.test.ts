@@ -1,13 +1,16 @@
 // offboard_user through a real MCP client on a delegated connection: Graph refuses the admin the
 // leaver's mailboxSettings (403), so the automatic reply goes through Exchange (the pool worker and
 // the stand-in pwsh), and the answers a person reads say so: the dry run, the confirmation preview
-// and the final summary.
+// and the final summary. The last case starts the workflow directly, with a pool queue nobody serves
+// (the tool has no setting for the wait), to see the skip named in the summary.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID } from '../../../sandbox';
 import type { OffboardUserResult } from '../../../workflows/offboard-user';
 import { textOf } from '../../helpers/mcp';
 import { callTool } from '../../helpers/pwsh-worker';
+import { outcomeOf, uniqueQueue } from '../../helpers/temporal';
+import { searchAttributesFor } from '../../../lib/temporal/search-attributes';
 import { startAdminHarness, upn, type AdminHarness } from '../../helpers/admin';
 
 interface Answer {
@@ -79,5 +82,21 @@ describe('offboard_user on a delegated connection', () => {
       'their own automatic reply is back',
     );
     assert.equal(h.sandbox.state.findUser(alex)!.graph.accountEnabled, true);
+  });
+
+  test('no PowerShell worker answers: the automatic reply is skipped, and the summary says so with the command to run later', async () => {
+    const alex = upn('alex.wilber');
+    const result = await outcomeOf<OffboardUserResult>(
+      h.temporal.workflow.execute('offboardUser', {
+        taskQueue: h.worker.taskQueue,
+        workflowId: 'offboard-user/contoso/alex.wilber@contoso.example/no-pool',
+        args: [{ connection: 'Contoso', userPrincipalName: alex, convertToShared: false, autoReply: { message: 'Alex has left' }, confirmed: true, pwshTaskQueue: uniqueQueue('nobody'), pwshWaitSeconds: 1 }],
+        typedSearchAttributes: searchAttributesFor({ operation: 'offboard-user', connection: 'Contoso', target: alex }),
+      }),
+    );
+    assert.equal(result.status, 'done', result.summary);
+    assert.match(result.summary, /Skipped: automatic reply \(Graph refused this sign-in .*403.*through Exchange it needs the PowerShell worker: none answered .* run later: Set-MailboxAutoReplyConfiguration -Identity 'alex\.wilber@contoso\.example' -AutoReplyState Enabled/);
+    assert.equal((h.sandbox.state.findUser(alex)!.mailboxSettings.automaticRepliesSetting as Record<string, unknown>).internalReplyMessage, 'On leave until May', 'unchanged');
+    assert.ok(!result.steps.some((st) => st.outcome === 'undo failed'));
   });
 });
