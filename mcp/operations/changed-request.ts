@@ -5,7 +5,6 @@
 // run's own input is read from its first history event and compared with the new one; a difference
 // is refused with the difference listed, and nothing starts.
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 
 export interface RequestChange {
   /** The field, as a dotted path into the tool's request (e.g. `visibility`, `user.usageLocation`). */
@@ -78,8 +77,11 @@ export async function startedInput(client: Client, handle: WorkflowHandle): Prom
   let started = await firstEvent();
   const first = started?.firstExecutionRunId;
   if (started?.continuedExecutionRunId && first) started = await firstEvent(first);
-  const [input] = await decodeArrayFromPayloads(client.options.loadedDataConverter, started?.input?.payloads);
-  return input;
+  // The client's own converter: its codecs undo theirs in reverse order, then the payload converter reads the first argument.
+  const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
+  let payloads = started?.input?.payloads ?? [];
+  for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+  return payloads.length ? payloadConverter.fromPayload(payloads[0]) : undefined;
 }
 
 const shown = (value: unknown): string => {
