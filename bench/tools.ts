@@ -2,23 +2,11 @@
 // imports, caches) and the steady state (p50/p95 of the calls after it). A tool that starts work is
 // timed to its answer (done, or the preview it waits on); a call that answers isError counts in the
 // note, so a broken call never passes for a fast one. The seed spec asks for under 2 s on average.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { silentLogger } from '../lib/logger';
-import { startSandbox } from '../sandbox';
 import { SANDBOX_ADMIN_UPN, SANDBOX_APP_ID, SANDBOX_DOMAIN, SANDBOX_TENANT_ID } from '../sandbox/constants';
-import { createMainWorker, installRuntime } from '../workers/main';
-import { createPwshWorker } from '../workers/pwsh';
-import { makeTestEnv } from '../test/helpers/env';
-import { connectMcp, testDeps } from '../test/helpers/mcp';
 import { percentile } from './harness';
+import { BENCH_CONNECTION as C, startBenchTenant } from './tenant';
 
-const STAND_IN_PWSH = fileURLToPath(new URL('../sandbox/pwsh/pwsh', import.meta.url));
-const C = 'Bench';
 
 export interface ToolRow {
   tool: string;
@@ -42,27 +30,7 @@ interface ToolCase {
 /** Measures `calls` calls of every tool (the first one apart); returns one row per tool. */
 export async function benchEveryTool(options: { address: string; calls: number; say?: (line: string) => void }): Promise<ToolRow[]> {
   const say = options.say ?? (() => undefined);
-  const sandbox = await startSandbox({ throttle: 'off', autoApprove: true, deviceCodeIntervalSeconds: 0.1, replicationDelayMs: 0, teamCreationMs: 0 });
-  const suffix = crypto.randomBytes(3).toString('hex');
-  const pwshQueue = `bench-tools-pwsh-${suffix}`;
-  const env = makeTestEnv({ TEMPORAL_ADDRESS: options.address, MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue });
-  fs.writeFileSync(
-    env.config.registryPath,
-    JSON.stringify({
-      connections: {
-        [C]: { appId: SANDBOX_APP_ID, tenant: SANDBOX_DOMAIN, tenantId: SANDBOX_TENANT_ID, cloud: 'sandbox', mcps: ['mm'], expectedEmail: SANDBOX_ADMIN_UPN, description: 'bench' },
-      },
-    }),
-  );
-  installRuntime(silentLogger);
-  const workerConnection = await NativeConnection.connect({ address: options.address });
-  const taskQueue = `bench-tools-${suffix}`;
-  const main = await createMainWorker({ config: env.config, logger: silentLogger, connection: workerConnection, taskQueue });
-  const mainRunning = main.run();
-  const pwsh = await createPwshWorker(env.config, silentLogger, { taskQueue: pwshQueue, connection: workerConnection });
-  const pwshRunning = pwsh.run();
-  const connection = await Connection.connect({ address: options.address });
-  const mcp = await connectMcp(testDeps(env, new Client({ connection }), taskQueue));
+  const { mcp, suffix, close } = await startBenchTenant(options.address, 'tools', { autoApprove: true, replicationDelayMs: 0, teamCreationMs: 0 });
   const call = (tool: string, args: Args) => mcp.client.callTool({ name: tool, arguments: args }, undefined, { timeout: 180_000 }) as Promise<CallToolResult>;
   const structured = (r: CallToolResult) => (r.structuredContent ?? {}) as Record<string, unknown>;
 
@@ -170,14 +138,7 @@ export async function benchEveryTool(options: { address: string; calls: number; 
     await call('compliance_schedule', { connection: C, action: 'delete' }).catch(() => undefined);
     return rows;
   } finally {
-    await mcp.close();
-    pwsh.shutdown();
-    main.shutdown();
-    await Promise.allSettled([pwshRunning, mainRunning]);
-    await workerConnection.close();
-    await connection.close();
-    await sandbox.close();
-    env.cleanup();
+    await close();
   }
 }
 
