@@ -46,7 +46,7 @@ const add = (name: string, partNumber: string) => {
   if (!NAMES.has(key)) NAMES.set(key, new Set());
   NAMES.get(key)!.add(partNumber.toLowerCase());
 };
-for (const product of PRODUCTS) for (const name of namesOf(product)) add(name, product.skuPartNumber);
+for (const product of PRODUCTS) for (const name of [product.skuPartNumber, ...namesOf(product)]) add(name, product.skuPartNumber);
 for (const [name, partNumber] of Object.entries(LEGACY_LICENCE_NAMES)) add(name, partNumber);
 
 /** The tenant's products as the model reads them: "Microsoft 365 E3 (SPE_E3), Exchange Online (Plan 1) (EXCHANGESTANDARD)". */

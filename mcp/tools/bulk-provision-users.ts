@@ -8,6 +8,7 @@ import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { toolError } from '../results';
 import { CsvError, parseCsv } from './csv';
+import { licenceNameSchema } from './provisioning-common';
 import { connectionOr, isToolResult } from '../results';
 import { bulkProvisionUsers } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
@@ -18,7 +19,7 @@ const userRow = z.object({
   email: z.email().describe('UPN'),
   displayName: z.string().min(1).max(256).describe('Display name'),
   password: z.string().min(1).max(256).describe('Initial password'),
-  license: z.string().regex(/^[A-Za-z0-9_-]{2,64}$/).optional().describe('Licence name or SKU part number'),
+  license: licenceNameSchema.optional().describe('Licence: product name, short name (Business Premium), part number or skuId'),
   firstName: z.string().max(64).optional().describe('Given name'),
   lastName: z.string().max(64).optional().describe('Surname'),
   department: z.string().max(64).optional().describe('Department'),

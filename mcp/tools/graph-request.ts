@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { connectionNameSchema } from '../../lib/registry/schema';
+import { productLabel } from '../../lib/licences/products';
 import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graph-request';
 import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
@@ -34,12 +35,22 @@ export const graphRequestShape = {
   waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
 };
 
+/** "Products: Microsoft 365 E3 (SPE_E3), …" for a body that lists SKUs (subscribedSkus, licenseDetails): part numbers alone mislead. */
+function productsLine(body: unknown): string | undefined {
+  const items = body && typeof body === 'object' ? ((body as { value?: unknown }).value ?? [body]) : [];
+  if (!Array.isArray(items)) return undefined;
+  const skus = items.filter((i): i is { skuPartNumber: string; skuId?: string } => typeof (i as { skuPartNumber?: unknown } | null)?.skuPartNumber === 'string');
+  return skus.length ? `Products: ${skus.map((s) => productLabel(s)).join(', ')}` : undefined;
+}
+
 function summarize(result: unknown): string {
   const r = result as GraphRequestResult;
   if (r.status !== 'done') return `Not sent: ${r.status}${r.by ? ` by the ${r.by}` : ''}.\n${r.preview}`;
   const lines = [`HTTP ${r.httpStatus}${r.signedInDuringRequest ? ' (after sign-in)' : ''}`];
   if (r.location) lines.push(`Location: ${r.location}`);
   if (r.body !== null && r.body !== undefined && r.body !== '') lines.push(typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2));
+  const products = productsLine(r.body);
+  if (products) lines.push(products);
   if (r.note) lines.push(r.note);
   return lines.join('\n');
 }

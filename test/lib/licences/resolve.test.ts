@@ -51,6 +51,7 @@ test('a short name that fits several products is refused with the candidates, an
 test('a product the tenant lacks, and a name nobody knows: refused listing the tenant products as "Display name (PART_NUMBER)"', () => {
   const list = "This tenant's products: Microsoft 365 E3 (SPE_E3), Microsoft 365 Business Standard (O365_BUSINESS_PREMIUM), Microsoft 365 Business Basic (O365_BUSINESS_ESSENTIALS), Exchange Online (Plan 1) (EXCHANGESTANDARD), CONTOSO_CUSTOM.";
   assert.equal(errorOf('Microsoft 365 Business Premium'), `'Microsoft 365 Business Premium' is Microsoft 365 Business Premium (SPB), which this tenant does not subscribe to. ${list}`);
+  assert.match(errorOf('spe_e5'), /^'spe_e5' is Microsoft 365 E5 \(SPE_E5\), which this tenant does not subscribe to\./);
   assert.equal(errorOf('BusinessPremium'), `'BusinessPremium' is Microsoft 365 Business Premium (SPB), which this tenant does not subscribe to. ${list}`);
   assert.equal(errorOf('Gold Plan'), `'Gold Plan' is no product this tenant subscribes to, nor one Microsoft's product table lists. ${list}`);
   assert.match(errorOf('-'), /names no product/);
