@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import { productLabel } from '../../lib/licences/products';
 import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graph-request';
@@ -19,10 +20,10 @@ export const graphRequestShape = {
     .max(4000)
     .regex(/^(\/|https:\/\/)/, 'endpoint: start with "/" (e.g. "/me/messages") or give a full https nextLink')
     .describe('API path, e.g. "/me", "/users?$top=5", "/me/sendMail"; for resource "flow": "/providers/Microsoft.ProcessSimple/environments"'),
-  method: z.enum(METHODS).optional().describe('HTTP method (default GET)'),
+  method: oneOf(METHODS).optional().describe('HTTP method (default GET)'),
   body: z.record(z.string(), z.unknown()).optional().describe('JSON body for POST, PATCH or PUT'),
-  resource: z.enum(['graph', 'flow']).optional().describe('graph (default) or flow (Power Automate API)'),
-  version: z.enum(['v1.0', 'beta']).optional().describe('Graph version (default v1.0; beta only when needed)'),
+  resource: oneOf(['graph', 'flow']).optional().describe('graph (default) or flow (Power Automate API)'),
+  version: oneOf(['v1.0', 'beta']).optional().describe('Graph version (default v1.0; beta only when needed)'),
   confirmed: z
     .boolean()
     .optional()
