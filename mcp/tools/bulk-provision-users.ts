@@ -42,8 +42,38 @@ export const bulkProvisionUsersShape = {
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait before answering with progress'),
 };
 
+/** The CSV columns, and other headers people write for them; headers compare without case, spaces, - or _. */
+const CSV_COLUMNS: Record<keyof UserRow, string[]> = {
+  email: ['email address', 'e-mail', 'userPrincipalName', 'upn'],
+  displayName: ['name', 'full name'],
+  password: [],
+  license: ['licence', 'sku'],
+  firstName: ['givenName', 'first'],
+  lastName: ['surname', 'last', 'family name'],
+  department: [],
+  jobTitle: ['title'],
+  usageLocation: ['country'],
+  groups: [],
+};
+const headerKey = (header: string) => header.toLowerCase().replace(/[\s_-]/g, '');
+const COLUMN_OF = new Map(Object.entries(CSV_COLUMNS).flatMap(([column, others]) => [column, ...others].map((h) => [headerKey(h), column] as const)));
+
+/** The header row as the row schema's field names; every unknown header is refused at once, with the accepted ones. */
+export function csvColumns(headers: string[]): string[] {
+  const columns = headers.map((h) => COLUMN_OF.get(headerKey(h)));
+  const unknown = headers.filter((_, i) => !columns[i]);
+  if (unknown.length) {
+    throw new CsvError(
+      `unrecognised header${unknown.length > 1 ? 's' : ''} ${unknown.map((h) => `'${h}'`).join(', ')}. Accepted headers (any case, spaces allowed): ${Object.keys(CSV_COLUMNS).join(', ')}.`,
+    );
+  }
+  const twice = Object.keys(CSV_COLUMNS).filter((c) => columns.filter((x) => x === c).length > 1);
+  if (twice.length) throw new CsvError(`several headers mean ${twice.join(', ')}: ${headers.filter((_, i) => twice.includes(columns[i]!)).map((h) => `'${h}'`).join(', ')}; keep one of each.`);
+  return columns as string[];
+}
+
 function rowsFromCsv(text: string): unknown[] {
-  return parseCsv(text).map((r) => {
+  return parseCsv(text, csvColumns).map((r) => {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(r)) {
       if (v === '') continue;

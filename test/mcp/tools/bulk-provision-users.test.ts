@@ -1,6 +1,7 @@
 // bulk_provision_users through a real MCP client: the answer text the model reads.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { csvColumns } from '../../../mcp/tools/bulk-provision-users';
 import { expectToolError, textOf } from '../../helpers/mcp';
 import { CONNECTION, PASSWORD, startHarness, upn, type Harness } from '../../helpers/provisioning';
 
@@ -26,4 +27,28 @@ describe('bulk_provision_users', () => {
     expectToolError(result, /users\[1\]\.license: 'Microsoft 365 Business Premium' is Microsoft 365 Business Premium \(SPB\), which this tenant does not subscribe to\. This tenant's products: Microsoft 365 E3 \(SPE_E3\), .* \(row 2\)/);
     assert.equal(h.sandbox.state.findUser(upn('bl.four')), undefined, 'nobody provisioned');
   });
+
+  test('CSV headers in any case and spacing (First Name, firstname, FIRSTNAME) reach their fields', async () => {
+    const csv = `E-mail,Display Name,PASSWORD,First Name,last_name,Job Title,usage location\n${upn('bl.six')},Six Person,${PASSWORD},Six,Person,Analyst,GB\n`;
+    const result = await h.mcp.client.callTool({ name: 'bulk_provision_users', arguments: { connection: CONNECTION, csv, confirmed: true, waitSeconds: 30 } }, undefined, { timeout: 120_000 });
+    assert.notEqual(result.isError, true, textOf(result));
+    await h.temporal.workflow.getHandle((result.structuredContent as { workflowId: string }).workflowId).result();
+    const user = h.sandbox.state.findUser(upn('bl.six'))!.graph;
+    assert.deepEqual([user.displayName, user.givenName, user.surname, user.jobTitle, user.usageLocation], ['Six Person', 'Six', 'Person', 'Analyst', 'GB']);
+  });
+
+  test('unrecognised CSV headers: every one named, with the accepted headers', async () => {
+    const result = await bulk(`email,displayName,password,Phone,Manager\n${upn('bl.seven')},Seven,${PASSWORD},555,Boss\n`);
+    expectToolError(result, /^csv: unrecognised headers 'Phone', 'Manager'\. Accepted headers \(any case, spaces allowed\): email, displayName, password, license, firstName, lastName, department, jobTitle, usageLocation, groups\.$/);
+  });
 });
+
+test('csvColumns: headers to fields without case, spaces, - or _; the same field twice is refused', () => {
+  assert.deepEqual(csvColumns(['First Name']), ['firstName']);
+  assert.deepEqual(csvColumns(['EMAIL', 'display name', 'Password', 'LICENCE', 'last-name', 'usage_location', 'Groups']), ['email', 'displayName', 'password', 'license', 'lastName', 'usageLocation', 'groups']);
+  assert.deepEqual(csvColumns(['firstname']), ['firstName']);
+  assert.deepEqual(csvColumns(['FIRSTNAME']), ['firstName']);
+  assert.throws(() => csvColumns(['email', 'E-mail']), /several headers mean email: 'email', 'E-mail'; keep one of each\./);
+  assert.throws(() => csvColumns(['Phone']), /unrecognised header 'Phone'\. Accepted/);
+});
+
