@@ -20,10 +20,15 @@ export const createTeamsGroupShape = {
   owners: upns.min(1).describe('Owner UPNs (at least one)'),
   members: upns.optional().describe('Member UPNs'),
   channels: z
-    .array(z.object({ displayName: z.string().min(1).max(50).describe('Channel name'), description: z.string().max(1024).optional().describe('Channel description') }))
+    .array(
+      z.union([
+        z.string().trim().min(1).max(50).transform((displayName) => ({ displayName })),
+        z.object({ displayName: z.string().min(1).max(50).describe('Channel name'), description: z.string().max(1024).optional().describe('Channel description') }),
+      ]),
+    )
     .max(30)
     .optional()
-    .describe('Channels besides General'),
+    .describe('Channels besides General: names ("Marketing") or {displayName, description}'),
   enableGuestAccess: z
     .boolean()
     .optional()
