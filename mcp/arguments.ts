@@ -43,6 +43,14 @@ const valueAt = (args: unknown, path: PropertyKey[]): unknown =>
 
 const dotPath = (path: PropertyKey[]) => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
 
+/** For a value no alternative took: the reason of the alternative it came closest to (not a plain wrong type). */
+function unionReason(issue: z.core.$ZodIssue): string | undefined {
+  const branches = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+  const reasons = branches.flat().filter((i) => i.code !== 'invalid_type');
+  const best = reasons[0] ?? branches.flat()[0];
+  return best ? `${best.message}${best.path.length ? ` at ${dotPath(best.path)}` : ''}` : undefined;
+}
+
 /** One line per problem: "field: required — what it is for", "field: <zod's message> — what it is for". */
 export function argumentProblems(error: z.ZodError, schema: z.ZodType, args: unknown): string {
   const lines = error.issues.map((issue) => {
@@ -50,7 +58,8 @@ export function argumentProblems(error: z.ZodError, schema: z.ZodType, args: unk
     const description = issue.path.length ? descriptionAt(schema, issue.path) : undefined;
     const missing = issue.code === 'invalid_type' && valueAt(args, issue.path) === undefined;
     if (missing) return `${field}: required${description ? ` — ${description}` : ''}`;
-    const message = issue.message.startsWith(`${field}:`) ? issue.message.slice(field.length + 1).trim() : issue.message;
+    const said = issue.code === 'invalid_union' ? (unionReason(issue) ?? issue.message) : issue.message;
+    const message = said.startsWith(`${field}:`) ? said.slice(field.length + 1).trim() : said;
     return `${field}: ${message}${description && issue.code === 'invalid_type' ? ` — ${description}` : ''}`;
   });
   return [...new Set(lines)].join('\n');
