@@ -33,6 +33,20 @@ const validation = (message: string) => ApplicationFailure.create({ type: FAILUR
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
+/** Owners and members one group create may bind ("Create group": up to 20 in a single request). */
+export const MAX_CREATE_BINDS = 20;
+
+/** Adds a member or owner by $ref; false when it already was one. */
+async function addRef(graph: ConnectionGraph, groupId: string, userId: string, role: MemberRole): Promise<boolean> {
+  try {
+    await graph.post(`/groups/${groupId}/${role}/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` });
+    return true;
+  } catch (err) {
+    if (err instanceof GraphError && err.status === 400 && /already exist/i.test(err.message)) return false;
+    throw err;
+  }
+}
+
 function resolved(g: Group): ResolvedGroup {
   return {
     id: g.id!,
@@ -88,11 +102,21 @@ export function createGroupActivities(deps: GroupActivityDeps) {
       return g?.id ? { ...resolved(g), description: g.description, visibility: g.visibility } : undefined;
     },
 
-    /** Creates the Microsoft 365 group, or finds the one an earlier attempt created. */
+    /**
+     * Creates the Microsoft 365 group, or finds the one an earlier attempt created. Graph binds at
+     * most 20 owners and members in the create ("Create group"); the other owners are added by $ref
+     * after it, again on a retried attempt (an owner already there counts as added).
+     */
     async createUnifiedGroup(connection: string, spec: NewGroupSpec): Promise<{ id: string }> {
       const graph = graphOf(connection);
+      const later = spec.ownerIds.slice(MAX_CREATE_BINDS);
+      const withLaterOwners = async (id: string) => {
+        for (const ownerId of later) await addRef(graph, id, ownerId, 'owners');
+        return { id };
+      };
       const existing = await findGroupByMailNickname(graph, spec.mailNickname, ['id']);
-      if (existing?.id) return { id: existing.id };
+      if (existing?.id) return withLaterOwners(existing.id);
+      let id: string;
       try {
         const { body } = await graph.post<Group>('/groups', {
           displayName: spec.displayName,
@@ -102,16 +126,15 @@ export function createGroupActivities(deps: GroupActivityDeps) {
           securityEnabled: false,
           groupTypes: ['Unified'],
           visibility: spec.visibility,
-          'owners@odata.bind': spec.ownerIds.map((id) => `https://graph.microsoft.com/v1.0/users/${id}`),
+          'owners@odata.bind': spec.ownerIds.slice(0, MAX_CREATE_BINDS).map((ownerId) => `https://graph.microsoft.com/v1.0/users/${ownerId}`),
         });
-        return { id: body.id! };
+        id = body.id!;
       } catch (err) {
-        if (err instanceof GraphError && isAlreadyExists(err)) {
-          const again = await findGroupByMailNickname(graph, spec.mailNickname, ['id']);
-          if (again?.id) return { id: again.id };
-        }
-        throw err;
+        const again = err instanceof GraphError && isAlreadyExists(err) ? await findGroupByMailNickname(graph, spec.mailNickname, ['id']) : undefined;
+        if (!again?.id) throw err;
+        id = again.id;
       }
+      return withLaterOwners(id);
     },
 
     /** Deletes the group (its team goes with it) and, when asked, purges it from deleted items. */
@@ -124,13 +147,7 @@ export function createGroupActivities(deps: GroupActivityDeps) {
 
     /** Adds a member or owner; false when it already was one (a retried attempt included). */
     async addGroupMember(connection: string, groupId: string, userId: string, role: MemberRole): Promise<boolean> {
-      try {
-        await graphOf(connection).post(`/groups/${groupId}/${role}/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` });
-        return true;
-      } catch (err) {
-        if (err instanceof GraphError && err.status === 400 && /already exist/i.test(err.message)) return false;
-        throw err;
-      }
+      return addRef(graphOf(connection), groupId, userId, role);
     },
 
     /** Removes a member or owner; false when it was not one (404). */

@@ -12,6 +12,8 @@ import type { Registry } from '../lib/registry';
 import { deleteDirectoryObject, isStatus } from './directory';
 import { classified, FAILURE_TYPES } from './failures';
 import { openSecret, passwordProblem } from '../lib/secrets/seal';
+import { resolveLicence } from '../lib/licences/resolve';
+import { productLabel } from '../lib/licences/products';
 
 export interface UserActivityDeps {
   registry: Registry;
@@ -20,12 +22,6 @@ export interface UserActivityDeps {
   temporal: () => Promise<Client>;
 }
 
-/** The licence names of the create_user tool and the SKU part numbers Microsoft sells them as. */
-export const LICENSE_NAMES: Record<string, string> = {
-  BusinessBasic: 'O365_BUSINESS_ESSENTIALS',
-  BusinessStandard: 'O365_BUSINESS_PREMIUM',
-  BusinessPremium: 'SPB',
-};
 
 const EXCHANGE_PLANS = /^EXCHANGE_S_/;
 
@@ -103,16 +99,16 @@ function tally(values: string[]): string {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([v, n]) => `${v} × ${n}`).join(', ');
 }
 
-/** The preview of a bulk provisioning: counts, licences, groups and the first rows. */
-export function bulkPreview(connection: string, rows: BulkPreviewRow[]): string {
+/** The preview of a bulk provisioning: counts, licences (as `licenceName` shows them), groups and the first rows. */
+export function bulkPreview(connection: string, rows: BulkPreviewRow[], licenceName: (license: string) => string = (l) => l): string {
   const groups = rows.flatMap((r) => r.groups ?? []);
   const lines = [
     `Provision ${rows.length} user(s) on connection '${connection}':`,
-    `  licences: ${tally(rows.map((r) => r.license ?? 'none'))}`,
+    `  licences: ${tally(rows.map((r) => (r.license ? licenceName(r.license) : 'none')))}`,
     `  groups: ${groups.length ? tally(groups) : 'none'}`,
     `  departments: ${tally(rows.map((r) => r.department ?? '(none)'))}`,
     `First ${Math.min(BULK_PREVIEW_ROWS, rows.length)} row(s):`,
-    ...rows.slice(0, BULK_PREVIEW_ROWS).map((r, i) => `  ${i + 1}. ${r.userPrincipalName} (${r.displayName})${r.license ? `, ${r.license}` : ''}${r.groups?.length ? `, groups: ${r.groups.join(', ')}` : ''}`),
+    ...rows.slice(0, BULK_PREVIEW_ROWS).map((r, i) => `  ${i + 1}. ${r.userPrincipalName} (${r.displayName})${r.license ? `, ${licenceName(r.license)}` : ''}${r.groups?.length ? `, groups: ${r.groups.join(', ')}` : ''}`),
   ];
   if (rows.length > BULK_PREVIEW_ROWS) lines.push(`  … and ${rows.length - BULK_PREVIEW_ROWS} more`);
   return lines.join('\n');
@@ -121,14 +117,17 @@ export function bulkPreview(connection: string, rows: BulkPreviewRow[]): string 
 export function createUserActivities(deps: UserActivityDeps) {
   const graphOf = (connection: string): ConnectionGraph => deps.graph.forConnection(deps.registry.forMcp(connection));
 
-  async function skuFor(graph: ConnectionGraph, license: string) {
-    const partNumber = LICENSE_NAMES[license] ?? license;
-    const { body } = await graph.get<{ value: { skuId: string; skuPartNumber: string; consumedUnits: number; prepaidUnits: { enabled: number }; servicePlans: { servicePlanName: string }[] }[] }>('/subscribedSkus');
-    const sku = body.value.find((s) => s.skuPartNumber.toLowerCase() === partNumber.toLowerCase() || s.skuId.toLowerCase() === license.toLowerCase());
-    if (!sku) {
-      const known = body.value.map((s) => s.skuPartNumber).join(', ');
-      throw validation(`license: '${license}' (${partNumber}) is not subscribed in this tenant. Subscribed SKUs: ${known}. Buy it or pick one of these.`);
-    }
+  type SubscribedSku = { skuId: string; skuPartNumber: string; consumedUnits: number; prepaidUnits: { enabled: number }; servicePlans: { servicePlanName: string }[] };
+
+  async function subscribedSkus(graph: ConnectionGraph): Promise<SubscribedSku[]> {
+    return (await graph.get<{ value: SubscribedSku[] }>('/subscribedSkus')).body.value;
+  }
+
+  /** The subscribed SKU a licence name means (part number, skuId, product or short name); `field` names the input in a refusal. */
+  async function skuFor(graph: ConnectionGraph, license: string, field = 'license') {
+    const resolved = resolveLicence(license, await subscribedSkus(graph));
+    if ('error' in resolved) throw validation(`${field}: ${resolved.error}`);
+    const sku = resolved.sku;
     return {
       skuId: sku.skuId,
       skuPartNumber: sku.skuPartNumber,
@@ -149,7 +148,19 @@ export function createUserActivities(deps: UserActivityDeps) {
     async planBulkProvision(input: { connection: string; rows: BulkPreviewRow[] }): Promise<BulkProvisionPlan> {
       const connection = deps.registry.forMcp(input.connection);
       const decision = enforce(connection, { kind: 'bulk', target: `${input.rows.length} users` });
-      const preview = bulkPreview(connection.name, input.rows);
+      // Every licence named is resolved now, so a wrong one is refused before the confirmation, with its row.
+      const names = new Map<string, string>();
+      const named = input.rows.flatMap((r, i) => (r.license ? [{ license: r.license, i }] : []));
+      if (named.length) {
+        const subscribed = await subscribedSkus(graphOf(input.connection));
+        for (const { license, i } of named) {
+          if (names.has(license)) continue;
+          const resolved = resolveLicence(license, subscribed);
+          if ('error' in resolved) throw validation(`users[${i}].license: ${resolved.error} (row ${i + 1})`);
+          names.set(license, productLabel(resolved.sku));
+        }
+      }
+      const preview = bulkPreview(connection.name, input.rows, (license) => names.get(license) ?? license);
       const hash = crypto.createHash('sha256').update(JSON.stringify([connection.name.toLowerCase(), input.rows])).digest('hex').slice(0, 16);
       return { preview, hash, confirmWith: decision.decision === 'confirm' ? decision.by : connection.confirmWith };
     },

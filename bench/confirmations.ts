@@ -12,6 +12,7 @@ import { statusQuery } from '../lib/temporal/status';
 import type { TestEnv } from '../test/helpers/env';
 import { makeTestEnv } from '../test/helpers/env';
 import { percentile, type BenchRow } from './harness';
+import { graphRequest } from '../workflows';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -42,7 +43,7 @@ export async function benchWaitingConfirmations(temporal: Client, address: strin
       message: { subject: `Bench ${i}`, body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: `ann@${SANDBOX_DOMAIN}` } }] },
     });
     const start = (i: number) =>
-      temporal.workflow.start('graphRequest', {
+      temporal.workflow.start(graphRequest, {
         taskQueue,
         workflowId: `bench/confirm/${taskQueue}/${i}`,
         args: [{ connection: 'Bench', method: 'POST', endpoint: '/me/sendMail', body: message(i), resource: 'graph' }],

@@ -44,18 +44,26 @@ export function latencyRow(name: string, samples: number[], note?: string): Benc
   return { name, n: samples.length, p50: round(percentile(samples, 50)), p95: round(percentile(samples, 95)), unit: 'ms', note };
 }
 
-export function writeResults(rows: BenchRow[], meta: Record<string, unknown>): { json: string; markdown: string } {
+/** A further table of the results page: its heading, its markdown and its data for results.json. */
+export interface ResultSection {
+  title: string;
+  markdown: string;
+  json: unknown;
+}
+
+export function writeResults(rows: BenchRow[], meta: Record<string, unknown>, sections: ResultSection[] = []): { json: string; markdown: string } {
   const dir = path.join(PROJECT_ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, 'results.json');
   const markdown = path.join(dir, 'results.md');
-  fs.writeFileSync(json, JSON.stringify({ ...meta, rows }, null, 2));
+  fs.writeFileSync(json, JSON.stringify({ ...meta, rows, sections: sections.map((s) => ({ title: s.title, rows: s.json })) }, null, 2));
   const cell = (v: number | undefined) => (v === undefined ? '' : String(v));
   const table = [
     '| measure | n | p50 | p95 | value | unit | note |',
     '|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.name} | ${r.n} | ${cell(r.p50)} | ${cell(r.p95)} | ${cell(r.value)} | ${r.unit} | ${r.note ?? ''} |`),
   ].join('\n');
-  fs.writeFileSync(markdown, `# Bench results\n\n${Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${table}\n`);
+  const more = sections.map((s) => `\n## ${s.title}\n\n${s.markdown}\n`).join('');
+  fs.writeFileSync(markdown, `# Bench results\n\n${Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${table}\n${more}`);
   return { json, markdown };
 }

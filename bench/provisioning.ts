@@ -13,6 +13,7 @@ import { makeTestEnv } from '../test/helpers/env';
 import { confirmWhenAsked } from '../test/helpers/temporal';
 import { createMainWorker, installRuntime } from '../workers/main';
 import type { BulkProvisionResult } from '../workflows/bulk-provision-users';
+import { bulkProvisionUsers } from '../workflows';
 
 export interface BulkProvisioningBench {
   users: number;
@@ -59,7 +60,7 @@ export async function benchBulkProvisioning(options: { users: number; address: s
     const upns = Array.from({ length: options.users }, (_, i) => `bench.${taskQueue}.${i}@${SANDBOX_DOMAIN}`);
     const users = upns.map((userPrincipalName, i) => ({ user: { userPrincipalName, displayName: `Bench User ${i}`, passwordSealed: sealed } }));
     const startedAt = performance.now();
-    const handle = await temporal.workflow.start('bulkProvisionUsers', {
+    const handle = await temporal.workflow.start(bulkProvisionUsers, {
       taskQueue,
       workflowId: `bulk-provision/bench/${taskQueue}`,
       args: [{ connection: 'Bench', users, concurrency: options.concurrency ?? 8 }],

@@ -14,6 +14,8 @@ import { benchToolList } from './tool-list';
 import { benchWaitingConfirmations } from './confirmations';
 import { benchPwsh } from './pwsh';
 import { benchBulkProvisioning } from './provisioning';
+import { benchEveryTool, toolTable } from './tools';
+import { healthCheck } from '../workflows';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
@@ -40,7 +42,7 @@ async function main() {
   rows.push(
     latencyRow(
       'healthCheck workflow: client start + result (no MCP)',
-      await timeEach(CALLS, (i) => temporal.workflow.execute('healthCheck', { taskQueue, workflowId: `bench/direct-${taskQueue}-${i}`, args: [] })),
+      await timeEach(CALLS, (i) => temporal.workflow.execute(healthCheck, { taskQueue, workflowId: `bench/direct-${taskQueue}-${i}`, args: [] })),
     ),
   );
 
@@ -55,7 +57,7 @@ async function main() {
   const startedAt = performance.now();
   await Promise.all(
     Array.from({ length: starts }, (_, i) =>
-      temporal.workflow.start('healthCheck', { taskQueue, workflowId: `bench/start-${taskQueue}-${i}`, args: [] }),
+      temporal.workflow.start(healthCheck, { taskQueue, workflowId: `bench/start-${taskQueue}-${i}`, args: [] }),
     ),
   );
   const seconds = (performance.now() - startedAt) / 1000;
@@ -89,12 +91,16 @@ async function main() {
   say('tools/list from a freshly spawned `mm mcp` (stdio, before Temporal is touched)…');
   rows.push(...(await benchToolList(env.env)));
 
+  const toolCalls = Number(process.env.BENCH_TOOL_CALLS ?? 10);
+  say(`every tool against the sandbox, ${toolCalls} calls each…`);
+  const tools = await benchEveryTool({ address, calls: toolCalls, say });
+
   const { markdown, json } = writeResults(rows, {
     date: new Date().toISOString(),
     machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model ?? ''}`,
     node: process.version,
     temporal: server ? 'dev server started by the bench (in memory)' : address,
-  });
+  }, [{ title: `Every tool against the sandbox (${toolCalls} calls each: the first apart, p50/p95/mean of the rest)`, markdown: toolTable(tools), json: tools }]);
   process.stdout.write(`${(await import('node:fs')).readFileSync(markdown, 'utf8')}\nwritten: ${json}, ${markdown}\n`);
 
   await mcp.close();

@@ -7,14 +7,14 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE_DIRS = ['cli', 'lib', 'mcp', 'activities', 'workflows', 'workers', 'sandbox'];
 
-/** The newest mtime (ms) of the compiled sources and package.json. */
+/** The newest mtime (ms) of the compiled sources (.ts, and .json data they import) and package.json. */
 export function newestSource(root = PROJECT_ROOT) {
   let newest = fs.statSync(path.join(root, 'package.json')).mtimeMs;
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+      else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
     }
   };
   for (const dir of SOURCE_DIRS) if (fs.existsSync(path.join(root, dir))) walk(path.join(root, dir));

@@ -4,10 +4,14 @@
 // bytes, date-time: 390). The server validates every argument with the full zod schema either way.
 // DESIGN.md caps the list at 48 KB. Built on the SDK's public API: registerTool's RegisteredTool
 // handles, and Server.setRequestHandler, which replaces the handler McpServer installs for tools/list.
+// It also checks each tool's arguments itself (McpServer is given a schema that takes any object):
+// the problems are worded by mcp/arguments.ts, naming each field and what it is for, where
+// McpServer would answer "Invalid input: expected string, received undefined at password".
 import { McpServer, type RegisteredTool, type ToolCallback } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { ListToolsRequestSchema, type Tool, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { checkArguments } from './arguments';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -25,12 +29,12 @@ function compactJsonSchema(schema: AnySchema | undefined, io: 'input' | 'output'
   return json;
 }
 
-function toolDefinition(name: string, tool: RegisteredTool): Tool {
+function toolDefinition(name: string, tool: RegisteredTool, inputSchema: AnySchema | undefined): Tool {
   const definition: Tool = {
     name,
     title: tool.title,
     description: tool.description,
-    inputSchema: compactJsonSchema(tool.inputSchema, 'input') as Tool['inputSchema'],
+    inputSchema: compactJsonSchema(inputSchema, 'input') as Tool['inputSchema'],
     annotations: tool.annotations,
     execution: tool.execution?.taskSupport === 'forbidden' && Object.keys(tool.execution).length === 1 ? undefined : tool.execution,
     _meta: tool._meta,
@@ -39,9 +43,14 @@ function toolDefinition(name: string, tool: RegisteredTool): Tool {
   return definition;
 }
 
+/** What McpServer checks the arguments of a tool with a schema against: any object (the tool checks them itself). */
+const ANY_ARGUMENTS = z.looseObject({});
+
 export class CompactToolListServer extends McpServer {
   /** Every tool registered, by name, in registration order (tools here are never renamed or removed). */
   private readonly tools = new Map<string, RegisteredTool>();
+  /** Each tool's own argument schema (McpServer holds ANY_ARGUMENTS for it). */
+  private readonly schemas = new Map<string, z.ZodType>();
 
   override registerTool<OutputArgs extends ZodRawShapeCompat | AnySchema, InputArgs extends undefined | ZodRawShapeCompat | AnySchema = undefined>(
     name: string,
@@ -55,7 +64,19 @@ export class CompactToolListServer extends McpServer {
     },
     cb: ToolCallback<InputArgs>,
   ): RegisteredTool {
-    const tool = super.registerTool(name, config, cb);
+    let tool: RegisteredTool;
+    if (config.inputSchema) {
+      const schema = config.inputSchema instanceof z.ZodType ? config.inputSchema : z.object(config.inputSchema as z.ZodRawShape);
+      const handler = cb as (args: unknown, extra: unknown) => ReturnType<ToolCallback<ZodRawShapeCompat>>;
+      const checked = async (args: unknown, extra: unknown) => {
+        const verdict = await checkArguments(schema, args);
+        return 'answer' in verdict ? verdict.answer : handler(verdict.data, extra);
+      };
+      tool = super.registerTool(name, { ...config, inputSchema: ANY_ARGUMENTS }, checked as ToolCallback<typeof ANY_ARGUMENTS>);
+      this.schemas.set(name, schema);
+    } else {
+      tool = super.registerTool(name, config, cb);
+    }
     // McpServer installs its tools/list handler with the first tool; ours replaces it then.
     if (this.tools.size === 0) this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.listTools() }));
     this.tools.set(name, tool);
@@ -63,6 +84,6 @@ export class CompactToolListServer extends McpServer {
   }
 
   listTools(): Tool[] {
-    return [...this.tools].filter(([, tool]) => tool.enabled).map(([name, tool]) => toolDefinition(name, tool));
+    return [...this.tools].filter(([, tool]) => tool.enabled).map(([name, tool]) => toolDefinition(name, tool, this.schemas.get(name) ?? tool.inputSchema));
   }
 }

@@ -7,6 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@temporalio/client';
 import type { ServerDeps } from './deps';
 import { progressReporter, type ToolExtra } from './answers';
+import { ChangedRequest } from './operations/changed-request';
 import { ConfirmationRefused, settleConfirmation } from './operations/confirmation';
 import type { InputOf, Operation, ResultOf, WorkflowName } from './operations/define';
 import { runOperation } from './operations/start';
@@ -54,7 +55,7 @@ export async function runWorkflowTool<K extends WorkflowName, Key>(
     const answer = await settleConfirmation(server, client, started, { confirmed: call.confirmed, waitMs, onProgress });
     return respond((call.settle ? await call.settle(client, answer) : answer) as RunAnswer<ResultOf<K>>);
   } catch (err) {
-    if (err instanceof ConfirmationRefused) return toolError(err.message);
+    if (err instanceof ConfirmationRefused || err instanceof ChangedRequest) return toolError(err.message);
     return toolError(`${call.tool} failed to start: ${(err as Error).message}`);
   }
 }

@@ -61,5 +61,6 @@ export const noRoute = (method: string, path: string) =>
 export const methodNotAllowed = () =>
   new GraphError(405, 'Request_BadRequest', 'The requested method is not supported for this resource.');
 
-export const tooManyRequests = (retryAfter: string) =>
-  new GraphError(429, 'TooManyRequests', 'Please retry again later.', { 'Retry-After': retryAfter });
+/** Graph's 429; without `retryAfter` no Retry-After header (identity protection sends none). */
+export const tooManyRequests = (retryAfter?: string) =>
+  new GraphError(429, 'TooManyRequests', 'Please retry again later.', retryAfter === undefined ? {} : { 'Retry-After': retryAfter });

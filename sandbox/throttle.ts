@@ -32,7 +32,8 @@ export interface ThrottleClass {
 }
 
 export interface Throttled {
-  retryAfter: string;
+  /** Absent for identity protection and conditional access: Microsoft sends no Retry-After there. */
+  retryAfter?: string;
   scope: string;
   information: string;
 }
@@ -127,7 +128,7 @@ export class Throttler {
    */
   admit(appId: string, tenantId: string, cls: ThrottleClass, now = Date.now()): Throttled | undefined {
     if (this.profile === 'off' || cls.family === 'none') return undefined;
-    const checks: { key: string; limit: Limit; cost: number; scope: string; information: string; fractional: boolean }[] = [];
+    const checks: { key: string; limit: Limit; cost: number; scope: string; information: string; fractional: boolean; noRetryAfter?: boolean }[] = [];
     if (cls.family === 'identity') {
       checks.push({
         key: `ru|${appId}|${tenantId}`,
@@ -149,7 +150,8 @@ export class Throttler {
       }
       checks.push({ key: `ol|${appId}|${cls.mailbox}`, limit: this.limit(DOCUMENTED.outlook), cost: 1, scope: `Application/ReadWrite/${appId}/${cls.mailbox}`, information: 'ApplicationThrottled', fractional: true });
     } else if (cls.family === 'protection') {
-      checks.push({ key: `ip|${tenantId}`, limit: this.limit(DOCUMENTED.protection), cost: 1, scope: `Tenant/ReadWrite/${appId}/${tenantId}`, information: 'ProtectionLimitExceeded', fractional: false });
+      // throttling-limits § Identity protection and conditional access service limits: the 429 carries no Retry-After.
+      checks.push({ key: `ip|${tenantId}`, limit: this.limit(DOCUMENTED.protection), cost: 1, scope: `Tenant/ReadWrite/${appId}/${tenantId}`, information: 'ProtectionLimitExceeded', fractional: false, noRetryAfter: true });
     } else if (cls.family === 'teams') {
       const rps = TEAMS_RPS[cls.teamsRow ?? 'other'];
       checks.push({ key: `tm|${cls.teamsRow}|${appId}|${tenantId}`, limit: this.limit({ capacity: rps, windowMs: 1000 }), cost: 1, scope: `Tenant_Application/ReadWrite/${appId}/${tenantId}`, information: 'TeamsRateLimitExceeded', fractional: true });
@@ -161,6 +163,7 @@ export class Throttler {
     for (const c of checks) {
       const wait = this.peek(c.key, c.limit, c.cost, now);
       if (wait > 0) {
+        if (c.noRetryAfter) return { scope: c.scope, information: c.information };
         const seconds = wait / 1000;
         const retryAfter = c.fractional ? Math.max(0.001, seconds).toFixed(3) : String(Math.max(1, Math.ceil(seconds)));
         return { retryAfter, scope: c.scope, information: c.information };

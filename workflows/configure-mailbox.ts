@@ -5,11 +5,23 @@
 // through Graph, or through Exchange where Graph refuses a delegated sign-in another user's mailbox.
 import { allHandlersFinished, CancellationScope, condition, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createMailboxActivities } from '../activities/mailbox';
-import type { AutoReply, DateTimeTimeZone } from '../lib/graph';
+import type { AutoReply } from '../lib/graph';
 import type { createUserActivities } from '../activities/users';
 import { graphReadBeating, graphWriteBeating, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
-import { DELIVERY_RECEIPTS_NOTE, enumName, exchangeSession, readReceipts, restoreReadReceipts, setReadReceipts, type Exchange, type ReadReceiptResponse } from './exchange-settings';
+import {
+  autoReplyCommand,
+  autoReplyFromExchange,
+  autoReplyReadCommand,
+  canonicalAutoReply,
+  DELIVERY_RECEIPTS_NOTE,
+  exchangeSession,
+  readReceipts,
+  restoreReadReceipts,
+  setReadReceipts,
+  type Exchange,
+  type ReadReceiptResponse,
+} from './exchange-settings';
 import { actionHash } from './offboard-user';
 import { psBool, psQuote, rowsOf } from './pwsh-step';
 import { failureMessage, rollbackSummary, Saga, type StepRecord } from './saga';
@@ -70,65 +82,6 @@ export interface ConfigureMailboxResult {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const REPLY_STATES = { disabled: 'Disabled', alwaysEnabled: 'Enabled', scheduled: 'Scheduled' } as const;
-const AUDIENCES = { none: 'None', contactsOnly: 'Known', all: 'All' } as const;
-
-/** A dateTimeTimeZone in one spelling (seconds, seven fraction digits), so Graph's and Exchange's reads compare. */
-function canonicalTime(t: DateTimeTimeZone | undefined): DateTimeTimeZone | undefined {
-  if (!t?.dateTime) return undefined;
-  return { dateTime: `${t.dateTime.slice(0, 19)}.0000000`, timeZone: t.timeZone };
-}
-
-function canonicalAutoReply(r: AutoReply): AutoReply {
-  return {
-    status: r.status,
-    externalAudience: r.externalAudience ?? 'all',
-    internalReplyMessage: r.internalReplyMessage ?? '',
-    externalReplyMessage: r.externalReplyMessage ?? '',
-    scheduledStartDateTime: canonicalTime(r.scheduledStartDateTime),
-    scheduledEndDateTime: canonicalTime(r.scheduledEndDateTime),
-  };
-}
-
-/** Exchange's DateTime (ISO, or a string PowerShell wrote) as a UTC dateTimeTimeZone. */
-function exchangeTimeToGraph(value: unknown): DateTimeTimeZone | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  const ms = Date.parse(String(value));
-  if (Number.isNaN(ms)) return undefined;
-  return { dateTime: `${new Date(ms).toISOString().slice(0, 19)}.0000000`, timeZone: 'UTC' };
-}
-
-/** A dateTimeTimeZone as a DateTime literal PowerShell binds (UTC carries its Z). */
-function graphTimeToExchange(t: DateTimeTimeZone): string {
-  return t.timeZone === 'UTC' ? `${t.dateTime.slice(0, 19)}Z` : t.dateTime.slice(0, 19);
-}
-
-function autoReplyFromExchange(row: Record<string, unknown>): AutoReply {
-  const state = enumName(['Disabled', 'Enabled', 'Scheduled'] as const, row.AutoReplyState) ?? 'Disabled';
-  const audience = enumName(['None', 'Known', 'All'] as const, row.ExternalAudience) ?? 'All';
-  return canonicalAutoReply({
-    status: state === 'Enabled' ? 'alwaysEnabled' : state === 'Scheduled' ? 'scheduled' : 'disabled',
-    externalAudience: audience === 'None' ? 'none' : audience === 'Known' ? 'contactsOnly' : 'all',
-    internalReplyMessage: row.InternalMessage === null || row.InternalMessage === undefined ? '' : String(row.InternalMessage),
-    externalReplyMessage: row.ExternalMessage === null || row.ExternalMessage === undefined ? '' : String(row.ExternalMessage),
-    scheduledStartDateTime: exchangeTimeToGraph(row.StartTime),
-    scheduledEndDateTime: exchangeTimeToGraph(row.EndTime),
-  });
-}
-
-/** Set-MailboxAutoReplyConfiguration with the given fields only (the others keep their value). */
-export function autoReplyCommand(upn: string, r: Partial<AutoReply>): string {
-  const parts = [`Set-MailboxAutoReplyConfiguration -Identity ${psQuote(upn)}`];
-  if (r.status) parts.push(`-AutoReplyState ${REPLY_STATES[r.status]}`);
-  if (r.externalAudience) parts.push(`-ExternalAudience ${AUDIENCES[r.externalAudience]}`);
-  if (r.internalReplyMessage !== undefined) parts.push(`-InternalMessage ${psQuote(r.internalReplyMessage)}`);
-  if (r.externalReplyMessage !== undefined) parts.push(`-ExternalMessage ${psQuote(r.externalReplyMessage)}`);
-  if (r.scheduledStartDateTime) parts.push(`-StartTime ${psQuote(graphTimeToExchange(r.scheduledStartDateTime))}`);
-  if (r.scheduledEndDateTime) parts.push(`-EndTime ${psQuote(graphTimeToExchange(r.scheduledEndDateTime))}`);
-  parts.push('-ErrorAction Stop');
-  return parts.join(' ');
-}
-
 /** Set-Mailbox forwarding: one address (or none), with or without a copy kept in the mailbox. */
 export function forwardingCommand(upn: string, f: Forwarding): string {
   const to = f.to ? psQuote(f.to) : '$null';
@@ -181,9 +134,7 @@ async function configureMailboxSteps(input: ConfigureMailboxInput): Promise<Conf
       if (viaGraph !== 'noAccess') return canonicalAutoReply(viaGraph);
       via.autoReplies = 'Exchange';
     }
-    const rows = rowsOf<Record<string, unknown>>(
-      await exchange(`Get-MailboxAutoReplyConfiguration -Identity ${psQuote(upn)} -ErrorAction Stop | Select-Object AutoReplyState, ExternalAudience, InternalMessage, ExternalMessage, StartTime, EndTime`),
-    );
+    const rows = rowsOf<Record<string, unknown>>(await exchange(autoReplyReadCommand(upn)));
     return autoReplyFromExchange(rows[0] ?? {});
   };
 

@@ -15,6 +15,8 @@ const teams = proxyActivities<ReturnType<typeof createTeamActivities>>(graphWrit
 
 /** createTeam reads an adopted team's channels, owners and members first, and undoes only its own additions. */
 export const UNDO_OWN_ADDITIONS_ONLY = 'create-team-undo-own-additions-only';
+/** createTeam adopts an existing group only when its visibility is the one asked for; otherwise nothing changes. */
+export const ADOPT_ONLY_MATCHING = 'create-team-adopt-only-matching';
 /** createTeam adds an adopted group's owners before it makes the team: Teams refuses a group without owners. */
 export const OWNERS_BEFORE_TEAM = 'create-team-owners-before-team';
 
@@ -97,6 +99,15 @@ async function createTeamSteps(input: CreateTeamInput): Promise<CreateTeamResult
       existing = await groupReads.findGroup(input.connection, nick);
       if (existing && (existing.displayName.toLowerCase() !== input.displayName.toLowerCase() || !existing.unified)) {
         throw new Error(`TEAM_001: the name is taken: group '${existing.displayName}' (${existing.id}) already uses mailNickname '${nick}'. Choose a different name.`);
+      }
+      // An existing group is adopted only as asked: a Private request never takes over a Public group.
+      // (Runs recorded before the patch adopted it whatever its visibility.)
+      const asked = input.visibility;
+      if (existing && asked && existing.visibility && existing.visibility.toLowerCase() !== asked.toLowerCase() && patched(ADOPT_ONLY_MATCHING)) {
+        throw new Error(
+          `TEAM_002: a group '${existing.displayName}' (${existing.id}) already exists with visibility ${existing.visibility}; you asked ${asked}. ` +
+            `To use it, ask for ${existing.visibility}, or change the group first (graph_request PATCH /groups/${existing.id} with {"visibility":"${asked}"}); for a new team, choose a different name.`,
+        );
       }
     } catch (err) {
       const reason = failureMessage(err);

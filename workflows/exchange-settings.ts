@@ -3,6 +3,7 @@
 // in, and the organization-wide read-receipt pass done 50 mailboxes per command, so a workflow's
 // history grows by a few events per 50 mailboxes rather than per mailbox.
 import { ApplicationFailure } from '@temporalio/workflow';
+import type { AutoReply, DateTimeTimeZone } from '../lib/graph';
 import { psQuote, rowsOf, runPwshStep, type PwshOutput } from './pwsh-step';
 import type { WorkflowView } from '../lib/temporal/status';
 
@@ -105,4 +106,69 @@ export async function organizationReadReceipts(exchange: Exchange, progress: (do
     progress(values.length, mailboxes.length);
   }
   return { total: mailboxes.length, counts: countReadReceipts(values) };
+}
+
+// ---- automatic replies through Exchange (configure_mailbox, offboard_user where Graph refuses a delegated sign-in) ----
+
+const REPLY_STATES = { disabled: 'Disabled', alwaysEnabled: 'Enabled', scheduled: 'Scheduled' } as const;
+const AUDIENCES = { none: 'None', contactsOnly: 'Known', all: 'All' } as const;
+
+/** A dateTimeTimeZone in one spelling (seconds, seven fraction digits), so Graph's and Exchange's reads compare. */
+function canonicalTime(t: DateTimeTimeZone | undefined): DateTimeTimeZone | undefined {
+  if (!t?.dateTime) return undefined;
+  return { dateTime: `${t.dateTime.slice(0, 19)}.0000000`, timeZone: t.timeZone };
+}
+
+export function canonicalAutoReply(r: AutoReply): AutoReply {
+  return {
+    status: r.status,
+    externalAudience: r.externalAudience ?? 'all',
+    internalReplyMessage: r.internalReplyMessage ?? '',
+    externalReplyMessage: r.externalReplyMessage ?? '',
+    scheduledStartDateTime: canonicalTime(r.scheduledStartDateTime),
+    scheduledEndDateTime: canonicalTime(r.scheduledEndDateTime),
+  };
+}
+
+/** Exchange's DateTime (ISO, or a string PowerShell wrote) as a UTC dateTimeTimeZone. */
+function exchangeTimeToGraph(value: unknown): DateTimeTimeZone | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  const ms = Date.parse(String(value));
+  if (Number.isNaN(ms)) return undefined;
+  return { dateTime: `${new Date(ms).toISOString().slice(0, 19)}.0000000`, timeZone: 'UTC' };
+}
+
+/** A dateTimeTimeZone as a DateTime literal PowerShell binds (UTC carries its Z). */
+function graphTimeToExchange(t: DateTimeTimeZone): string {
+  return t.timeZone === 'UTC' ? `${t.dateTime.slice(0, 19)}Z` : t.dateTime.slice(0, 19);
+}
+
+export function autoReplyFromExchange(row: Record<string, unknown>): AutoReply {
+  const state = enumName(['Disabled', 'Enabled', 'Scheduled'] as const, row.AutoReplyState) ?? 'Disabled';
+  const audience = enumName(['None', 'Known', 'All'] as const, row.ExternalAudience) ?? 'All';
+  return canonicalAutoReply({
+    status: state === 'Enabled' ? 'alwaysEnabled' : state === 'Scheduled' ? 'scheduled' : 'disabled',
+    externalAudience: audience === 'None' ? 'none' : audience === 'Known' ? 'contactsOnly' : 'all',
+    internalReplyMessage: row.InternalMessage === null || row.InternalMessage === undefined ? '' : String(row.InternalMessage),
+    externalReplyMessage: row.ExternalMessage === null || row.ExternalMessage === undefined ? '' : String(row.ExternalMessage),
+    scheduledStartDateTime: exchangeTimeToGraph(row.StartTime),
+    scheduledEndDateTime: exchangeTimeToGraph(row.EndTime),
+  });
+}
+
+/** Get-MailboxAutoReplyConfiguration of one mailbox: the row autoReplyFromExchange reads. */
+export const autoReplyReadCommand = (upn: string) =>
+  `Get-MailboxAutoReplyConfiguration -Identity ${psQuote(upn)} -ErrorAction Stop | Select-Object AutoReplyState, ExternalAudience, InternalMessage, ExternalMessage, StartTime, EndTime`;
+
+/** Set-MailboxAutoReplyConfiguration with the given fields only (the others keep their value). */
+export function autoReplyCommand(upn: string, r: Partial<AutoReply>): string {
+  const parts = [`Set-MailboxAutoReplyConfiguration -Identity ${psQuote(upn)}`];
+  if (r.status) parts.push(`-AutoReplyState ${REPLY_STATES[r.status]}`);
+  if (r.externalAudience) parts.push(`-ExternalAudience ${AUDIENCES[r.externalAudience]}`);
+  if (r.internalReplyMessage !== undefined) parts.push(`-InternalMessage ${psQuote(r.internalReplyMessage)}`);
+  if (r.externalReplyMessage !== undefined) parts.push(`-ExternalMessage ${psQuote(r.externalReplyMessage)}`);
+  if (r.scheduledStartDateTime) parts.push(`-StartTime ${psQuote(graphTimeToExchange(r.scheduledStartDateTime))}`);
+  if (r.scheduledEndDateTime) parts.push(`-EndTime ${psQuote(graphTimeToExchange(r.scheduledEndDateTime))}`);
+  parts.push('-ErrorAction Stop');
+  return parts.join(' ');
 }

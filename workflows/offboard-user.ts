@@ -7,6 +7,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { createGroupActivities } from '../activities/groups';
 import type { createMailboxActivities } from '../activities/mailbox';
@@ -14,11 +15,13 @@ import type { AutoReply } from '../lib/graph';
 import type { createUserActivities, OffboardingSubject } from '../activities/users';
 import { graphReadBeating, graphWriteBeating, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
-import { psQuote } from './pwsh-step';
-import { runCommand, type RunCommandResult } from './run-command';
+import { autoReplyCommand, autoReplyFromExchange, autoReplyReadCommand } from './exchange-settings';
+import { psQuote, rowsOf } from './pwsh-step';
+import { runCommand, type RunCommandInput, type RunCommandResult } from './run-command';
 import { failureMessage, Saga, type StepRecord } from './saga';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
+import { connectionKey, operationKey, searchAttributesFor, targetKey } from '../lib/temporal/search-attributes';
 import { settle } from './outcome';
 
 const userReads = proxyActivities<ReturnType<typeof createUserActivities>>(graphReadBeating);
@@ -66,6 +69,33 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** offboardUser reads the automatic reply in a step of its own before writing it (see test/replay). */
 export const AUTO_REPLY_READ_FIRST = 'offboard-auto-reply-read-first';
 
+/**
+ * Where Graph refuses this sign-in the leaver's mailbox (403: a delegated admin on another user's
+ * mailboxSettings), offboardUser reads and sets the automatic reply through Exchange
+ * (Get/Set-MailboxAutoReplyConfiguration on the pool), as configure_mailbox does; before, it skipped it.
+ */
+export const AUTO_REPLY_EXCHANGE = 'offboard-auto-reply-exchange';
+
+/**
+ * The confirmation preview names every step skipped so far, with its reason. A patch because the
+ * preview's text is hashed: an offboarding already showing the older preview keeps its hash.
+ */
+export const PREVIEW_NAMES_SKIPPED = 'offboard-preview-names-skipped';
+
+/**
+ * The Exchange steps' run workflows get business ids under the offboarding's own
+ * (`<offboarding id>/exchange/<step>`) and its connection, operation and target search attributes,
+ * so the Temporal UI finds them with it; before, they had random ids and no search attributes.
+ */
+export const EXCHANGE_CHILD_IDS = 'offboard-exchange-child-ids';
+
+/** "automatic reply (read)" → "automatic-reply-read". */
+export const stepSlug = (step: string) =>
+  step
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+
 /** A short, deterministic hash of the exact action a confirmation approves (FNV-1a, 64 bits as hex). */
 export function actionHash(text: string): string {
   let h1 = 0x811c9dc5;
@@ -81,7 +111,7 @@ export function actionHash(text: string): string {
 function planOf(input: OffboardUserInput, subject: OffboardingSubject): { now: string[]; final: string[] } {
   const now = ['block sign-in (accountEnabled false)', 'revoke sign-in sessions'];
   if ((input.convertToShared ?? true) && subject.hasMailbox) now.push('convert the mailbox to shared (Exchange)');
-  if (input.autoReply) now.push(`automatic reply: "${input.autoReply.message.slice(0, 80)}"`);
+  if (input.autoReply) now.push(`automatic reply: "${input.autoReply.message.slice(0, 80)}" (through Graph, or Exchange where Graph refuses this sign-in)`);
   const removable = subject.groups.filter((g) => !g.dynamic);
   if ((input.removeFromGroups ?? true) && removable.length) now.push(`remove from ${removable.length} group(s): ${removable.map((g) => g.displayName).join(', ')}`);
   const final: string[] = [];
@@ -127,28 +157,91 @@ async function offboardUserSteps(input: OffboardUserInput): Promise<OffboardUser
     }
   };
 
-  /** An Exchange command through the run workflow; skipped without a PowerShell worker. */
-  const exchange = async (step: string, command: string): Promise<boolean> => {
-    if (!input.pwshTaskQueue) {
-      saga.record(step, 'skipped', 'needs the PowerShell worker (Exchange Online); run it later with the run tool: ' + command);
-      return false;
-    }
+  /** The offboarding's connection, operation and target search attributes (what it was started with, else its input). */
+  const parentTags = () => {
+    const tags = workflowInfo().typedSearchAttributes;
+    return searchAttributesFor({ operation: tags.get(operationKey) ?? 'offboard-user', connection: tags.get(connectionKey) ?? input.connection, target: tags.get(targetKey) ?? upn });
+  };
+
+  /**
+   * An Exchange command through the run workflow: its output, or why it did not run (no PowerShell
+   * worker configured, or none answered in time), naming `later`, the command to run by hand.
+   */
+  const runExchange = async (step: string, command: string, later = command): Promise<{ output: Extract<RunCommandResult, { status: 'done' }> } | { skipped: string }> => {
+    if (!input.pwshTaskQueue) return { skipped: 'needs the PowerShell worker (Exchange Online); run it later with the run tool: ' + later };
     const queue = input.pwshTaskQueue;
     const waitS = input.pwshWaitSeconds ?? 600;
+    const args: [RunCommandInput] = [{ connection: input.connection, module: 'exo', command, pwshTaskQueue: queue, confirmed: true }];
+    // Runs started before EXCHANGE_CHILD_IDS keep their children's random ids (the SDK's, from the
+    // workflow's seeded random) and no search attributes. Remove the else once none can be open (7 days).
+    const named = patched(EXCHANGE_CHILD_IDS);
     const outcome = await CancellationScope.withTimeout(waitS * 1000, () =>
-      executeChild(runCommand, { args: [{ connection: input.connection, module: 'exo', command, pwshTaskQueue: queue, confirmed: true }] }),
+      named ? executeChild(runCommand, { args, workflowId: `${workflowInfo().workflowId}/exchange/${stepSlug(step)}`, typedSearchAttributes: parentTags() }) : executeChild(runCommand, { args }),
     ).catch((err: unknown): RunCommandResult | 'timeout' => {
       if (isCancellation(err)) return 'timeout';
       throw err;
     });
-    if (outcome === 'timeout') {
-      saga.record(step, 'skipped', `needs the PowerShell worker: none answered on ${queue} within ${waitS} s; run later: ${command}`);
+    if (outcome === 'timeout') return { skipped: `needs the PowerShell worker: none answered on ${queue} within ${waitS} s; run later: ${later}` };
+    if (outcome.status !== 'done') throw new Error(`${step}: Exchange command ended ${outcome.status}`);
+    return { output: outcome };
+  };
+
+  /** An Exchange command through the run workflow, recorded as a step; skipped without a PowerShell worker. */
+  const exchange = async (step: string, command: string, detail?: string): Promise<boolean> => {
+    const ran = await runExchange(step, command);
+    if ('skipped' in ran) {
+      saga.record(step, 'skipped', ran.skipped);
       return false;
     }
-    if (outcome.status !== 'done') throw new Error(`${step}: Exchange command ended ${outcome.status}`);
-    saga.record(step, 'done');
+    saga.record(step, 'done', detail);
     return true;
   };
+
+  /** A PowerShell error in a command's output fails the step with Exchange's message. */
+  const exchangeErrorOf = (output: Extract<RunCommandResult, { status: 'done' }>, step: string): void => {
+    const error = output.errors[0];
+    if (error) throw new Error(`${step}: ${error.message}`);
+  };
+
+  /**
+   * The automatic reply through Exchange, where Graph refused this sign-in the mailbox (403): the
+   * reply as it is (read through Exchange unless Graph answered it), its undo, then the new one.
+   */
+  const autoReplyThroughExchange = async (reply: AutoReply, readThroughGraph?: AutoReply): Promise<void> => {
+    const why = "Graph refused this sign-in the leaver's mailbox (403; another user's mailbox settings need the application permission MailboxSettings.ReadWrite)";
+    let previous = readThroughGraph;
+    if (!previous) {
+      const read = await runExchange('automatic reply (read)', autoReplyReadCommand(upn), autoReplyCommand(upn, reply));
+      if ('skipped' in read) {
+        saga.record('automatic reply', 'skipped', `${why}; through Exchange it ${read.skipped}`);
+        return;
+      }
+      exchangeErrorOf(read.output, 'automatic reply (read)');
+      previous = autoReplyFromExchange(rowsOf<Record<string, unknown>>(read.output)[0] ?? {});
+    }
+    const was = previous;
+    let neverRan = false;
+    saga.onFailureUndo('automatic reply', async () => {
+      // No PowerShell worker took the command: nothing to put back.
+      if (neverRan) return false;
+      const back = await runExchange('automatic reply back', autoReplyCommand(upn, was));
+      if ('skipped' in back) throw new Error(back.skipped);
+      exchangeErrorOf(back.output, 'automatic reply back');
+      return true;
+    });
+    const set = await runExchange('automatic reply', autoReplyCommand(upn, reply));
+    if ('skipped' in set) {
+      neverRan = true;
+      saga.record('automatic reply', 'skipped', `${why}; through Exchange it ${set.skipped}`);
+      return;
+    }
+    exchangeErrorOf(set.output, 'automatic reply');
+    saga.record('automatic reply', 'done', `through Exchange (Set-MailboxAutoReplyConfiguration): ${why}`);
+  };
+
+  /** Steps skipped so far, with why: "shared mailbox (needs the PowerShell worker …)". */
+  const skipped = () => saga.steps.filter((s) => s.outcome === 'skipped').map((s) => (s.detail ? `${s.step} (${s.detail})` : s.step));
+  const skippedTail = () => (skipped().length ? ` Skipped: ${skipped().join('; ')}.` : '');
 
   let subject: OffboardingSubject;
   try {
@@ -199,12 +292,16 @@ async function offboardUserSteps(input: OffboardUserInput): Promise<OffboardUser
       // recorded then keep that path. Remove the else branch once none of them can still be open
       // (a history older than the patch's release plus the longest confirmation wait, 7 days).
       const previous = patched(AUTO_REPLY_READ_FIRST) ? await mailboxReads.readAutoReply(input.connection, id) : await setAutoReplyInOneStep(id, reply);
-      if (previous === 'noAccess') saga.record('automatic reply', 'skipped', noAccess);
-      else if (previous === 'set') saga.record('automatic reply', 'done');
+      // Where Graph refuses a delegated admin another user's mailbox, Exchange sets it (configure_mailbox's
+      // path). Offboardings that reached this step before AUTO_REPLY_EXCHANGE skipped it, saying how.
+      if (previous === 'noAccess') {
+        if (patched(AUTO_REPLY_EXCHANGE)) await autoReplyThroughExchange(reply);
+        else saga.record('automatic reply', 'skipped', noAccess);
+      } else if (previous === 'set') saga.record('automatic reply', 'done');
       else {
         saga.onFailureUndo('automatic reply', async () => (await mailbox.writeAutoReply(input.connection, id, previous)) === 'done');
-        // A delegated admin may not change another user's mailbox through Graph: say how, go on.
         if ((await mailbox.writeAutoReply(input.connection, id, reply)) === 'done') saga.record('automatic reply', 'done');
+        else if (patched(AUTO_REPLY_EXCHANGE)) await autoReplyThroughExchange(reply, previous);
         else saga.record('automatic reply', 'skipped', noAccess);
       }
     }
@@ -221,7 +318,9 @@ async function offboardUserSteps(input: OffboardUserInput): Promise<OffboardUser
 
     step = 'confirmation';
     if (final.length) {
-      const preview = `Offboarding ${upn} (connection '${input.connection}'), done so far: ${saga.done().join('; ')}.\nFinal step (cannot be undone by this workflow): ${final.join('; ')}.\nReject to undo everything done so far.`;
+      // Offboardings already waiting on the older preview keep it (its hash is what a person confirms).
+      const skippedSoFar = skipped().length && patched(PREVIEW_NAMES_SKIPPED) ? `\nSkipped (not done; this run will not do them): ${skipped().join('; ')}.` : '';
+      const preview = `Offboarding ${upn} (connection '${input.connection}'), done so far: ${saga.done().join('; ')}.${skippedSoFar}\nFinal step (cannot be undone by this workflow): ${final.join('; ')}.\nReject to undo everything done so far.`;
       const { confirmWith } = await confirmationPolicy(input.connection);
       if (!(input.confirmed && confirmWith === 'assistant')) {
         const timeoutMs = input.confirmTimeoutMs ?? DAY_MS;
@@ -251,14 +350,14 @@ async function offboardUserSteps(input: OffboardUserInput): Promise<OffboardUser
       await users.removeLicenses(input.connection, id, subject.assignedSkuIds);
       saga.record('licences', 'done', `${subject.assignedSkuIds.length} removed`);
     }
-    return await finish({ status: 'done', undone: [], summary: `Offboarded ${upn}: ${saga.done().join('; ')}.` });
+    return await finish({ status: 'done', undone: [], summary: `Offboarded ${upn}: ${saga.done().join('; ')}.${skippedTail()}` });
   } catch (err) {
     const reason = failureMessage(err);
     const finalReached = step === 'forwarding' || step === 'licences';
     saga.record(step, 'failed', reason);
     if (finalReached) {
       // Past the point of no return: keep what was done, say what is left.
-      return await finish({ status: 'failed', undone: [], reason, summary: `The ${step} step failed after confirmation: ${reason}. Done: ${saga.done().join('; ')}. Retry the remaining step by hand.` });
+      return await finish({ status: 'failed', undone: [], reason, summary: `The ${step} step failed after confirmation: ${reason}. Done: ${saga.done().join('; ')}.${skippedTail()} Retry the remaining step by hand.` });
     }
     show('undoing');
     const { undone, undoFailed } = await saga.rollback();

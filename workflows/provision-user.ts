@@ -27,7 +27,7 @@ export const RESTORE_ADOPTED_USAGE_LOCATION = 'provision-user-restore-adopted-us
 export interface ProvisionUserInput {
   connection: string;
   user: NewUserSpec;
-  /** BusinessBasic, BusinessStandard, BusinessPremium or a SKU part number (e.g. SPE_E3). */
+  /** A licence as a person names it: product name, short name (Business Premium, BusinessStandard), part number (SPE_E3) or skuId. */
   license?: string;
   /** Two-letter country; default: the tenant's. */
   usageLocation?: string;

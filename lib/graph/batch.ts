@@ -1,9 +1,9 @@
 // Many Graph requests through JSON batching ($batch). Graph takes at most 20 requests per batch,
 // URLs relative to the version, a Content-Type on every request with a body, and dependsOn only
 // between requests of the same batch, so requests linked by dependsOn are kept in one chunk.
-// Items Graph throttled (429, or 503/504) are sent again once their Retry-After has passed, with
-// whatever depended on them, for a bounded number of rounds; what is still throttled after that is
-// returned as such, for Temporal to retry.
+// Items Graph throttled (429, or 503/504) are sent again once their Retry-After has passed (without
+// one, after 1 s, doubling every round), with whatever depended on them, for a bounded number of
+// rounds; what is still throttled after that is returned as such, for Temporal to retry.
 //
 // The body is built here rather than with the SDK's BatchRequestContent: that class refuses any
 // dependsOn layout other than "all parallel", "one serial chain" or "all on the same request", so
@@ -63,8 +63,11 @@ interface ItemResponse {
   body?: unknown;
 }
 
-/** Wait used when Graph throttled an item without saying for how long. */
-const DEFAULT_WAIT_MS = 1000;
+/**
+ * First wait when Graph throttled items without saying for how long (identity protection and
+ * conditional access send no Retry-After): doubled every round, an exponential back-off.
+ */
+export const DEFAULT_WAIT_MS = 1000;
 
 export async function runBatch(graph: ConnectionGraph, requests: BatchRequest[], options: BatchOptions = {}): Promise<BatchResult[]> {
   const items = normalize(requests);
@@ -81,7 +84,7 @@ export async function runBatch(graph: ConnectionGraph, requests: BatchRequest[],
     }
     const retry = itemsToRetry(pending, results);
     if (retry.length === 0 || round >= maxRounds) break;
-    const wait = Math.max(...retry.map((item) => results.get(item.id)!.error?.retryAfterMs ?? 0), 0) || DEFAULT_WAIT_MS;
+    const wait = Math.max(...retry.map((item) => results.get(item.id)!.error?.retryAfterMs ?? 0), 0) || DEFAULT_WAIT_MS * 2 ** (round - 1);
     if (wait > maxWaitMs) break;
     options.onWait?.(wait, round);
     await new Promise((resolve) => setTimeout(resolve, wait));

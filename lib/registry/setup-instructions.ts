@@ -1,10 +1,18 @@
 // How to get an appId: the one text shown by `mm connections setup`, by an add without appId (CLI
 // and MCP) and by the registry_setup_instructions tool. Every connection uses its own app
 // registration: since September 2024 there is no shared PnP multi-tenant app to fall back on.
+import { CHECKS } from '../compliance/checks';
 import type { Cloud } from './schema';
 
-/** Delegated Microsoft Graph permissions mm uses (mm-readme.md), in the order the portal shows them. */
-export const DELEGATED_PERMISSIONS: ReadonlyArray<{ permission: string; for: string }> = [
+export interface RequiredPermission {
+  permission: string;
+  for: string;
+  /** The API that grants it: Microsoft Graph, or Office 365 Exchange Online (the PowerShell worker's cmdlets). */
+  api: 'graph' | 'exchange';
+}
+
+/** Delegated permissions the tools need besides the compliance checks' (mm-readme.md), in the order the portal shows them. */
+const TOOL_PERMISSIONS: ReadonlyArray<Omit<RequiredPermission, 'api'> & { api?: 'exchange' }> = [
   { permission: 'Mail.ReadWrite', for: 'Email (read, send, manage)' },
   { permission: 'Calendars.ReadWrite', for: 'Calendar operations' },
   { permission: 'Files.ReadWrite.All', for: 'OneDrive / SharePoint files' },
@@ -27,28 +35,58 @@ export const DELEGATED_PERMISSIONS: ReadonlyArray<{ permission: string; for: str
   { permission: 'TeamSettings.ReadWrite.All', for: 'Team settings' },
   { permission: 'Channel.Create', for: 'Team channels' },
   { permission: 'TeamMember.ReadWrite.All', for: 'Team owners and members' },
-  { permission: 'Policy.Read.All', for: 'Compliance: conditional access, security defaults, guest settings' },
-  { permission: 'AuditLog.Read.All', for: 'Compliance: sign-in activity, MFA registration' },
-  { permission: 'SecurityEvents.Read.All', for: 'Compliance: secure score, alerts' },
-  { permission: 'IdentityRiskyUser.Read.All', for: 'Compliance: risky users' },
-  { permission: 'RoleManagement.Read.Directory', for: 'Compliance: admin role members' },
-  { permission: 'Application.Read.All', for: 'Compliance: app registrations with expiring secrets' },
+  { permission: 'Exchange.Manage', for: 'Exchange cmdlets: mailboxes, forwarding, tracking, add-ins, Exchange features (Exchange Administrator)', api: 'exchange' },
 ];
+
+/** A check's permission text ("User.Read.All + AuditLog.Read.All", "A or B") as permission names; the first of alternatives. */
+function permissionNames(text: string): string[] {
+  return text.split(/\s*\+\s*/).map((p) => p.split(/\s+or\s+/)[0].trim()).filter((p) => /^[A-Za-z]+(\.[A-Za-z]+)+$/.test(p));
+}
+
+/**
+ * Every delegated permission the tools need: the tools' own, then what the compliance checks read
+ * through Graph and what remediate_finding writes for the checks it fixes, taken from the checks
+ * themselves (lib/compliance/checks), so a new check's permission is listed without a second edit.
+ */
+export const DELEGATED_PERMISSIONS: ReadonlyArray<RequiredPermission> = (() => {
+  const all = new Map<string, RequiredPermission>();
+  for (const p of TOOL_PERMISSIONS) all.set(p.permission, { ...p, api: p.api ?? 'graph' });
+  const uses = new Map<string, { kind: string; titles: string[] }>();
+  const add = (permission: string, kind: string, title: string) => {
+    if (all.has(permission) && !uses.has(permission)) return;
+    if (!uses.has(permission)) uses.set(permission, { kind, titles: [] });
+    uses.get(permission)!.titles.push(title);
+    all.set(permission, { permission, for: '', api: 'graph' });
+  };
+  for (const check of CHECKS) {
+    for (const read of check.meta.reads) if (read.endpoint.startsWith('GET /')) for (const p of permissionNames(read.permission)) add(p, 'Compliance', check.meta.title);
+  }
+  for (const check of CHECKS) {
+    if (check.fix && check.meta.remediation.permission) for (const p of permissionNames(check.meta.remediation.permission)) add(p, 'Compliance fix', check.meta.title);
+  }
+  for (const [permission, { kind, titles }] of uses) {
+    const distinct = [...new Set(titles)];
+    all.get(permission)!.for = `${kind}: ${distinct[0]}${distinct.length > 1 ? ` (+${distinct.length - 1} more)` : ''}`;
+  }
+  return [...all.values()];
+})();
 
 interface CloudHosts {
   portal: string;
   login: string;
   graph: string;
+  /** The Office 365 Exchange Online API (resource of Exchange.Manage). */
+  exchange: string;
   /** CLI for Microsoft 365 `--cloud` value. */
   m365Cloud?: string;
 }
 
 const HOSTS: Record<Exclude<Cloud, 'sandbox'>, CloudHosts> = {
-  global: { portal: 'https://portal.azure.com', login: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com' },
-  usgov: { portal: 'https://portal.azure.us', login: 'https://login.microsoftonline.us', graph: 'https://graph.microsoft.com', m365Cloud: 'USGov' },
-  usgovhigh: { portal: 'https://portal.azure.us', login: 'https://login.microsoftonline.us', graph: 'https://graph.microsoft.us', m365Cloud: 'USGovHigh' },
-  dod: { portal: 'https://portal.azure.us', login: 'https://login.microsoftonline.us', graph: 'https://dod-graph.microsoft.us', m365Cloud: 'USGovDoD' },
-  china: { portal: 'https://portal.azure.cn', login: 'https://login.chinacloudapi.cn', graph: 'https://microsoftgraph.chinacloudapi.cn', m365Cloud: 'China' },
+  global: { portal: 'https://portal.azure.com', login: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com', exchange: 'https://outlook.office365.com' },
+  usgov: { portal: 'https://portal.azure.us', login: 'https://login.microsoftonline.us', graph: 'https://graph.microsoft.com', exchange: 'https://outlook.office365.com', m365Cloud: 'USGov' },
+  usgovhigh: { portal: 'https://portal.azure.us', login: 'https://login.microsoftonline.us', graph: 'https://graph.microsoft.us', exchange: 'https://outlook.office365.us', m365Cloud: 'USGovHigh' },
+  dod: { portal: 'https://portal.azure.us', login: 'https://login.microsoftonline.us', graph: 'https://dod-graph.microsoft.us', exchange: 'https://webmail.apps.mil', m365Cloud: 'USGovDoD' },
+  china: { portal: 'https://portal.azure.cn', login: 'https://login.chinacloudapi.cn', graph: 'https://microsoftgraph.chinacloudapi.cn', exchange: 'https://partner.outlook.cn', m365Cloud: 'China' },
 };
 
 export interface SetupOptions {
@@ -66,11 +104,14 @@ export function setupInstructions(options: SetupOptions = {}): string {
   const tenant = options.tenant ?? '<tenant>';
   const name = options.name ?? '<Name>';
   const portalTenant = options.tenant ? `#@${options.tenant}/` : '#';
-  const scopes = DELEGATED_PERMISSIONS.map((p) => `${hosts.graph}/${p.permission}`).join(',');
+  const graphPermissions = DELEGATED_PERMISSIONS.filter((p) => p.api === 'graph');
+  const exchangePermissions = DELEGATED_PERMISSIONS.filter((p) => p.api === 'exchange');
+  const scopes = DELEGATED_PERMISSIONS.map((p) => `${p.api === 'exchange' ? hosts.exchange : hosts.graph}/${p.permission}`).join(',');
   const cloudFlag = hosts.m365Cloud ? ` --cloud ${hosts.m365Cloud}` : '';
   const tenantFlag = options.tenant ? ` --tenant ${options.tenant}` : '';
   const width = Math.max(...DELEGATED_PERMISSIONS.map((p) => p.permission.length)) + 2;
-  const table = DELEGATED_PERMISSIONS.map((p) => `    | ${`\`${p.permission}\``.padEnd(width)} | ${p.for}`).join('\n');
+  const rows = (list: readonly RequiredPermission[]) => list.map((p) => `    | ${`\`${p.permission}\``.padEnd(width)} | ${p.for}`).join('\n');
+  const table = rows(graphPermissions);
 
   return `Every connection needs its own Entra ID app registration${options.tenant ? ` in ${options.tenant}` : ''}: there is no shared or default app.
 mm signs in with the device code flow (a public client), so no client secret is needed.
@@ -86,6 +127,8 @@ Option A: Azure Portal
   7. API permissions > Add a permission > Microsoft Graph > Delegated permissions, add:
     | ${'Permission'.padEnd(width)} | For
 ${table}
+     Then Add a permission > APIs my organization uses > Office 365 Exchange Online > Delegated permissions, add:
+${rows(exchangePermissions)}
   8. Click "Grant admin consent" (needs an admin role).
 
 Option B: CLI for Microsoft 365

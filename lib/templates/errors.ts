@@ -27,11 +27,14 @@ export class TemplateVariablesError extends Error {
   constructor(
     readonly missing: string[],
     readonly undeclared: string[],
+    /** Every variable the template declares (each one is needed). */
+    readonly declared: string[] = [],
   ) {
     const parts: string[] = [];
     if (missing.length) parts.push(`missing: ${missing.join(', ')}`);
     if (undeclared.length) parts.push(`not declared by the template: ${undeclared.join(', ')}`);
-    super(`variables ${parts.join('; ')}. Supply exactly the template's declared variables.`);
+    const needs = declared.length ? `The template needs exactly: ${declared.join(', ')}.` : "Supply exactly the template's declared variables.";
+    super(`variables ${parts.join('; ')}. ${needs}`);
     this.name = 'TemplateVariablesError';
   }
 }

@@ -39,6 +39,9 @@ export interface ComposedMessage {
 const emailAddress = z.email();
 
 /** Throws TemplateValidationError naming the field (`to`, `cc`, `bcc`, `from`) and the bad address. */
+/** Exchange Online's limit of recipients per message (To, Cc and Bcc together). */
+export const MAX_RECIPIENTS = 500;
+
 export function checkAddresses(addresses: MessageAddresses): void {
   const lists: [string, string[] | undefined][] = [
     ['to', addresses.to],
@@ -54,6 +57,11 @@ export function checkAddresses(addresses: MessageAddresses): void {
         throw new TemplateValidationError(field, `${field}[${index}] ${JSON.stringify(address)} is not a valid email address.`);
       }
     }
+  }
+  // Exchange Online limits, "Recipient limits": 500 recipients per message, To, Cc and Bcc together.
+  const total = lists.reduce((n, [, list]) => n + (list?.length ?? 0), 0);
+  if (total > MAX_RECIPIENTS) {
+    throw new TemplateValidationError('to', `to, cc and bcc together have ${total} recipients; Exchange Online accepts at most ${MAX_RECIPIENTS} per message. Split them over several messages (recipients, one message each).`);
   }
   if (addresses.from !== undefined && !emailAddress.safeParse(addresses.from).success) {
     throw new TemplateValidationError('from', `from ${JSON.stringify(addresses.from)} is not a valid email address.`);

@@ -23,7 +23,7 @@ export function renderTemplate(template: Renderable, variables: TemplateVariable
   const supplied = Object.keys(variables ?? {});
   const missing = template.variables.filter((name) => variables?.[name] === undefined || variables[name] === null);
   const undeclared = supplied.filter((name) => !template.variables.includes(name));
-  if (missing.length || undeclared.length) throw new TemplateVariablesError(missing, undeclared);
+  if (missing.length || undeclared.length) throw new TemplateVariablesError(missing, undeclared, template.variables);
 
   // Only declared names are passed on, into an object without a prototype.
   const context: TemplateVariables = Object.create(null);

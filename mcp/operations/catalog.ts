@@ -50,6 +50,8 @@ export const provisionUser = defineOperation('provisionUser', {
   operation: 'provision-user',
   reuse: 'adopt-or-retry',
   workflowId: (input) => workflowIdFor('provision-user', input.connection, input.user.userPrincipalName),
+  onChangedRequest:
+    'The user stays as that run made it. To change it, use graph_request (PATCH /users/{upn}; POST /users/{upn}/assignLicense; POST /groups/{id}/members/$ref); for another user, use another userPrincipalName.',
   tags: (input) => ({ connection: input.connection, target: input.user.userPrincipalName }),
   policy: (input) => ({ connection: input.connection, kind: 'write', target: input.user.userPrincipalName }),
 });
@@ -58,6 +60,8 @@ export const bulkProvisionUsers = defineOperation('bulkProvisionUsers', {
   operation: 'bulk-provision',
   // The list of addresses is the business key: the same list adopts the run that provisions it.
   workflowId: (input) => workflowIdFor('bulk-provision', input.connection, sha(input.users.map((u) => u.user.userPrincipalName), 16)),
+  onChangedRequest:
+    'The users of that run stay as it made them. To change some of them, use create_user or graph_request per user; to provision other addresses, send a list with those addresses.',
   tags: (input) => ({ connection: input.connection, target: `${input.users.length} users` }),
   policy: (input) => ({ connection: input.connection, kind: 'bulk', target: `${input.users.length} users` }),
 });
@@ -66,6 +70,8 @@ export const createTeam = defineOperation('createTeam', {
   operation: 'create-team',
   reuse: 'adopt-or-retry',
   workflowId: (input) => workflowIdFor('create-team', input.connection, teamMailNickname(input.displayName)),
+  onChangedRequest:
+    'The team stays as that run made it. To change it, use graph_request (PATCH /groups/{id} for visibility or description; POST /teams/{id}/channels for a channel; POST /groups/{id}/members/$ref or owners/$ref for people); for a new team, choose a different name.',
   tags: (input) => ({ connection: input.connection, target: short(input.displayName) }),
   policy: (input) => ({ connection: input.connection, kind: 'write', target: short(input.displayName) }),
 });

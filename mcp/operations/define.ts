@@ -36,6 +36,11 @@ export interface Operation<K extends WorkflowName, Key = void> {
    * it acts on, the kind of operation and its target; undefined for work on no connection.
    */
   policy(input: InputOf<K>, key: Key): PolicyQuestion | undefined;
+  /**
+   * What to tell a person whose repeat of this business key asks for something else (the request is
+   * refused with the differences listed, mcp/operations/changed-request.ts): how to get what they asked.
+   */
+  onChangedRequest?: string;
 }
 
 export interface PolicyQuestion {

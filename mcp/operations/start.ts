@@ -2,10 +2,14 @@
 // The operation decides the id, the search attributes and what a repeat meets; the caller gives the
 // Temporal client and task queue (the main queue, or a test's own) and how long to wait.
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { startWorkflow, waitForAnswer, type ProgressReporter, type RunAnswer, type StartOutcome } from '../workflow-runner';
+import { currentAnswer, startWorkflow, waitForAnswer, type ProgressReporter, type RunAnswer, type StartOutcome } from '../workflow-runner';
 import { searchAttributesFor } from '../../lib/temporal/search-attributes';
 import { scheduledComplianceScan } from './catalog';
+import { ChangedRequest, requestChanges, startedInput } from './changed-request';
 import type { InputOf, Operation, ResultOf, WorkflowName } from './define';
+
+const DEFAULT_HINT =
+  'To see that run, ask again with the same details or call workflow_status; to change the object it made, use the tool that changes it, or a different name for a new one.';
 
 /** Statuses of a result completed before patched('not-done-fails'): the request did not happen, so it runs again. */
 const NOT_DONE = new Set(['rolledBack', 'rejected', 'undone', 'failed']);
@@ -72,6 +76,17 @@ export async function runOperation<K extends WorkflowName, Key>(
 ): Promise<RunAnswer<ResultOf<K>>> {
   const run = async (rerunCompleted?: boolean): Promise<RunAnswer<ResultOf<K>>> => {
     const { handle, adopted, start } = await startOperation(temporal, operation, input, key, { rerunCompleted });
+    if (adopted) {
+      const client = await temporal.client();
+      const changes = requestChanges(await startedInput(client, handle), input);
+      if (changes.length) {
+        const earlier = await currentAnswer(client, handle);
+        // A run that completed before patched('not-done-fails') without doing what was asked runs again, with the new request.
+        const status = (earlier.result as { status?: string } | undefined)?.status;
+        if (operation.reuse === 'adopt-or-retry' && !rerunCompleted && earlier.status === 'done' && status && NOT_DONE.has(status)) return run(true);
+        throw new ChangedRequest(handle.workflowId, earlier.status === 'done' ? 'COMPLETED' : 'RUNNING', changes, operation.onChangedRequest ?? DEFAULT_HINT);
+      }
+    }
     const answer = (await waitForAnswer(await temporal.client(), handle, waitMs, { onProgress, untilPerson: true })) as RunAnswer<ResultOf<K>>;
     return adopted ? { ...answer, adopted, start } : { ...answer, start };
   };

@@ -8,6 +8,7 @@ import { answerResult } from '../answers';
 import type { ServerDeps } from '../deps';
 import { toolError } from '../results';
 import { CsvError, parseCsv } from './csv';
+import { licenceNameSchema } from './provisioning-common';
 import { connectionOr, isToolResult } from '../results';
 import { bulkProvisionUsers } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
@@ -18,7 +19,7 @@ const userRow = z.object({
   email: z.email().describe('UPN'),
   displayName: z.string().min(1).max(256).describe('Display name'),
   password: z.string().min(1).max(256).describe('Initial password'),
-  license: z.string().regex(/^[A-Za-z0-9_-]{2,64}$/).optional().describe('Licence name or SKU part number'),
+  license: licenceNameSchema.optional().describe('Licence: product name, short name (Business Premium), part number or skuId'),
   firstName: z.string().max(64).optional().describe('Given name'),
   lastName: z.string().max(64).optional().describe('Surname'),
   department: z.string().max(64).optional().describe('Department'),
@@ -41,8 +42,38 @@ export const bulkProvisionUsersShape = {
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait before answering with progress'),
 };
 
+/** The CSV columns, and other headers people write for them; headers compare without case, spaces, - or _. */
+const CSV_COLUMNS: Record<keyof UserRow, string[]> = {
+  email: ['email address', 'e-mail', 'userPrincipalName', 'upn'],
+  displayName: ['name', 'full name'],
+  password: [],
+  license: ['licence', 'sku'],
+  firstName: ['givenName', 'first'],
+  lastName: ['surname', 'last', 'family name'],
+  department: [],
+  jobTitle: ['title'],
+  usageLocation: ['country'],
+  groups: [],
+};
+const headerKey = (header: string) => header.toLowerCase().replace(/[\s_-]/g, '');
+const COLUMN_OF = new Map(Object.entries(CSV_COLUMNS).flatMap(([column, others]) => [column, ...others].map((h) => [headerKey(h), column] as const)));
+
+/** The header row as the row schema's field names; every unknown header is refused at once, with the accepted ones. */
+export function csvColumns(headers: string[]): string[] {
+  const columns = headers.map((h) => COLUMN_OF.get(headerKey(h)));
+  const unknown = headers.filter((_, i) => !columns[i]);
+  if (unknown.length) {
+    throw new CsvError(
+      `unrecognised header${unknown.length > 1 ? 's' : ''} ${unknown.map((h) => `'${h}'`).join(', ')}. Accepted headers (any case, spaces allowed): ${Object.keys(CSV_COLUMNS).join(', ')}.`,
+    );
+  }
+  const twice = Object.keys(CSV_COLUMNS).filter((c) => columns.filter((x) => x === c).length > 1);
+  if (twice.length) throw new CsvError(`several headers mean ${twice.join(', ')}: ${headers.filter((_, i) => twice.includes(columns[i]!)).map((h) => `'${h}'`).join(', ')}; keep one of each.`);
+  return columns as string[];
+}
+
 function rowsFromCsv(text: string): unknown[] {
-  return parseCsv(text).map((r) => {
+  return parseCsv(text, csvColumns).map((r) => {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(r)) {
       if (v === '') continue;

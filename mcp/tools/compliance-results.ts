@@ -1,6 +1,7 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { CHECK_IDS } from '../../lib/compliance/checks';
 import { markdownReport } from '../../lib/compliance/report';
 import { describeResults, queryResults } from '../../lib/compliance/results';
@@ -19,7 +20,7 @@ export function registerComplianceResultsTool(server: McpServer, deps: ServerDep
       description: 'Stored compliance results of a connection: the latest scan; with checkId, that check’s history; with since, the drift between the first scan since that date and the latest.',
       inputSchema: {
         connection: connectionNameSchema,
-        checkId: z.enum(CHECK_IDS as [string, ...string[]]).optional().describe('History of this check'),
+        checkId: oneOf(CHECK_IDS as [string, ...string[]]).optional().describe('History of this check'),
         since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().describe('ISO date or date-time: drift since then (with checkId: history since then)'),
         limit: z.number().int().min(1).max(500).optional().describe('Most entries to return (default 30)'),
       },

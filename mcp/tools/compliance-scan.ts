@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { CHECK_IDS } from '../../lib/compliance/checks';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ComplianceScanInput, ComplianceScanResult } from '../../workflows/compliance-scan';
@@ -21,7 +22,7 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
       description: 'Runs the compliance checks (CIS-based: admins, MFA, conditional access, guests, sharing, stale accounts, secrets…) on a connection now, stores results, reports drift against the previous scan and writes the report (m365://compliance/{connection}/report). May answer with a device code first.',
       inputSchema: {
         connection: connectionNameSchema,
-        checks: z.array(z.enum(CHECK_IDS as [string, ...string[]])).min(1).optional().describe('Only these checks (default all)'),
+        checks: z.array(oneOf(CHECK_IDS as [string, ...string[]])).min(1).optional().describe('Only these checks (default all)'),
         confirmed: z.boolean().optional().describe('true confirms sending the drift alert mail, where the assistant may confirm'),
         waitSeconds: z.number().min(0).max(300).optional().describe('How long to wait for the result (default MM_WAIT_SECONDS)'),
       },

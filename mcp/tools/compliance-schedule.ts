@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { isScheduleNotFound, actOnSchedule, backfillSchedule, ScheduleInputError, upsertSchedule, type ScheduleView } from '../../lib/compliance/schedules';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ServerDeps } from '../deps';
@@ -23,7 +24,7 @@ export function registerComplianceScheduleTool(server: McpServer, deps: ServerDe
         'Creates or updates the Temporal Schedule that scans a connection unattended (cron or interval, time zone; a running scan makes the next one skip). action pauses, unpauses, triggers now, backfills, describes or deletes it. Unattended scans need app-only credentials or a cached sign-in.',
       inputSchema: {
         connection: connectionNameSchema,
-        action: z.enum(['upsert', 'pause', 'unpause', 'trigger', 'backfill', 'describe', 'delete']).optional().describe('Default upsert (create or update)'),
+        action: oneOf(['upsert', 'pause', 'unpause', 'trigger', 'backfill', 'describe', 'delete']).optional().describe('Default upsert (create or update)'),
         cron: z.string().max(100).optional().describe('upsert: cron "min hour dom month dow", e.g. "0 2 * * *" for 02:00 daily'),
         every: z.string().max(20).optional().describe('upsert: interval instead of cron, e.g. "24h", "30m"'),
         timeZone: z.string().max(64).optional().describe('upsert: IANA time zone of the cron (default UTC)'),

@@ -5,6 +5,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import type { AutoReply } from '../../lib/graph';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
@@ -22,17 +23,17 @@ export const emailField = (what: string) => z.email().describe(what);
 
 export const READ_RECEIPT_VALUES = ['AlwaysSend', 'NeverSend', 'DoNotAutomaticallySend'] as const;
 
-export const readReceiptsField = z.union([z.boolean(), z.enum(READ_RECEIPT_VALUES)]).describe('true AlwaysSend, false NeverSend, or a value');
+export const readReceiptsField = z.union([z.boolean(), oneOf(READ_RECEIPT_VALUES)]).describe('true AlwaysSend, false NeverSend, or a value');
 
 /** An object whose fields are checked by the handler (tools/list carries only its type and description). */
 const checkedObject = () => z.any().meta({ type: 'object' });
 
 /** The automatic replies, checked in full here (tools/list carries them as one described object). */
 const automaticRepliesSchema = z.strictObject({
-  status: z.enum(['disabled', 'alwaysEnabled', 'scheduled']),
+  status: oneOf(['disabled', 'alwaysEnabled', 'scheduled']),
   internalReplyMessage: z.string().max(8000).optional(),
   externalReplyMessage: z.string().max(8000).optional(),
-  externalAudience: z.enum(['none', 'contactsOnly', 'all']).optional(),
+  externalAudience: oneOf(['none', 'contactsOnly', 'all']).optional(),
   scheduledStartDateTime: z.string().optional(),
   scheduledEndDateTime: z.string().optional(),
 });

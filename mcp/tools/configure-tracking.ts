@@ -3,6 +3,7 @@
 // trace cannot be turned off, scope user needs its mailbox.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ConfigureTrackingInput, ConfigureTrackingResult } from '../../workflows/configure-tracking';
@@ -16,7 +17,7 @@ import { runWorkflowTool } from '../tool-workflow';
 
 export const configureTrackingShape = {
   connection: connectionNameSchema,
-  scope: z.enum(['user', 'organization']).describe('One mailbox or every user mailbox'),
+  scope: oneOf(['user', 'organization']).describe('One mailbox or every user mailbox'),
   targetEmail: emailField('Mailbox (scope user)').optional(),
   readReceipts: readReceiptsField.optional(),
   deliveryReceipts: z.boolean().optional().describe('Reported: no such setting'),

@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { CreateTeamInput } from '../../workflows/create-team';
 import { answerResult } from '../answers';
@@ -15,14 +16,19 @@ export const createTeamsGroupShape = {
   connection: connectionNameSchema,
   displayName: z.string().min(1).max(256).describe('Team name (mailNickname derived from it)'),
   description: z.string().max(1024).optional().describe('Description'),
-  visibility: z.enum(['Private', 'Public']).optional().describe('Private (default) or Public'),
+  visibility: oneOf(['Private', 'Public']).optional().describe('Private (default) or Public'),
   owners: upns.min(1).describe('Owner UPNs (at least one)'),
   members: upns.optional().describe('Member UPNs'),
   channels: z
-    .array(z.object({ displayName: z.string().min(1).max(50).describe('Channel name'), description: z.string().max(1024).optional().describe('Channel description') }))
+    .array(
+      z.union([
+        z.string().trim().min(1).max(50).transform((displayName) => ({ displayName })),
+        z.object({ displayName: z.string().min(1).max(50).describe('Channel name'), description: z.string().max(1024).optional().describe('Channel description') }),
+      ]),
+    )
     .max(30)
     .optional()
-    .describe('Channels besides General'),
+    .describe('Channels besides General: names ("Marketing") or {displayName, description}'),
   enableGuestAccess: z
     .boolean()
     .optional()
@@ -49,7 +55,7 @@ export function registerCreateTeamsGroupTool(server: McpServer, deps: ServerDeps
         connection: connection.name,
         displayName: args.displayName,
         description: args.description,
-        visibility: args.visibility,
+        visibility: args.visibility ?? 'Private',
         owners: args.owners.map((o) => o.toLowerCase()),
         members: args.members?.map((m) => m.toLowerCase()),
         channels: args.channels,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { passwordProblem, sealSecret } from '../../lib/secrets/seal';
 import { upnError } from '../../lib/graph/upn';
 import { connectionNameSchema } from '../../lib/registry/schema';
+import { licenceNameSchema } from './provisioning-common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { composeTemplateSend } from '../../lib/templates';
 import type { ProvisionUserInput, WelcomeEmail } from '../../workflows/provision-user';
@@ -25,7 +26,7 @@ export const createUserShape = {
   firstName: z.string().max(64).optional().describe('Given name'),
   lastName: z.string().max(64).optional().describe('Surname'),
   password: z.string().min(1).max(256).describe('Initial password (8+ chars, 3 of upper/lower/digit/symbol), changed at first sign-in'),
-  license: z.string().regex(/^[A-Za-z0-9_-]{2,64}$/).optional().describe('BusinessBasic|BusinessStandard|BusinessPremium or a SKU part number (SPE_E3)'),
+  license: licenceNameSchema.optional().describe('Licence the tenant subscribes to: product name (Microsoft 365 Business Premium), short name (Business Premium, M365 E3), part number (SPB) or skuId'),
   department: z.string().max(64).optional().describe('Department'),
   jobTitle: z.string().max(128).optional().describe('Job title'),
   usageLocation: z.string().regex(/^[A-Z]{2}$/).optional().describe('Country for licensing, e.g. US (default: tenant)'),

@@ -47,11 +47,14 @@ export function parseCsvRows(text: string): string[][] {
   return readRows(text).map((r) => r.fields);
 }
 
-/** Records as objects keyed by the header row (trimmed); every row must have the header's width. */
-export function parseCsv(text: string): Record<string, string>[] {
+/**
+ * Records as objects keyed by the header row (trimmed, then through `keysOf`, which may throw a
+ * CsvError for headers it does not know); every row must have the header's width.
+ */
+export function parseCsv(text: string, keysOf: (headers: string[]) => string[] = (h) => h): Record<string, string>[] {
   const [header, ...rows] = readRows(text);
   if (!header) throw new CsvError('the CSV is empty: give a header row (e.g. email,displayName,password,license) and one row per user');
-  const keys = header.fields.map((h) => h.trim());
+  const keys = keysOf(header.fields.map((h) => h.trim()));
   return rows.map((r, n) => {
     if (r.fields.length !== keys.length) throw new CsvError(`row ${n + 2}: ${r.fields.length} fields, the header has ${keys.length} (line ${r.line})`);
     return Object.fromEntries(keys.map((k, j) => [k, r.fields[j].trim()]));

@@ -5,6 +5,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { DeployOutlookAddinInput, DeployOutlookAddinResult } from '../../workflows/deploy-outlook-addin';
@@ -19,10 +20,10 @@ import { runWorkflowTool } from '../tool-workflow';
 export const deployOutlookAddinShape = {
   connection: connectionNameSchema,
   addinManifestUrl: z.string().describe('https URL of the manifest'),
-  deploymentScope: z.enum(['organization', 'specificUsers']).describe('Everyone, or targetUsers'),
+  deploymentScope: oneOf(['organization', 'specificUsers']).describe('Everyone, or targetUsers'),
   targetUsers: z.array(z.string()).optional().describe('UPNs (specificUsers)'),
   enabled: z.boolean().optional().describe('Available to users (default true)'),
-  defaultState: z.enum(['Enabled', 'Disabled', 'AlwaysEnabled']).optional().describe('Initial state (default Enabled)'),
+  defaultState: oneOf(['Enabled', 'Disabled', 'AlwaysEnabled']).optional().describe('Initial state (default Enabled)'),
   waitSeconds: z.number().optional().describe('Wait seconds, max 120'),
 };
 

@@ -3,6 +3,7 @@
 // changes wait for confirmation. The request is checked against the catalog before anything starts.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { catalogListing, FEATURE_IDS, FeatureRequestError, resolveFeatureRequest, type ResolvedFeatureRequest } from '../../lib/features';
 import { connectionNameSchema } from '../../lib/registry/schema';
@@ -19,7 +20,7 @@ export const enableFeatureShape = {
   featureName: z
     .enum(FEATURE_IDS as [string, ...string[]], { error: () => `featureName must be one of the catalog:\n${catalogListing()}` })
     .describe('Feature'),
-  scope: z.enum(['user', 'organization']).describe('user needs targetEmail'),
+  scope: oneOf(['user', 'organization']).describe('user needs targetEmail'),
   targetEmail: z.string().optional().describe('Mailbox (scope user)'),
   configuration: z.looseObject({}).optional().describe('e.g. {"duration":365}'),
   undo: z.boolean().optional().describe('Turn it off'),

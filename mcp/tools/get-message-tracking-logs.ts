@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { MessageTrackingLogsInput, MessageTrackingLogsResult, TraceCursor } from '../../workflows/message-tracking-logs';
@@ -26,7 +27,7 @@ export const getMessageTrackingLogsShape = {
   senderEmail: z.string().optional().describe('Sender'),
   recipientEmail: z.string().optional().describe('Recipient'),
   messageId: z.string().optional().describe('Message-ID'),
-  status: z.enum(TRACE_STATUSES).optional().describe('Status'),
+  status: oneOf(TRACE_STATUSES).optional().describe('Status'),
   pageSize: z.number().int().min(1).max(1000).optional().describe('Rows/page (default 100)'),
   cursor: z.string().optional().describe('A nextCursor'),
   waitSeconds: z.number().optional().describe('Wait seconds, max 120'),

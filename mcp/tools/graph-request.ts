@@ -1,6 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { connectionNameSchema } from '../../lib/registry/schema';
+import { productLabel } from '../../lib/licences/products';
 import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graph-request';
 import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
@@ -18,10 +20,10 @@ export const graphRequestShape = {
     .max(4000)
     .regex(/^(\/|https:\/\/)/, 'endpoint: start with "/" (e.g. "/me/messages") or give a full https nextLink')
     .describe('API path, e.g. "/me", "/users?$top=5", "/me/sendMail"; for resource "flow": "/providers/Microsoft.ProcessSimple/environments"'),
-  method: z.enum(METHODS).optional().describe('HTTP method (default GET)'),
+  method: oneOf(METHODS).optional().describe('HTTP method (default GET)'),
   body: z.record(z.string(), z.unknown()).optional().describe('JSON body for POST, PATCH or PUT'),
-  resource: z.enum(['graph', 'flow']).optional().describe('graph (default) or flow (Power Automate API)'),
-  version: z.enum(['v1.0', 'beta']).optional().describe('Graph version (default v1.0; beta only when needed)'),
+  resource: oneOf(['graph', 'flow']).optional().describe('graph (default) or flow (Power Automate API)'),
+  version: oneOf(['v1.0', 'beta']).optional().describe('Graph version (default v1.0; beta only when needed)'),
   confirmed: z
     .boolean()
     .optional()
@@ -34,12 +36,22 @@ export const graphRequestShape = {
   waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
 };
 
+/** "Products: Microsoft 365 E3 (SPE_E3), …" for a body that lists SKUs (subscribedSkus, licenseDetails): part numbers alone mislead. */
+function productsLine(body: unknown): string | undefined {
+  const items = body && typeof body === 'object' ? ((body as { value?: unknown }).value ?? [body]) : [];
+  if (!Array.isArray(items)) return undefined;
+  const skus = items.filter((i): i is { skuPartNumber: string; skuId?: string } => typeof (i as { skuPartNumber?: unknown } | null)?.skuPartNumber === 'string');
+  return skus.length ? `Products: ${skus.map((s) => productLabel(s)).join(', ')}` : undefined;
+}
+
 export function summarize(result: unknown): string {
   const r = result as GraphRequestResult;
   if (r.status !== 'done') return `Not sent: ${r.status}${r.by ? ` by the ${r.by}` : ''}.\n${r.preview}`;
   const lines = [`HTTP ${r.httpStatus}${r.signedInDuringRequest ? ' (after sign-in)' : ''}`];
   if (r.location) lines.push(`Location: ${r.location}`);
   if (r.body !== null && r.body !== undefined && r.body !== '') lines.push(typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2));
+  const products = productsLine(r.body);
+  if (products) lines.push(products);
   if (r.note) lines.push(r.note);
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { SEARCH_ATTRIBUTES } from '../../lib/temporal/names';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ServerDeps } from '../deps';
@@ -27,7 +28,7 @@ export function registerListWorkflowsTool(server: McpServer, deps: ServerDeps): 
       inputSchema: {
         connection: connectionNameSchema.optional(),
         operation: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('Operation, e.g. "health", "provision-user", "create-team", "graph-request"'),
-        status: z.enum(Object.keys(STATUSES) as [keyof typeof STATUSES]).optional().describe('Only workflows in this state'),
+        status: oneOf(Object.keys(STATUSES) as [keyof typeof STATUSES]).optional().describe('Only workflows in this state'),
         limit: z.number().int().min(1).max(200).optional().describe('At most this many (default 20)'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -1,7 +1,7 @@
 // mm_disconnect: signs a pwsh session out and ends its process; the next run on it asks for a new
 // device code.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
+import { oneOf } from './one-of';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { PWSH_MODULES } from '../../lib/pwsh/script';
 import { connectionNameSchema } from '../../lib/registry/schema';
@@ -19,7 +19,7 @@ export function registerMmDisconnectTool(server: McpServer, deps: ServerDeps): v
       description: 'Signs the PowerShell session of a connection and module out and ends its process. The next run on it starts a new session (with a new device code).',
       inputSchema: {
         connection: connectionNameSchema,
-        module: z.enum(PWSH_MODULES).describe('exo, pnp, azure or teams'),
+        module: oneOf(PWSH_MODULES).describe('exo, pnp, azure or teams'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

@@ -51,7 +51,8 @@ export function registerOffboardUserTool(server: McpServer, deps: ServerDeps): v
         autoReply: args.autoReplyMessage ? { message: args.autoReplyMessage } : undefined,
         removeFromGroups: args.removeFromGroups,
         forwardTo: args.forwardTo,
-        pwshTaskQueue: convert || args.forwardTo ? configuredPwshTaskQueue(deps.config) : undefined,
+        // Exchange: the shared mailbox, forwarding, and the automatic reply where Graph refuses a delegated sign-in.
+        pwshTaskQueue: convert || args.forwardTo || args.autoReplyMessage ? configuredPwshTaskQueue(deps.config) : undefined,
         confirmed: args.confirmed,
       };
       return runWorkflowTool({ server, deps, extra, tool: 'offboard_user', waitSeconds: args.waitSeconds, confirmed: args.confirmed }, offboardUser, input, undefined, (answer) =>

@@ -1,11 +1,15 @@
-// What the provisioning tools share: the text of a saga result (what was done, what failed, what
-// was undone), with the state of a workflow a step left waiting (the welcome email's preview).
+// What the provisioning tools share: the licence field, and the text of a saga result (what was
+// done, what failed, what was undone), with the state of a workflow a step left waiting (the welcome email's preview).
 import type { Client } from '@temporalio/client';
+import { z } from 'zod';
 import type { StepRecord } from '../../workflows/saga';
 import { waitForAnswer, type RunAnswer } from '../workflow-runner';
 
 /** How long a started workflow is given to reach its wait for a person (the preview renders first). */
 const FOLLOW_UP_WAIT_MS = 5000;
+
+/** A licence as a person names it; the worker resolves it against the tenant's subscribed SKUs. */
+export const licenceNameSchema = z.string().trim().min(2).max(120);
 
 export interface SagaLike {
   status: string;
@@ -84,15 +88,16 @@ export interface SagaTextOptions {
   names?: PeopleNames;
 }
 
-/** The summary line, then one line per step: "✓ license (BusinessStandard)". */
+/** The summary line, then one line per step: "✓ license (BusinessStandard)"; a detail the summary already says is left out. */
 export function sagaText(result: unknown, { followUps = [], names }: SagaTextOptions = {}): string {
   const r = result as SagaLike;
   const mark: Record<string, string> = { done: '✓', adopted: '=', skipped: '-', failed: '✗', undone: '↩', 'undo failed': '!' };
   const lines = [`${r.status.toUpperCase()}: ${r.summary}`];
   for (const s of r.steps ?? []) {
     const child = r.status === 'done' ? startedChild(s) : undefined;
+    const detail = s.detail && !(s.detail.length > 40 && r.summary.includes(s.detail)) ? ` (${s.detail})` : '';
     if (child) lines.push(startedChildLine(s, child, followUps.find((f) => f.workflowId === child)));
-    else lines.push(`${mark[s.outcome] ?? '?'} ${s.step}${s.detail ? ` (${s.detail})` : ''}: ${s.outcome}`);
+    else lines.push(`${mark[s.outcome] ?? '?'} ${s.step}${detail}: ${s.outcome}`);
   }
   return withNames(lines.join('\n'), names);
 }

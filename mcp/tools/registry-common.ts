@@ -2,6 +2,7 @@
 // words format errors and audits refusals) and the mapping of registry errors to isError answers.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import type { ChangeOrigin } from '../../lib/registry';
 import { MissingAppIdError, RegistryFileError, RegistryValidationError, UnknownConnectionError } from '../../lib/registry';
 import { FIELD_HELP } from '../../lib/registry/fields';
@@ -19,8 +20,8 @@ const list = (field: keyof typeof FIELD_HELP) =>
 export const optionalFieldInputs = {
   tenantId: text('tenantId').optional(),
   expectedEmail: text('expectedEmail').optional(),
-  cloud: z.enum(CLOUDS, { error: says('cloud', 'is not a known cloud') }).optional().describe(FIELD_HELP.cloud.what),
-  confirmWith: z.enum(CONFIRMERS, { error: says('confirmWith', 'is not a known confirmer') }).optional().describe(FIELD_HELP.confirmWith.what),
+  cloud: oneOf(CLOUDS, { error: says('cloud', 'is not a known cloud') }).optional().describe(FIELD_HELP.cloud.what),
+  confirmWith: oneOf(CONFIRMERS, { error: says('confirmWith', 'is not a known confirmer') }).optional().describe(FIELD_HELP.confirmWith.what),
   readOnly: flag('readOnly').optional(),
   allowedTools: list('allowedTools').optional(),
   skipSendGuards: flag('skipSendGuards').optional(),

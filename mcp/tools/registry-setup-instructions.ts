@@ -1,6 +1,7 @@
 // registry_setup_instructions: how to create the app registration a connection needs.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { FIELD_HELP } from '../../lib/registry/fields';
 import { CLOUDS } from '../../lib/registry/schema';
 import { setupInstructions } from '../../lib/registry/setup-instructions';
@@ -17,7 +18,7 @@ export function registerRegistrySetupInstructionsTool(server: McpServer, _deps: 
         'the delegated permissions, and what to do with the resulting appId.',
       inputSchema: {
         tenant: z.string().optional().describe('Tenant to tailor the steps to (domain or GUID)'),
-        cloud: z.enum(CLOUDS).optional().describe(FIELD_HELP.cloud.what),
+        cloud: oneOf(CLOUDS).optional().describe(FIELD_HELP.cloud.what),
         name: z.string().optional().describe('Connection name to use in the final add command'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

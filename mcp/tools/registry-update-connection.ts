@@ -1,6 +1,7 @@
 // registry_update_connection: changes fields of an existing connection; `unset` removes optional ones.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import type { ConnectionInput } from '../../lib/registry';
 import { summarize } from '../../lib/registry/listing';
 import { says } from '../../lib/registry/schema';
@@ -25,7 +26,7 @@ export function registerRegistryUpdateConnectionTool(server: McpServer, deps: Se
         mcps: requiredFieldInputs.mcps.optional(),
         ...optionalFieldInputs,
         unset: z
-          .array(z.enum(UNSETTABLE, { error: says('unset', `must name optional fields (${UNSETTABLE.join(', ')})`) }))
+          .array(oneOf(UNSETTABLE, { error: says('unset', `must name optional fields (${UNSETTABLE.join(', ')})`) }))
           .optional()
           .describe('Optional fields to remove from the connection, e.g. ["expectedEmail"]'),
       },

@@ -3,6 +3,7 @@
 // seed's tool did).
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { oneOf } from './one-of';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import { PWSH_MODULES } from '../../lib/pwsh/script';
 import { summarize as summarizeConnection } from '../../lib/registry/listing';
@@ -17,7 +18,7 @@ import { runCommand } from '../operations';
 
 export const runShape = {
   connection: connectionNameSchema.optional().describe('Connection name from the registry; omit every argument to list connections'),
-  module: z.enum(PWSH_MODULES).optional().describe('exo (Exchange Online), pnp (SharePoint), azure (Az), teams'),
+  module: oneOf(PWSH_MODULES).optional().describe('exo (Exchange Online), pnp (SharePoint), azure (Az), teams'),
   command: z.string().min(1).max(100_000).optional().describe('PowerShell to run in that session, e.g. "Get-Mailbox -ResultSize 1"'),
   confirmed: z
     .boolean()

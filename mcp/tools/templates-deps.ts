@@ -45,7 +45,7 @@ export function auditTemplateAction(deps: TemplateToolDeps, entry: Omit<AuditEnt
  */
 export function templateToolError(deps: TemplateToolDeps, tool: string, error: unknown): CallToolResult {
   if (error instanceof TemplateVariablesError) {
-    return toolError(error.message, { field: error.field, missing: error.missing, undeclared: error.undeclared });
+    return toolError(error.message, { field: error.field, missing: error.missing, undeclared: error.undeclared, needed: error.declared });
   }
   if (error instanceof TemplateValidationError) {
     return toolError(error.message, { field: error.field });

@@ -52,13 +52,33 @@ function getGroup(ctx: Ctx) {
   return ok({ '@odata.context': `${GRAPH_BASE}/$metadata#groups${select ? `(${select})` : ''}/$entity`, ...selectProps(g.graph, select, GROUP) });
 }
 
+/** Owners and members a group create may bind in one request (Create group). */
+const MAX_CREATE_RELATIONSHIPS = 20;
+/** group resource type: displayName, "Maximum length is 256 characters". */
+const MAX_DISPLAY_NAME = 256;
+
+const bindCount = (list: unknown) => (Array.isArray(list) ? list.length : 0);
+
+function checkDisplayName(name: unknown) {
+  if (typeof name === 'string' && name.length > MAX_DISPLAY_NAME) {
+    throw badRequest(`Invalid value specified for property 'displayName' of resource 'Group': at most ${MAX_DISPLAY_NAME} characters.`);
+  }
+}
+
 function createGroup(ctx: Ctx) {
   const b = requireBody(ctx);
   for (const k of ['displayName', 'mailNickname']) {
     if (typeof b[k] !== 'string' || !(b[k] as string).trim()) throw badRequest(`Invalid value specified for property '${k}' of resource 'Group'.`);
   }
+  checkDisplayName(b.displayName);
   for (const k of ['mailEnabled', 'securityEnabled']) {
     if (typeof b[k] !== 'boolean') throw badRequest(`Invalid value specified for property '${k}' of resource 'Group'.`);
+  }
+  // "Create group" (learn.microsoft.com/graph/api/group-post-groups), Request body: "you can add up to
+  // 20 members and owners in a single request", owners@odata.bind and members@odata.bind together.
+  const relationships = bindCount(b['owners@odata.bind']) + bindCount(b['members@odata.bind']);
+  if (relationships > MAX_CREATE_RELATIONSHIPS) {
+    throw badRequest(`A maximum of ${MAX_CREATE_RELATIONSHIPS} relationships (owners@odata.bind and members@odata.bind together) can be added in a single request; this one has ${relationships}. Add the others afterwards.`);
   }
   if (!/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}$/.test(String(b.mailNickname))) {
     throw badRequest("Invalid value specified for property 'mailNickname' of resource 'Group'.");
@@ -69,10 +89,15 @@ function createGroup(ctx: Ctx) {
     throw badRequest('Cannot create a mail-enabled security groups and or distribution list.');
   }
   if (unified) {
+    // group resource type (Properties): mailNickname is "unique for Microsoft 365 groups in the
+    // organization"; Graph's answer names the property. A user's alias collides on the address.
     const nick = String(b.mailNickname).toLowerCase();
-    const taken = Object.values(ctx.state.data.groups).some((g) => String(g.graph.mailNickname).toLowerCase() === nick && g.graph.groupTypes.includes('Unified'))
-      || Object.values(ctx.state.data.users).some((u) => String(u.graph.mailNickname ?? '').toLowerCase() === nick);
-    if (taken) throw badRequest('Another object with the same value for property proxyAddresses already exists.');
+    if (Object.values(ctx.state.data.groups).some((g) => String(g.graph.mailNickname).toLowerCase() === nick && g.graph.groupTypes.includes('Unified'))) {
+      throw badRequest('Another object with the same value for property mailNickname already exists.');
+    }
+    if (Object.values(ctx.state.data.users).some((u) => String(u.graph.mailNickname ?? '').toLowerCase() === nick)) {
+      throw badRequest('Another object with the same value for property proxyAddresses already exists.');
+    }
   }
   const owners = ((b['owners@odata.bind'] as unknown[]) ?? []).map((u) => refId(u, 'owners'));
   const members = ((b['members@odata.bind'] as unknown[]) ?? []).map((u) => refId(u, 'members'));
@@ -98,6 +123,7 @@ function updateGroup(ctx: Ctx) {
   for (const k of Object.keys(b)) {
     if (!writable.includes(k)) throw badRequest(`Property '${k}' is read-only and cannot be set.`);
   }
+  checkDisplayName(b.displayName);
   Object.assign(g.graph, b);
   ctx.state.changed();
   return noContent();

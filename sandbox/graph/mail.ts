@@ -12,6 +12,8 @@ import { readInternetMessageHeaders, type InternetMessageHeader } from './messag
 import { ok, requireBody, route, type Ctx, type Route } from './router';
 
 const ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Exchange Online's recipient limit per message (To, Cc and Bcc together). */
+const MAX_RECIPIENTS = 500;
 
 function mailboxOf(ctx: Ctx, opts: { shared?: boolean } = {}): UserRecord {
   const u = ctx.state.findUser(ctx.params.id);
@@ -171,6 +173,12 @@ function sendMail(ctx: Ctx) {
   const bcc = addresses(m.bccRecipients, 'bccRecipients');
   if (to.length + cc.length + bcc.length === 0) {
     throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\'t be sent because it contains no recipients.');
+  }
+  // "Exchange Online limits" (learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits),
+  // Recipient limits: 500 recipients per message, To, Cc and Bcc together.
+  const recipients = to.length + cc.length + bcc.length;
+  if (recipients > MAX_RECIPIENTS) {
+    throw new GraphError(400, 'ErrorTooManyRecipients', `The message has ${recipients} recipients (To, Cc and Bcc together); the limit is ${MAX_RECIPIENTS} recipients per message.`);
   }
   const body = (m.body as { contentType?: string; content?: string } | undefined) ?? {};
   const contentType = String(body.contentType ?? 'text').toLowerCase();

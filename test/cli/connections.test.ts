@@ -49,6 +49,13 @@ describe('mm connections refusals', () => {
     assert.match(run.stdout, /Azure Portal/);
     assert.match(run.stdout, /npm install -g @pnp\/cli-microsoft365\n\s+m365 setup/);
     for (const p of ['Mail.ReadWrite', 'Calendars.ReadWrite', 'Sites.ReadWrite.All', 'ChannelMessage.Send']) assert.ok(run.stdout.includes(`\`${p}\``), p);
+    // What the compliance checks and remediate_finding need, and the Exchange cmdlets' permission on its own API.
+    for (const p of ['SharePointTenantSettings.Read.All', 'SecurityAlert.Read.All', 'Policy.ReadWrite.Authorization', 'SharePointTenantSettings.ReadWrite.All']) {
+      assert.ok(run.stdout.includes(`\`${p}\``), p);
+      assert.ok(run.stdout.includes(`https://graph.microsoft.com/${p}`), `${p} in the CLI command`);
+    }
+    assert.match(run.stdout, /Office 365 Exchange Online > Delegated permissions, add:\n\s+\| `Exchange\.Manage`/);
+    assert.ok(run.stdout.includes('https://outlook.office365.com/Exchange.Manage'), 'Exchange.Manage in the CLI command');
     assert.match(run.stdout, /#@fabrikam\.com\//, 'tailored to the tenant given');
     assert.match(run.stdout, /mm connections add Fabrikam-GA --app-id <appId> --tenant fabrikam\.com/);
   });

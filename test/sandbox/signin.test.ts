@@ -196,6 +196,21 @@ describe('token endpoint rules', () => {
     assert.equal(bad.body.error, 'invalid_client');
   });
 
+  test('Microsoft identity platform and the OAuth 2.0 device authorization grant flow § Expected errors: an unknown device_code answers bad_verification_code (AADSTS7000014, as observed) with the standard error fields', async () => {
+    for (const device_code of ['garbage-device-code', '']) {
+      const r = await post('token', { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: SANDBOX_APP_ID, device_code });
+      assert.equal(r.status, 400);
+      assert.equal(r.body.error, 'bad_verification_code');
+      assert.deepEqual(r.body.error_codes, [7000014]);
+      assert.match(String(r.body.error_description), /^AADSTS7000014: .*\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: /);
+      for (const field of ['trace_id', 'correlation_id', 'timestamp']) assert.equal(typeof r.body[field], 'string', field);
+    }
+    // A real code presented by another client is not recognised either.
+    const dc = await post('devicecode', { client_id: SANDBOX_APP_ID, scope: 'User.Read' });
+    const other = await post('token', { grant_type: 'device_code', client_id: '11111111-2222-4333-8444-555555555555', device_code: String(dc.body.device_code) });
+    assert.equal(other.body.error, 'bad_verification_code');
+  });
+
   test('a device code past its lifetime answers expired_token', async () => {
     const short = await startSandbox({ deviceCodeLifetimeSeconds: 1, throttle: 'off' });
     try {

@@ -54,6 +54,24 @@ describe('throttling (scaled profile)', () => {
     assert.equal(new Set(users.map((u) => u.graph.userPrincipalName)).size, 60);
   });
 
+  // "Microsoft Graph service-specific throttling limits" (learn.microsoft.com/graph/throttling-limits),
+  // section "Identity protection and conditional access service limits": 1 request per second per
+  // tenant, and the 429 carries no Retry-After (Microsoft sends none for these services).
+  test('throttling-limits § Identity protection and conditional access service limits: a burst of riskyUsers reads gets 429 without Retry-After', async () => {
+    const get = (path: string) => fetch(`${sandbox.url}/v1.0${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => get('/identityProtection/riskyUsers')));
+    const throttled = answers.filter((r) => r.status === 429);
+    assert.ok(throttled.length > 0, 'the burst should have been throttled');
+    for (const r of throttled) {
+      assert.equal(r.headers.get('retry-after'), null);
+      assert.equal(r.headers.get('x-ms-throttle-information'), 'ProtectionLimitExceeded');
+      assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'TooManyRequests');
+    }
+    const conditionalAccess = await Promise.all(Array.from({ length: 10 }, () => get('/identity/conditionalAccess/policies')));
+    const caThrottled = conditionalAccess.filter((r) => r.status === 429);
+    assert.ok(caThrottled.length > 0 && caThrottled.every((r) => r.headers.get('retry-after') === null));
+  });
+
   test('Outlook answers 429 per app and mailbox with a fractional Retry-After', async () => {
     const mail = { message: { subject: 'hi', toRecipients: [{ emailAddress: { address: 'adele.vance@contoso.example' } }] } };
     const statuses: number[] = [];
@@ -77,7 +95,7 @@ describe('throttle buckets with the documented numbers', () => {
     for (let i = 0; i < 3000; i++) assert.equal(t.admit('app', 'tenant', { family: 'identity', resourceUnits: 1, write: true }, now), undefined);
     const refused = t.admit('app', 'tenant', { family: 'identity', resourceUnits: 1, write: true }, now);
     assert.ok(refused);
-    assert.match(refused.retryAfter, /^\d+$/);
+    assert.match(refused.retryAfter ?? '', /^\d+$/);
     assert.equal(refused.information, 'WriteLimitExceeded');
     // Another app has its own app+tenant bucket.
     assert.equal(t.admit('other', 'tenant', { family: 'identity', resourceUnits: 1, write: true }, now), undefined);
@@ -115,5 +133,15 @@ describe('throttle buckets with the documented numbers', () => {
     const refused = t.admit('app', 'tenant', team, 10);
     assert.match(refused?.retryAfter ?? '', /^0\.\d{3}$/);
     assert.equal(t.admit('app', 'tenant', team, 260), undefined);
+  });
+
+  test('identity protection: 1 request per second per tenant, refused without a Retry-After (throttling-limits § Identity protection and conditional access service limits)', () => {
+    const t = new Throttler('documented', () => 10);
+    assert.equal(t.admit('app', 'tenant', { family: 'protection' }, 0), undefined);
+    const refused = t.admit('other-app', 'tenant', { family: 'protection' }, 10);
+    assert.ok(refused);
+    assert.equal(refused.retryAfter, undefined);
+    assert.equal(refused.information, 'ProtectionLimitExceeded');
+    assert.equal(t.admit('app', 'tenant', { family: 'protection' }, 1010), undefined);
   });
 });

@@ -69,7 +69,7 @@ describe('bulk_provision_users', () => {
     assert.equal(s.status, 'waiting_for_confirmation', textOf(first));
     const preview = s.waitingFor!.preview;
     assert.match(preview, /Provision 12 user\(s\)/);
-    assert.match(preview, /licences: none × 9, BusinessStandard × 3/);
+    assert.match(preview, /licences: none × 9, Microsoft 365 Business Standard \(O365_BUSINESS_PREMIUM\) × 3/);
     assert.match(preview, /groups: Sales × 6/);
     assert.match(preview, /1\. prev\.00@/);
     assert.match(preview, /10\. prev\.09@/);

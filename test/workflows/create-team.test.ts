@@ -163,4 +163,29 @@ describe('createTeam (create_teams_group)', () => {
     assert.ok(order.indexOf('owner') < order.indexOf('team'), `owners come before the team: ${order.join(', ')}`);
     assert.equal(result.adopted, true);
   });
+  // A Private request never takes over a Public group (patch create-team-adopt-only-matching; the run
+  // recorded before it is createTeam/before-adopt-only-matching.*).
+  test('an existing Public group asked for as Private: rejected, the group left as it was', async () => {
+    const token = h.sandbox.mintToken();
+    const admin = (await (await fetch(`${h.sandbox.url}/v1.0/users/${upn('admin')}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { id: string };
+    const made = await fetch(`${h.sandbox.url}/v1.0/groups`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        displayName: 'Public Crew',
+        mailNickname: 'publiccrew',
+        mailEnabled: true,
+        securityEnabled: false,
+        groupTypes: ['Unified'],
+        visibility: 'Public',
+        'owners@odata.bind': [`https://graph.microsoft.com/v1.0/users/${admin.id}`],
+      }),
+    });
+    assert.equal(made.status, 201);
+    const before = tenantView(h.sandbox.snapshot());
+    const result = await create('Public Crew', { channels: [], visibility: 'Private' });
+    assert.equal(result.status, 'rejected');
+    assert.match(result.summary, /TEAM_002: a group 'Public Crew' \(.+\) already exists with visibility Public; you asked Private\. To use it, ask for Public/);
+    assert.deepEqual(tenantView(h.sandbox.snapshot()), before);
+  });
 });

@@ -1,9 +1,11 @@
 // offboardUser against the sandbox tenant: a dry run changes nothing; a rejected final step undoes
-// what was done; a confirmed one completes; the Exchange step is skipped without a PowerShell worker.
+// what was done; a confirmed one completes; the Exchange step is skipped without a PowerShell worker,
+// its child workflow named under the offboarding's id and tagged with its search attributes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OffboardUserResult } from '../../workflows/offboard-user';
 import type { ProvisionUserResult } from '../../workflows/provision-user';
+import { connectionKey, operationKey, targetKey } from '../../lib/temporal/search-attributes';
 import { textOf } from '../helpers/mcp';
 import { CONNECTION, startHarness, tenantView, upn, type Harness } from '../helpers/provisioning';
 
@@ -107,5 +109,17 @@ describe('offboardUser (offboard_user)', () => {
     const shared = result.steps.find((st) => st.step === 'shared mailbox');
     assert.equal(shared?.outcome, 'skipped');
     assert.match(shared!.detail!, /needs the PowerShell worker.*Set-Mailbox -Identity 'mo.leaver@contoso.example' -Type Shared/);
+    assert.match(result.summary, /Skipped: shared mailbox \(needs the PowerShell worker/, 'the summary names the step the run did not do');
+
+    // Its Exchange step ran as a child workflow an operator finds beside it in the Temporal UI.
+    const child = await h.temporal.workflow.getHandle('offboard-user/test/mo/exchange/shared-mailbox').describe();
+    assert.equal(child.type, 'runCommand');
+    assert.equal(child.parentExecution?.workflowId, 'offboard-user/test/mo');
+    const tags = child.typedSearchAttributes;
+    assert.deepEqual(
+      { operation: tags.get(operationKey), connection: tags.get(connectionKey), target: tags.get(targetKey) },
+      { operation: 'offboardUser', connection: CONNECTION, target: upn('mo.leaver') },
+      "the offboarding's own search attributes",
+    );
   });
 });

@@ -131,7 +131,7 @@ describe('provisionUser (create_user)', () => {
       sku.enabledUnits = seats;
     }
     const unknown = await call({ email: upn('no.sku'), displayName: 'No Sku', license: 'BusinessPremium' });
-    assert.match(textOf(unknown.result), /'BusinessPremium' \(SPB\) is not subscribed/);
+    assert.match(textOf(unknown.result), /license: 'BusinessPremium' is Microsoft 365 Business Premium \(SPB\), which this tenant does not subscribe to/);
     assert.deepEqual(tenantView(h.sandbox.snapshot()), before);
   });
 

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BATCH_LIMIT, chunkByDependencies } from '../../../lib/graph/batch';
+import { BATCH_LIMIT, chunkByDependencies, DEFAULT_WAIT_MS, runBatch } from '../../../lib/graph/batch';
+import type { ConnectionGraph } from '../../../lib/graph';
 
 const item = (id: number, dependsOn: number[] = []) => ({ id: String(id), index: id, dependsOn: dependsOn.map(String) });
 
@@ -27,5 +28,49 @@ describe('chunkByDependencies', () => {
   test('refuses a dependency group larger than one batch', () => {
     const chain = Array.from({ length: 21 }, (_, i) => item(i, i > 0 ? [i - 1] : []));
     assert.throws(() => chunkByDependencies(chain), /21 > 20/);
+  });
+});
+
+// Identity protection and conditional access answer 429 without Retry-After ("Microsoft Graph
+// service-specific throttling limits", Identity protection and conditional access service limits):
+// the batch then backs off exponentially, 1 s, 2 s, 4 s...
+describe('runBatch without Retry-After', () => {
+  test('throttled items are retried after 1 s, then 2 s, then 4 s', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let round = 0;
+    const graph = {
+      post: async (_path: string, body: { requests: { id: string }[] }) => {
+        round += 1;
+        const status = round <= 3 ? 429 : 200;
+        return { status: 200, headers: {}, body: { responses: body.requests.map((r) => ({ id: r.id, status, headers: {}, body: status === 429 ? { error: { code: 'TooManyRequests', message: 'Please retry again later.' } } : { value: [] } })) } };
+      },
+    } as unknown as ConnectionGraph;
+    const waits: number[] = [];
+    const results = await runBatch(graph, [{ method: 'GET', url: '/identityProtection/riskyUsers' }], {
+      maxRounds: 5,
+      onWait: (ms) => {
+        waits.push(ms);
+        // The timer is set right after onWait: let it fire at once.
+        queueMicrotask(() => t.mock.timers.tick(ms));
+      },
+    });
+    assert.deepEqual(waits, [DEFAULT_WAIT_MS, 2 * DEFAULT_WAIT_MS, 4 * DEFAULT_WAIT_MS]);
+    assert.equal(results[0].status, 200);
+    assert.equal(results[0].attempts, 4);
+  });
+
+  test('a Retry-After Microsoft sent is used as it is', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let round = 0;
+    const graph = {
+      post: async (_path: string, body: { requests: { id: string }[] }) => {
+        round += 1;
+        const status = round <= 2 ? 429 : 200;
+        return { status: 200, headers: {}, body: { responses: body.requests.map((r) => ({ id: r.id, status, headers: status === 429 ? { 'Retry-After': '3' } : {}, body: {} })) } };
+      },
+    } as unknown as ConnectionGraph;
+    const waits: number[] = [];
+    await runBatch(graph, [{ method: 'GET', url: '/users' }], { maxRounds: 5, onWait: (ms) => (waits.push(ms), queueMicrotask(() => t.mock.timers.tick(ms))) });
+    assert.deepEqual(waits, [3000, 3000]);
   });
 });

@@ -216,6 +216,14 @@ describe('GraphClient against the sandbox', () => {
     assert.ok(isAlreadyExists(error), error.describe());
   });
 
+  test('creating the same Microsoft 365 group twice: the refusal naming mailNickname reads as "already exists"', async () => {
+    const group = { displayName: 'Twice', mailNickname: 'twice-group', mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] };
+    await graph.post('/groups', group);
+    const error = await graph.post('/groups', group).then(() => assert.fail('expected a conflict'), (e: unknown) => e as GraphError);
+    assert.match(error.message, /property mailNickname already exists/);
+    assert.ok(isAlreadyExists(error), error.describe());
+  });
+
   test('a sign-in problem passes through as SignInRequiredError, not as a GraphError', async () => {
     const signedOut = createGraphClient({
       tokens: { getAccessToken: async (c) => Promise.reject(new SignInRequiredError(c.name, 'no account is signed in')) },

@@ -57,4 +57,23 @@ describe('GraphClient under the sandbox\'s scaled throttling', () => {
     assert.ok(results.every((r) => r.status === 204), JSON.stringify(results.map((r) => [r.status, r.attempts])));
     assert.ok(results.some((r) => r.attempts > 1), 'the scaled write limit throttled some items');
   });
+
+  // "Microsoft Graph service-specific throttling limits", Identity protection and conditional access
+  // service limits: 1 request per second per tenant, 429 without Retry-After.
+  test('identity protection 429 without Retry-After: retryable with no delay of its own (Temporal backs off), and $batch backs off exponentially until all succeed', async () => {
+    let throttled: GraphError | undefined;
+    for (let i = 0; i < 20 && !throttled; i++) {
+      await graph.get('/identityProtection/riskyUsers').catch((e: unknown) => {
+        if (e instanceof GraphError && e.status === 429) throttled = e;
+        else throw e;
+      });
+    }
+    assert.ok(throttled, 'the identity protection limit was reached');
+    assert.equal(throttled.retryable, true);
+    assert.equal(throttled.retryAfterMs, undefined);
+    const waits: number[] = [];
+    const results = await graph.batch(Array.from({ length: 6 }, () => ({ method: 'GET' as const, url: '/identityProtection/riskyUsers' })), { maxRounds: 6, onWait: (ms) => waits.push(ms) });
+    assert.ok(results.every((r) => r.status === 200), JSON.stringify(results.map((r) => [r.status, r.attempts])));
+    assert.ok(waits.length > 0 && waits.every((ms, i) => ms === 1000 * 2 ** i), `waits ${waits}`);
+  });
 });

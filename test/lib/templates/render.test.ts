@@ -208,4 +208,12 @@ describe('messages and previewHash', () => {
     assert.throws(() => composeMessage(template, { to: ['ada@contoso.com'], from: 'me', variables }), fieldError('from', /from "me"/));
     assert.throws(() => composeMessage(template, { to: [], variables }), fieldError('to', /at least one/));
   });
+
+  // "Exchange Online limits", Recipient limits: 500 recipients per message. Exchange refuses more
+  // (the sandbox answers 400 ErrorTooManyRecipients); refused here, before the preview and confirmation.
+  test('Exchange Online limits § Recipient limits: more than 500 recipients (to + cc + bcc) in one message are refused naming the limit', () => {
+    const list = (n: number, p: string) => Array.from({ length: n }, (_, i) => `${p}${i}@contoso.com`);
+    assert.throws(() => composeMessage(template, { to: list(300, 't'), cc: list(150, 'c'), bcc: list(51, 'b'), variables }), fieldError('to', /501 recipients.*at most 500/));
+    assert.equal(composeMessage(template, { to: list(300, 't'), cc: list(150, 'c'), bcc: list(50, 'b'), variables }).to.length, 300);
+  });
 });

@@ -1,8 +1,9 @@
-// create_teams_group and workflow_status through a real MCP client: the owners and members the
-// result lists by Entra object id read as the addresses the request named them by.
+// create_teams_group through a real MCP client: the owners and members the result lists by Entra
+// object id read as the addresses the request named them by (also in workflow_status); channels as
+// names or objects, a choice in any case.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { textOf } from '../../helpers/mcp';
+import { expectToolError, textOf } from '../../helpers/mcp';
 import { CONNECTION, startHarness, upn, type Harness } from '../../helpers/provisioning';
 
 describe('create_teams_group answers name owners and members', () => {
@@ -30,5 +31,34 @@ describe('create_teams_group answers name owners and members', () => {
       assert.match(text, new RegExp(`✓ member \\(${members[0].replace(/\./g, '\\.')}\\): done`), text);
       for (const id of ids) assert.ok(!text.includes(id), `${id} in: ${text}`);
     }
+  });
+});
+
+describe('create_teams_group: channels and visibility as a model writes them', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness('teams-tool', { throttle: 'off', replicationDelayMs: 0, teamCreationMs: 200 });
+  });
+  after(() => h.close());
+
+  test('channels as names and as objects, mixed; visibility "public": one team with those channels, Public', async () => {
+    const result = await h.mcp.client.callTool(
+      {
+        name: 'create_teams_group',
+        arguments: { connection: CONNECTION, displayName: 'Launch Crew', visibility: 'public', owners: [upn('admin')], channels: ['Marketing', { displayName: 'Sales Ops', description: 'Pipeline' }], waitSeconds: 90 },
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+    assert.match(textOf(result), /^DONE: /, textOf(result));
+    const group = Object.values(h.sandbox.state.data.groups).find((g) => g.graph.mailNickname === 'launchcrew')!;
+    assert.equal(group.graph.visibility, 'Public');
+    const team = h.sandbox.state.data.teams[group.graph.id as string];
+    assert.deepEqual(team.channels.map((c) => c.displayName).filter((n) => n !== 'General').sort(), ['Marketing', 'Sales Ops']);
+  });
+
+  test('an empty channel name is refused naming the channel', async () => {
+    const result = await h.mcp.client.callTool({ name: 'create_teams_group', arguments: { connection: CONNECTION, displayName: 'Empty Channel', owners: [upn('admin')], channels: ['  '] } });
+    expectToolError(result, /^channels\[0\]: Too small: expected string to have >=1 characters$/m);
   });
 });

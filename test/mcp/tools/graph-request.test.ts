@@ -81,6 +81,15 @@ describe('graph_request against the sandbox tenant', () => {
     assert.equal(sandbox.pendingCodes().length, 0, 'no new device code');
   });
 
+  test('a list of SKUs (subscribedSkus) ends with a line naming each product beside its part number', async () => {
+    const { result } = await call({ connection: 'Contoso', endpoint: '/subscribedSkus' });
+    assert.notEqual(result.isError, true, textOf(result));
+    assert.match(
+      textOf(result),
+      /\nProducts: Microsoft 365 E3 \(SPE_E3\), Microsoft 365 Business Standard \(O365_BUSINESS_PREMIUM\), Microsoft 365 Business Basic \(O365_BUSINESS_ESSENTIALS\), Exchange Online \(Plan 1\) \(EXCHANGESTANDARD\), Microsoft Power Automate Free \(FLOW_FREE\)$/,
+    );
+  });
+
   test('a sign-in completed by another account than expectedEmail fails the request naming both; nothing runs as that account', async () => {
     const wrong = `adele.vance@${SANDBOX_DOMAIN}`;
     const first = await call({ connection: 'ContosoWrong', endpoint: '/me' });

@@ -1,99 +1,102 @@
-// offboard_user through a real MCP client on a connection signed in nowhere yet: the Graph sign-in
-// and then the Exchange sign-in (held by the runCommand child the mailbox conversion runs in) each
-// show in the tool's answer and in workflow_status with the service, the page and the code, not as
-// "Still running (converting the mailbox to shared)"; confirm then answers in the tool's own words.
+// offboard_user through a real MCP client on a delegated connection: Graph refuses the admin the
+// leaver's mailboxSettings (403), so the automatic reply goes through Exchange (the pool worker and
+// the stand-in pwsh), and the answers a person reads say so: the dry run, the confirmation preview
+// and the final summary. The last case starts the workflow directly, with a pool queue nobody serves
+// (the tool has no setting for the wait), to see the skip named in the summary.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Client as TemporalClient } from '@temporalio/client';
-import { startSandbox, SANDBOX_DOMAIN, type Sandbox } from '../../../sandbox';
-import { makeTestEnv, type TestEnv } from '../../helpers/env';
-import { connectMcp, testDeps, textOf } from '../../helpers/mcp';
-import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../../helpers/temporal';
-import { callTool, startInProcessPwshWorker, STAND_IN_PWSH, waitUntil, writeRegistry } from '../../helpers/pwsh-worker';
+import { SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID } from '../../../sandbox';
+import type { OffboardUserResult } from '../../../workflows/offboard-user';
+import { textOf } from '../../helpers/mcp';
+import { callTool } from '../../helpers/pwsh-worker';
+import { outcomeOf, uniqueQueue } from '../../helpers/temporal';
+import { searchAttributesFor } from '../../../lib/temporal/search-attributes';
+import { startAdminHarness, upn, type AdminHarness } from '../../helpers/admin';
 
 interface Answer {
   workflowId: string;
   status: string;
-  signInService?: string;
-  waitingIn?: { workflowId: string; workflowType: string };
-  waitingFor?: { kind: string; userCode?: string; verificationUri?: string; hash?: string; preview?: string };
-  result?: { status: string; summary: string };
+  waitingFor?: { kind: string; hash?: string; preview?: string };
+  result?: OffboardUserResult;
 }
 
-describe('offboard_user: every wait for a person shows in the answer', () => {
-  let sandbox: Sandbox;
-  let env: TestEnv;
-  let temporal: TemporalClient;
-  let worker: RunningWorker;
-  let pwsh: Awaited<ReturnType<typeof startInProcessPwshWorker>>;
-  let mcp: Awaited<ReturnType<typeof connectMcp>>;
-  const leaver = `adele.vance@${SANDBOX_DOMAIN}`;
-  const args = { connection: 'Contoso', userEmail: leaver, convertToShared: true, removeFromGroups: false, waitSeconds: 30 };
+describe('offboard_user on a delegated connection', () => {
+  let h: AdminHarness;
+  const adele = upn('adele.vance');
 
   before(async () => {
-    sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 0.2 });
-    const pwshQueue = uniqueQueue('pwsh-offboard');
-    env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue });
-    writeRegistry(env.config.registryPath, { Contoso: {} });
-    temporal = await testClient();
-    worker = await startTestWorker(env.config, uniqueQueue('offboard-wait'));
-    pwsh = await startInProcessPwshWorker(env.config, pwshQueue);
-    mcp = await connectMcp(testDeps(env, temporal, worker.taskQueue));
+    h = await startAdminHarness('offboard-tool', { sandbox: { mailboxDelayMs: 0 } });
   });
+  after(async () => h.close());
 
-  after(async () => {
-    await mcp.close();
-    await pwsh.stop();
-    await worker.stop();
-    await temporal.connection.close();
-    await sandbox.close();
-    env.cleanup();
-  });
+  test("Graph refuses the leaver's automatic reply (403): it is set through Exchange, and the preview and the summary say so", async () => {
+    // As Graph does: a delegated admin may not read another user's mailbox settings; an app may.
+    const autoReplyStatus = async (token: string) =>
+      (await fetch(`${h.sandbox.url}/v1.0/users/${encodeURIComponent(adele)}/mailboxSettings/automaticRepliesSetting`, { headers: { authorization: `Bearer ${token}` } })).status;
+    assert.equal(await autoReplyStatus(h.sandbox.mintToken({ user: SANDBOX_ADMIN_UPN })), 403);
+    assert.equal(await autoReplyStatus(h.sandbox.mintToken({ appId: SANDBOX_DAEMON_APP_ID })), 200);
+    const message = 'Adele has left; write to megan.bowen@contoso.example';
 
-  /** workflow_status (it returns at each change of state) until `done` says the answer is the one looked for. */
-  const statusUntil = (workflowId: string, done: (s: Answer, text: string) => boolean, what: string) =>
-    waitUntil(async () => {
-      const result = await callTool(mcp.client, 'workflow_status', { workflowId, waitSeconds: 30 });
-      const s = result.structuredContent as unknown as Answer;
-      return done(s, textOf(result)) ? { s, text: textOf(result) } : undefined;
-    }, what);
+    const dry = await h.call<OffboardUserResult>('offboard_user', { userEmail: adele, dryRun: true, convertToShared: false, autoReplyMessage: message });
+    // The answer of offboard_user itself, or of workflow_status when the sign-in came first (JSON, quotes escaped).
+    assert.match(textOf(dry.result), /automatic reply: \\?"Adele has left/);
 
-  test('the Graph sign-in, then the Exchange sign-in of the child workflow, show with service, page and code; confirm answers with the summary', async (t) => {
-    const first = await callTool(mcp.client, 'offboard_user', args);
-    const s1 = first.structuredContent as unknown as Answer;
-    assert.equal(s1.status, 'waiting_for_sign_in', textOf(first));
-    assert.match(textOf(first), /^Sign-in to Microsoft Graph needed for connection 'Contoso'/);
-    assert.match(textOf(first), /DEVICE CODE: [A-Z0-9]+\nGo to: http/);
-    sandbox.approve(s1.waitingFor!.userCode!);
+    const first = await h.call<OffboardUserResult>('offboard_user', { userEmail: adele, convertToShared: false, autoReplyMessage: message });
+    const waiting = first.s as unknown as Answer;
+    assert.equal(waiting.status, 'waiting_for_confirmation', textOf(first.result));
+    const previewText = textOf(first.result);
+    assert.match(previewText, /done so far: .*automatic reply \(through Exchange \(Set-MailboxAutoReplyConfiguration\): Graph refused this sign-in/, previewText);
+    assert.match(previewText, /403/);
+    const ar = h.sandbox.state.findUser(adele)!.mailboxSettings.automaticRepliesSetting as Record<string, unknown>;
+    assert.equal(ar.status, 'alwaysEnabled', 'set before the final step');
+    assert.equal(ar.internalReplyMessage, message);
 
-    // The mailbox conversion runs in a runCommand child whose exo session waits for its own sign-in.
-    const exo = await statusUntil(s1.workflowId, (s) => s.status === 'waiting_for_sign_in' && s.signInService === 'Exchange Online', 'the Exchange sign-in in workflow_status');
-    t.diagnostic(exo.text);
-    assert.match(exo.text, /^Sign-in to Exchange Online needed for connection 'Contoso' \(in its child workflow [^)]+\)\./);
-    assert.match(exo.text, /DEVICE CODE: [A-Z0-9]+\nGo to: https:\/\/microsoft\.com\/devicelogin/);
-    assert.doesNotMatch(exo.text, /Still running/);
-    assert.equal(exo.s.waitingIn?.workflowType, 'runCommand');
-    const exoCode = exo.s.waitingFor!.userCode!;
-    assert.notEqual(exoCode, s1.waitingFor!.userCode);
-
-    // The starting tool asked again (the same leaver adopts the running workflow) shows the same wait.
-    const again = await callTool(mcp.client, 'offboard_user', args);
-    assert.equal((again.structuredContent as unknown as Answer).status, 'waiting_for_sign_in', textOf(again));
-    assert.match(textOf(again), new RegExp(`^Sign-in to Exchange Online needed[\\s\\S]*DEVICE CODE: ${exoCode}`));
-
-    sandbox.approve(exoCode);
-    const waiting = await statusUntil(s1.workflowId, (s) => s.status === 'waiting_for_confirmation', 'the final step waiting for confirmation');
-    assert.match(waiting.text, /^Waiting for confirmation \(expires /);
-    const confirmed = await callTool(mcp.client, 'confirm', { workflowId: s1.workflowId, hash: waiting.s.waitingFor!.hash!, waitSeconds: 60 });
+    const confirmed = await callTool(h.mcp.client, 'confirm', { workflowId: waiting.workflowId, hash: waiting.waitingFor!.hash!, approve: true, waitSeconds: 60 });
     const done = confirmed.structuredContent as unknown as Answer;
-    assert.equal(done.status, 'done', textOf(confirmed));
-    const text = textOf(confirmed);
-    // Before, confirm answered the result as pretty-printed JSON; now the offboard_user summary.
-    const before = JSON.stringify(done.result, null, 2).length;
-    t.diagnostic(`confirm's answer: ${before} characters before (JSON of the result), ${text.length} now`);
-    assert.match(text, /^DONE: /);
-    assert.match(text, /✓ shared mailbox: done/);
-    assert.doesNotMatch(text, /^\s*[{"]/m);
-    assert.ok(text.length < before, `${text.length} < ${before}`);
+    const summary = textOf(confirmed);
+    assert.equal(done.result?.status, 'done', summary);
+    assert.match(summary, /Offboarded adele\.vance@contoso\.example: .*automatic reply \(through Exchange/, summary);
+    assert.doesNotMatch(summary, /automatic reply[^\n]*: skipped/);
+    assert.deepEqual(h.sandbox.state.findUser(adele)!.graph.assignedLicenses, []);
+  });
+
+  test("rejected at the final step: the leaver's own automatic reply is put back through Exchange", async () => {
+    const alex = upn('alex.wilber');
+    const own = { status: 'alwaysEnabled', externalAudience: 'contactsOnly', internalReplyMessage: 'On leave until May', externalReplyMessage: 'Away' };
+    const record = () => h.sandbox.state.findUser(alex)!.mailboxSettings.automaticRepliesSetting as Record<string, unknown>;
+    Object.assign(record(), own);
+    h.sandbox.state.changed();
+
+    const first = await h.call<OffboardUserResult>('offboard_user', { userEmail: alex, convertToShared: false, autoReplyMessage: 'Alex has left' });
+    const waiting = first.s as unknown as Answer;
+    assert.equal(waiting.status, 'waiting_for_confirmation', textOf(first.result));
+    assert.equal(record().internalReplyMessage, 'Alex has left');
+
+    const rejected = await callTool(h.mcp.client, 'confirm', { workflowId: waiting.workflowId, hash: waiting.waitingFor!.hash!, approve: false, waitSeconds: 60 });
+    const done = rejected.structuredContent as unknown as Answer;
+    assert.equal(done.result?.status, 'undone', textOf(rejected));
+    assert.match(textOf(rejected), /undone .*automatic reply/);
+    assert.deepEqual(
+      Object.fromEntries(Object.keys(own).map((k) => [k, record()[k]])),
+      own,
+      'their own automatic reply is back',
+    );
+    assert.equal(h.sandbox.state.findUser(alex)!.graph.accountEnabled, true);
+  });
+
+  test('no PowerShell worker answers: the automatic reply is skipped, and the summary says so with the command to run later', async () => {
+    const alex = upn('alex.wilber');
+    const result = await outcomeOf<OffboardUserResult>(
+      h.temporal.workflow.execute('offboardUser', {
+        taskQueue: h.worker.taskQueue,
+        workflowId: 'offboard-user/contoso/alex.wilber@contoso.example/no-pool',
+        args: [{ connection: 'Contoso', userPrincipalName: alex, convertToShared: false, autoReply: { message: 'Alex has left' }, confirmed: true, pwshTaskQueue: uniqueQueue('nobody'), pwshWaitSeconds: 1 }],
+        typedSearchAttributes: searchAttributesFor({ operation: 'offboard-user', connection: 'Contoso', target: alex }),
+      }),
+    );
+    assert.equal(result.status, 'done', result.summary);
+    assert.match(result.summary, /Skipped: automatic reply \(Graph refused this sign-in .*403.*through Exchange it needs the PowerShell worker: none answered .* run later: Set-MailboxAutoReplyConfiguration -Identity 'alex\.wilber@contoso\.example' -AutoReplyState Enabled/);
+    assert.equal((h.sandbox.state.findUser(alex)!.mailboxSettings.automaticRepliesSetting as Record<string, unknown>).internalReplyMessage, 'On leave until May', 'unchanged');
+    assert.ok(!result.steps.some((st) => st.outcome === 'undo failed'));
   });
 });

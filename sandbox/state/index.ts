@@ -1,0 +1,6 @@
+// The tenant's state: records (records.ts), new records with Graph's defaults (new-records.ts), the
+// seeded tenant (seed.ts) and TenantState (tenant-state.ts).
+export * from './records';
+export * from './new-records';
+export * from './seed';
+export * from './tenant-state';
