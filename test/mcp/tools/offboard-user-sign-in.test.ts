@@ -1,4 +1,4 @@
-// offboard_user through a real MCP client on a connection signed in nowhere yet: the Graph sign-in
+// offboard_user through a real MCP client on a connection of its own, signed in nowhere yet: the Graph sign-in
 // and then the Exchange sign-in (held by the runCommand child the mailbox conversion runs in) each
 // show in the tool's answer and in workflow_status with the service, the page and the code, not as
 // "Still running (converting the mailbox to shared)"; confirm then answers in the tool's own words.
@@ -28,13 +28,13 @@ describe('offboard_user: every wait for a person shows in the answer', () => {
   let pwsh: Awaited<ReturnType<typeof startInProcessPwshWorker>>;
   let mcp: Awaited<ReturnType<typeof connectMcp>>;
   const leaver = `adele.vance@${SANDBOX_DOMAIN}`;
-  const args = { connection: 'Contoso', userEmail: leaver, convertToShared: true, removeFromGroups: false, waitSeconds: 30 };
+  const args = { connection: 'ContosoWaits', userEmail: leaver, convertToShared: true, removeFromGroups: false, waitSeconds: 30 };
 
   before(async () => {
     sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 0.2 });
     const pwshQueue = uniqueQueue('pwsh-offboard');
     env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue });
-    writeRegistry(env.config.registryPath, { Contoso: {} });
+    writeRegistry(env.config.registryPath, { ContosoWaits: {} });
     temporal = await testClient();
     worker = await startTestWorker(env.config, uniqueQueue('offboard-wait'));
     pwsh = await startInProcessPwshWorker(env.config, pwshQueue);
@@ -62,14 +62,14 @@ describe('offboard_user: every wait for a person shows in the answer', () => {
     const first = await callTool(mcp.client, 'offboard_user', args);
     const s1 = first.structuredContent as unknown as Answer;
     assert.equal(s1.status, 'waiting_for_sign_in', textOf(first));
-    assert.match(textOf(first), /^Sign-in to Microsoft Graph needed for connection 'Contoso'/);
+    assert.match(textOf(first), /^Sign-in to Microsoft Graph needed for connection 'ContosoWaits'/);
     assert.match(textOf(first), /DEVICE CODE: [A-Z0-9]+\nGo to: http/);
     sandbox.approve(s1.waitingFor!.userCode!);
 
     // The mailbox conversion runs in a runCommand child whose exo session waits for its own sign-in.
     const exo = await statusUntil(s1.workflowId, (s) => s.status === 'waiting_for_sign_in' && s.signInService === 'Exchange Online', 'the Exchange sign-in in workflow_status');
     t.diagnostic(exo.text);
-    assert.match(exo.text, /^Sign-in to Exchange Online needed for connection 'Contoso' \(in its child workflow [^)]+\)\./);
+    assert.match(exo.text, /^Sign-in to Exchange Online needed for connection 'ContosoWaits' \(in its child workflow [^)]+\)\./);
     assert.match(exo.text, /DEVICE CODE: [A-Z0-9]+\nGo to: https:\/\/microsoft\.com\/devicelogin/);
     assert.doesNotMatch(exo.text, /Still running/);
     assert.equal(exo.s.waitingIn?.workflowType, 'runCommand');
