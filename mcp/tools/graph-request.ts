@@ -49,9 +49,11 @@ export function summarize(result: unknown): string {
   if (r.status !== 'done') return `Not sent: ${r.status}${r.by ? ` by the ${r.by}` : ''}.\n${r.preview}`;
   const lines = [`HTTP ${r.httpStatus}${r.signedInDuringRequest ? ' (after sign-in)' : ''}`];
   if (r.location) lines.push(`Location: ${r.location}`);
-  if (r.body !== null && r.body !== undefined && r.body !== '') lines.push(typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2));
+  // What a model reads first: the products a SKU list names, then the body as compact JSON (the same
+  // data, untouched, is the result's structuredContent).
   const products = productsLine(r.body);
   if (products) lines.push(products);
+  if (r.body !== null && r.body !== undefined && r.body !== '') lines.push(typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
   if (r.note) lines.push(r.note);
   return lines.join('\n');
 }

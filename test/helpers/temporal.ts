@@ -8,6 +8,7 @@ import { operationReport } from '../../lib/temporal/outcome';
 import { silentLogger } from '../../lib/logger';
 import { confirmUpdate } from '../../lib/temporal/signals';
 import { statusQuery } from '../../lib/temporal/status';
+import { queuePollers } from '../../lib/temporal/pollers';
 import { createMainWorker, installRuntime, type MainWorkerOptions } from '../../workers/main';
 
 export function temporalAddress(): string {
@@ -80,6 +81,15 @@ export async function confirmWhenAsked(client: Client, workflowId: string, by: '
       return;
     }
     if (Date.now() > deadline) throw new Error(`${workflowId} did not ask for confirmation within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Waits until a worker polls `queue` for workflow tasks (a worker process just spawned), naming the queue after `limitMs`. */
+export async function untilPolled(client: Client, queue: string, limitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while ((await queuePollers(client, queue, 'workflow')).live.length === 0) {
+    if (Date.now() > deadline) throw new Error(`no worker polled task queue '${queue}' within ${limitMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -13,7 +13,7 @@ import type { GraphRequestResult } from '../../workflows/graph-request';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
 import { connectMcp, testDeps, textOf, untilSettled } from '../helpers/mcp';
 import { startSendProxy, type SendProxy } from '../helpers/send-proxy';
-import { testClient, uniqueQueue } from '../helpers/temporal';
+import { testClient, uniqueQueue, untilPolled } from '../helpers/temporal';
 
 interface Structured {
   workflowId: string;
@@ -60,6 +60,8 @@ describe('graph_request sendMail with the worker killed mid-send', () => {
     mcp = await connectMcp(testDeps(env, temporal, taskQueue));
     // Sign in once; every worker process shares the token cache.
     const first = spawnWorker();
+    // A workflow on a queue no worker polls yet is answered as stuck: start once the worker polls.
+    await untilPolled(temporal, taskQueue);
     const me = await tool('graph_request', { connection: 'Contoso', endpoint: '/me', waitSeconds: 60 });
     assert.equal(me.s.status, 'waiting_for_sign_in', textOf(me.result));
     // A sign-in attempt retried on a busy machine shows a new code: approve the one the workflow shows now.

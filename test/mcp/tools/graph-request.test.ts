@@ -81,13 +81,17 @@ describe('graph_request against the sandbox tenant', () => {
     assert.equal(sandbox.pendingCodes().length, 0, 'no new device code');
   });
 
-  test('a list of SKUs (subscribedSkus) ends with a line naming each product beside its part number', async () => {
+  test('a list of SKUs (subscribedSkus) starts with a line naming each product beside its part number, then the body as compact JSON', async () => {
     const { result } = await call({ connection: 'Contoso', endpoint: '/subscribedSkus' });
     assert.notEqual(result.isError, true, textOf(result));
-    assert.match(
-      textOf(result),
-      /\nProducts: Microsoft 365 E3 \(SPE_E3\), Microsoft 365 Business Standard \(O365_BUSINESS_PREMIUM\), Microsoft 365 Business Basic \(O365_BUSINESS_ESSENTIALS\), Exchange Online \(Plan 1\) \(EXCHANGESTANDARD\), Microsoft Power Automate Free \(FLOW_FREE\)$/,
+    const [status, products, body, ...rest] = textOf(result).split('\n');
+    assert.equal(status, 'HTTP 200');
+    assert.equal(
+      products,
+      'Products: Microsoft 365 E3 (SPE_E3), Microsoft 365 Business Standard (O365_BUSINESS_PREMIUM), Microsoft 365 Business Basic (O365_BUSINESS_ESSENTIALS), Exchange Online (Plan 1) (EXCHANGESTANDARD), Microsoft Power Automate Free (FLOW_FREE)',
     );
+    assert.deepEqual(JSON.parse(body), (result.structuredContent as { result: { body: unknown } }).result.body, 'the body, on one line');
+    assert.deepEqual(rest, []);
   });
 
   test('a sign-in completed by another account than expectedEmail fails the request naming both; nothing runs as that account', async () => {
