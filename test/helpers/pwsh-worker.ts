@@ -9,9 +9,15 @@ import { installRuntime } from '../../workers/main';
 import { createPwshWorker, type PwshWorker } from '../../workers/pwsh';
 import type { Config } from '../../lib/config';
 import { waitUntil as pollUntil } from './pwsh-pool';
-import { temporalAddress } from './temporal';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Client as TemporalClient } from '@temporalio/client';
+import { makeTestEnv, type TestEnv } from './env';
+import { connectMcp, testDeps } from './mcp';
+import { startTestWorker, temporalAddress, testClient, uniqueQueue, type RunningWorker } from './temporal';
 
-export { STAND_IN_PWSH } from './pwsh-pool';
+import { STAND_IN_PWSH } from './pwsh-pool';
+
+export { STAND_IN_PWSH };
 
 export function writeRegistry(file: string, connections: Record<string, object>) {
   const base = {
@@ -64,4 +70,42 @@ export async function startInProcessPwshWorker(config: Config, taskQueue: string
 /** Polls an MCP-side `check` every 200 ms until it returns a truthy value; fails naming `what` after 90 s. */
 export function waitUntil<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, limitMs = 90_000): Promise<T> {
   return pollUntil(check, what, limitMs, 200);
+}
+
+/** The sandbox, a main worker and a pool worker (the stand-in pwsh) on queues of their own, and an MCP client over them. */
+export interface PwshMcpHarness {
+  sandbox: Sandbox;
+  env: TestEnv;
+  temporal: TemporalClient;
+  worker: RunningWorker;
+  pwsh: Awaited<ReturnType<typeof startInProcessPwshWorker>>;
+  mcp: Awaited<ReturnType<typeof connectMcp>>;
+  close(): Promise<void>;
+}
+
+export async function startPwshMcpHarness(prefix: string, connections: Record<string, object>, extraEnv: Record<string, string> = {}): Promise<PwshMcpHarness> {
+  const sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 0.2 });
+  const pwshQueue = uniqueQueue(`pwsh-${prefix}`);
+  const env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue, ...extraEnv });
+  writeRegistry(env.config.registryPath, connections);
+  const temporal = await testClient();
+  const worker = await startTestWorker(env.config, uniqueQueue(prefix));
+  const pwsh = await startInProcessPwshWorker(env.config, pwshQueue);
+  const mcp = await connectMcp(testDeps(env, temporal, worker.taskQueue));
+  return {
+    sandbox,
+    env,
+    temporal,
+    worker,
+    pwsh,
+    mcp,
+    async close() {
+      await mcp.close();
+      await pwsh.stop();
+      await worker.stop();
+      await temporal.connection.close();
+      await sandbox.close();
+      env.cleanup();
+    },
+  };
 }

@@ -5,13 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_DOMAIN, SANDBOX_TENANT_ID, type Sandbox } from '../../sandbox';
-import { makeTestEnv, type TestEnv } from '../helpers/env';
-import { connectMcp, expectToolError, testDeps, textOf, untilSettled } from '../helpers/mcp';
-import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../helpers/temporal';
+import { SANDBOX_ADMIN_UPN, SANDBOX_DOMAIN, SANDBOX_TENANT_ID, type Sandbox } from '../../sandbox';
+import { type TestEnv } from '../helpers/env';
+import { connectMcp, expectToolError, textOf, untilSettled } from '../helpers/mcp';
+import { type RunningWorker } from '../helpers/temporal';
 import { graphRequest, runCommand, runOperation } from '../../mcp/operations';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
-import { callTool, startInProcessPwshWorker, STAND_IN_PWSH, writeRegistry, type RunStructured } from '../helpers/pwsh-worker';
+import { callTool, type RunStructured, startPwshMcpHarness, type PwshMcpHarness } from '../helpers/pwsh-worker';
 
 const ADELE = `adele.vance@${SANDBOX_DOMAIN}`;
 const mail = (subject: string) => ({ message: { subject, body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: `bo@${SANDBOX_DOMAIN}` } }] } });
@@ -21,7 +21,6 @@ describe('policy through a real MCP client', () => {
   let env: TestEnv;
   let temporal: TemporalClient;
   let worker: RunningWorker;
-  let pwsh: Awaited<ReturnType<typeof startInProcessPwshWorker>>;
   let mcp: Awaited<ReturnType<typeof connectMcp>>;
 
   const call = async (name: string, args: Record<string, unknown>) => {
@@ -37,30 +36,18 @@ describe('policy through a real MCP client', () => {
     return done;
   };
 
+  let harness: PwshMcpHarness;
   before(async () => {
-    sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 0.2 });
-    const pwshQueue = uniqueQueue('pwsh');
-    env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue, MM_SEND_GUARDS: 'false' });
-    writeRegistry(env.config.registryPath, {
+    harness = await startPwshMcpHarness('policy', {
       Reader: { readOnly: true },
       Human: { confirmWith: 'human', skipSendGuards: false },
       Unguarded: {},
       Narrow: { allowedTools: ['graph_request'] },
-    });
-    temporal = await testClient();
-    worker = await startTestWorker(env.config, uniqueQueue('policy'));
-    pwsh = await startInProcessPwshWorker(env.config, pwshQueue);
-    mcp = await connectMcp(testDeps(env, temporal, worker.taskQueue));
+    }, { MM_SEND_GUARDS: 'false' });
+    ({ sandbox, env, temporal, worker, mcp } = harness);
   });
 
-  after(async () => {
-    await mcp.close();
-    await pwsh.stop();
-    await worker.stop();
-    await temporal.connection.close();
-    await sandbox.close();
-    env.cleanup();
-  });
+  after(() => harness.close());
 
   test('a read-only connection refuses run Set-Mailbox, create_user and a Graph PATCH, naming the setting and the command; Get-Mailbox runs', async () => {
     const mailboxType = () => sandbox.state.findUser(ADELE)!.mailbox!.recipientTypeDetails;

@@ -4,12 +4,9 @@
 // "Still running (converting the mailbox to shared)"; confirm then answers in the tool's own words.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Client as TemporalClient } from '@temporalio/client';
-import { startSandbox, SANDBOX_DOMAIN, type Sandbox } from '../../../sandbox';
-import { makeTestEnv, type TestEnv } from '../../helpers/env';
-import { connectMcp, testDeps, textOf } from '../../helpers/mcp';
-import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../../helpers/temporal';
-import { callTool, startInProcessPwshWorker, STAND_IN_PWSH, waitUntil, writeRegistry } from '../../helpers/pwsh-worker';
+import { SANDBOX_DOMAIN, type Sandbox } from '../../../sandbox';
+import { connectMcp, textOf } from '../../helpers/mcp';
+import { callTool, waitUntil, startPwshMcpHarness, type PwshMcpHarness } from '../../helpers/pwsh-worker';
 
 interface Answer {
   workflowId: string;
@@ -22,33 +19,17 @@ interface Answer {
 
 describe('offboard_user: every wait for a person shows in the answer', () => {
   let sandbox: Sandbox;
-  let env: TestEnv;
-  let temporal: TemporalClient;
-  let worker: RunningWorker;
-  let pwsh: Awaited<ReturnType<typeof startInProcessPwshWorker>>;
   let mcp: Awaited<ReturnType<typeof connectMcp>>;
   const leaver = `adele.vance@${SANDBOX_DOMAIN}`;
   const args = { connection: 'ContosoWaits', userEmail: leaver, convertToShared: true, removeFromGroups: false, waitSeconds: 30 };
 
+  let harness: PwshMcpHarness;
   before(async () => {
-    sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 0.2 });
-    const pwshQueue = uniqueQueue('pwsh-offboard');
-    env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue });
-    writeRegistry(env.config.registryPath, { ContosoWaits: {} });
-    temporal = await testClient();
-    worker = await startTestWorker(env.config, uniqueQueue('offboard-wait'));
-    pwsh = await startInProcessPwshWorker(env.config, pwshQueue);
-    mcp = await connectMcp(testDeps(env, temporal, worker.taskQueue));
+    harness = await startPwshMcpHarness('offboard-wait', { ContosoWaits: {} });
+    ({ sandbox, mcp } = harness);
   });
 
-  after(async () => {
-    await mcp.close();
-    await pwsh.stop();
-    await worker.stop();
-    await temporal.connection.close();
-    await sandbox.close();
-    env.cleanup();
-  });
+  after(() => harness.close());
 
   /** workflow_status (it returns at each change of state) until `done` says the answer is the one looked for. */
   const statusUntil = (workflowId: string, done: (s: Answer, text: string) => boolean, what: string) =>

@@ -3,17 +3,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID, SANDBOX_DOMAIN, type Sandbox } from '../../../sandbox';
-import { makeTestEnv, type TestEnv } from '../../helpers/env';
-import { connectMcp, expectToolError, testDeps, textOf, untilSettled } from '../../helpers/mcp';
-import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../../helpers/temporal';
-import { callTool, startInProcessPwshWorker, STAND_IN_PWSH, waitUntil, writeRegistry, type RunStructured, type StatusStructured } from '../../helpers/pwsh-worker';
+import { SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID, SANDBOX_DOMAIN, type Sandbox } from '../../../sandbox';
+import { connectMcp, expectToolError, textOf, untilSettled } from '../../helpers/mcp';
+import { callTool, startInProcessPwshWorker, waitUntil, type RunStructured, type StatusStructured, startPwshMcpHarness, type PwshMcpHarness } from '../../helpers/pwsh-worker';
 
 describe('run, mm_status and mm_disconnect through Temporal and the pool worker', () => {
   let sandbox: Sandbox;
-  let env: TestEnv;
   let temporal: TemporalClient;
-  let worker: RunningWorker;
   let pwsh: Awaited<ReturnType<typeof startInProcessPwshWorker>>;
   let mcp: Awaited<ReturnType<typeof connectMcp>>;
   let firstCode = '';
@@ -32,30 +28,18 @@ describe('run, mm_status and mm_disconnect through Temporal and the pool worker'
     return { result, s: result.structuredContent as unknown as RunStructured };
   };
 
+  let harness: PwshMcpHarness;
   before(async () => {
-    sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 0.2 });
-    const pwshQueue = uniqueQueue('pwsh');
-    env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue });
-    writeRegistry(env.config.registryPath, {
+    harness = await startPwshMcpHarness('run', {
       Contoso: {},
       ContosoWrong: {},
       ContosoHuman: { confirmWith: 'human' },
       Daemon: { appId: SANDBOX_DAEMON_APP_ID, appOnly: { secretEnv: 'MM_TEST_DAEMON_SECRET' } },
     });
-    temporal = await testClient();
-    worker = await startTestWorker(env.config, uniqueQueue('run'));
-    pwsh = await startInProcessPwshWorker(env.config, pwshQueue);
-    mcp = await connectMcp(testDeps(env, temporal, worker.taskQueue));
+    ({ sandbox, temporal, pwsh, mcp } = harness);
   });
 
-  after(async () => {
-    await mcp.close();
-    await pwsh.stop();
-    await worker.stop();
-    await temporal.connection.close();
-    await sandbox.close();
-    env.cleanup();
-  });
+  after(() => harness.close());
 
   test('run with no arguments lists the connections; a partial call names the missing fields', async () => {
     const listed = await callTool(mcp.client, 'run', {});
