@@ -5,7 +5,8 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { isClientError } from '../lib/temporal/client-lib';
 import { operationReport } from '../lib/temporal/outcome';
-import { missingWorkflowWorker, type MissingWorker } from '../lib/temporal/pollers';
+import { missingWorkflowWorker, pwshWorkerPresence, type MissingWorker } from '../lib/temporal/pollers';
+import { startedInput } from './operations/changed-request';
 import { searchAttributesFor, type WorkflowTags } from '../lib/temporal/search-attributes';
 import { statusQuery, type WaitingFor, type WorkflowView } from '../lib/temporal/status';
 
@@ -226,7 +227,36 @@ export async function currentAnswer(client: Client, handle: WorkflowHandle): Pro
   if (noWorker) return { ...base, noWorker };
   const view = await queryView(client, handle);
   const child = waitingStatus(view) ? undefined : await childWait(client, handle.workflowId, description.runId);
-  return withWait(base, view, child);
+  const answer = withWait(base, view, child);
+  if (answer.status !== 'running') return answer;
+  const noPoolWorker = await stalledOnPoolWorker(client, handle.workflowId, description.runId).catch(() => undefined);
+  return noPoolWorker ? { ...answer, noWorker: noPoolWorker } : answer;
+}
+
+/** PendingActivityState.SCHEDULED: no worker has taken the activity yet. */
+const ACTIVITY_SCHEDULED = 1;
+
+/**
+ * A PowerShell step that no pool worker takes: the workflow (or a running child of it) has an
+ * activity scheduled and not started, its input names a pool queue (pwshTaskQueue), and no worker
+ * polls that queue. The main worker is alive, so only this tells a person why nothing moves.
+ */
+async function stalledOnPoolWorker(client: Client, workflowId: string, runId: string | undefined, depth = CHILD_DEPTH): Promise<MissingWorker | undefined> {
+  if (depth <= 0) return undefined;
+  const described = await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId, runId } });
+  if ((described.pendingActivities ?? []).some((a) => Number(a.state) === ACTIVITY_SCHEDULED)) {
+    const queue = ((await startedInput(client, client.workflow.getHandle(workflowId, runId))) as { pwshTaskQueue?: unknown } | undefined)?.pwshTaskQueue;
+    if (typeof queue === 'string') {
+      const presence = await pwshWorkerPresence(client, queue);
+      if (!presence.present) return { taskQueue: queue, problem: presence.problem! };
+    }
+  }
+  for (const child of described.pendingChildren ?? []) {
+    if (!child.workflowId) continue;
+    const stalled = await stalledOnPoolWorker(client, child.workflowId, child.runId || undefined, depth - 1);
+    if (stalled) return stalled;
+  }
+  return undefined;
 }
 
 /** The answer for a workflow whose result promise settled, without asking the server again. */

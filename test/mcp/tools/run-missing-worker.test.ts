@@ -10,6 +10,7 @@ import { connectMcp, expectToolError, testDeps, textOf } from '../../helpers/mcp
 import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from '../../helpers/temporal';
 import { runMm } from '../../helpers/template-send';
 import { pwshWorkerPresence } from '../../../lib/temporal/pollers';
+import { runCommand } from '../../../workflows';
 import { callTool, startInProcessPwshWorker, STAND_IN_PWSH, waitUntil, writeRegistry, type RunStructured } from '../../helpers/pwsh-worker';
 
 interface PwshWorkerField {
@@ -59,6 +60,26 @@ describe('run, health and mm status without a PowerShell worker on the pwsh queu
     const runs: string[] = [];
     for await (const wf of temporal.workflow.list({ query: `TaskQueue = '${worker.taskQueue}' AND WorkflowType = 'runCommand'` })) runs.push(wf.workflowId);
     assert.deepEqual(runs, [], 'no runCommand workflow left waiting in the queue');
+  });
+
+  // A step already scheduled for the pool (a workflow started before the worker went away, or a
+  // child of offboard_user): workflow_status says the PowerShell worker is missing, not "Still running".
+  test('workflow_status of a PowerShell step no pool worker takes names the missing worker and its queue', async () => {
+    const handle = await temporal.workflow.start(runCommand, {
+      taskQueue: worker.taskQueue,
+      workflowId: `run/test/${uniqueQueue('stalled')}`,
+      args: [{ connection: 'Contoso', module: 'exo', command: 'Get-Mailbox -ResultSize 1', pwshTaskQueue: pwshQueue }],
+    });
+    try {
+      const text = await waitUntil(async () => {
+        const t = textOf(await callTool(mcp.client, 'workflow_status', { workflowId: handle.workflowId }));
+        return /No PowerShell worker polls/.test(t) && t;
+      }, 'workflow_status to name the missing pool worker');
+      assert.match(text, new RegExp(`^Stuck as workflow ${handle.workflowId}: No PowerShell worker polls the task queue '${pwshQueue}'`));
+      assert.match(text, /mm worker --pwsh/);
+    } finally {
+      await handle.terminate('test over');
+    }
   });
 
   test('health and mm status name the missing PowerShell worker and its queue', async () => {
