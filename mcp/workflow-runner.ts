@@ -286,6 +286,9 @@ const SETTLE_MS = 1500;
 /** How often (in polls) the running children are looked into for a wait for a person. */
 const CHILD_POLLS = 4;
 
+/** The first look at a workflow's view; each later one waits twice as long, up to pollMs. */
+const FIRST_POLL_MS = 50;
+
 /**
  * Waits up to `waitMs` for the workflow to finish, or (untilPerson) to wait on a person. Asks for the
  * workflow's view only while it still runs, so a quick workflow costs one start and one result call.
@@ -310,7 +313,9 @@ export async function waitForAnswer(client: Client, handle: WorkflowHandle, wait
   try {
     for (let poll = 0; ; poll += 1) {
       const left = deadline - Date.now();
-      await Promise.race([settled, new Promise((r) => setTimeout(r, Math.max(0, Math.min(pollMs, left))))]);
+      // Soon at first (a preview is often ready within 100 ms), then every pollMs.
+      const interval = Math.min(pollMs, FIRST_POLL_MS * 2 ** poll);
+      await Promise.race([settled, new Promise((r) => setTimeout(r, Math.max(0, Math.min(interval, left))))]);
       if (outcome) return settledAnswer(handle, outcome);
       const view = await queryView(client, handle);
       if (outcome) return settledAnswer(handle, outcome);
