@@ -20,7 +20,7 @@ const PLANS = {
 /** Seeded subscriptions: real SKU ids and part numbers, small seat counts so limits are reachable. */
 export const SEED_SKUS: SkuRecord[] = [
   { skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3', enabledUnits: 25, servicePlans: [PLANS.exchangeEnterprise, PLANS.teams, PLANS.sharepointEnterprise] },
-  { skuId: 'f245ecc8-75af-4f8e-b61f-27d8114de5b3', skuPartNumber: 'O365_BUSINESS_PREMIUM', enabledUnits: 10, servicePlans: [PLANS.exchangeStandard, PLANS.teams, PLANS.sharepointStandard] },
+  { skuId: 'f245ecc8-75af-4f8e-b61f-27d8114de5f3', skuPartNumber: 'O365_BUSINESS_PREMIUM', enabledUnits: 10, servicePlans: [PLANS.exchangeStandard, PLANS.teams, PLANS.sharepointStandard] },
   { skuId: '3b555118-da6a-4418-894f-7df1e2096870', skuPartNumber: 'O365_BUSINESS_ESSENTIALS', enabledUnits: 3, servicePlans: [PLANS.exchangeStandard, PLANS.teams, PLANS.sharepointStandard] },
   { skuId: '4b9405b0-7788-4568-add1-99614e613b69', skuPartNumber: 'EXCHANGESTANDARD', enabledUnits: 5, servicePlans: [PLANS.exchangeStandard] },
   { skuId: 'f30db892-07e9-47e9-837c-80727f46fd3d', skuPartNumber: 'FLOW_FREE', enabledUnits: 10000, servicePlans: [PLANS.flowFree] },

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveLicence, type SubscribedSku } from '../../../lib/licences/resolve';
 
-// The sandbox's subscriptions (its Business Standard skuId differs from Microsoft's in one digit).
+// A tenant's subscriptions; its Business Standard skuId differs from Microsoft's in one digit, as a
+// tenant's own ids may (resolution goes by the tenant's part number, or Microsoft's id).
 const TENANT: SubscribedSku[] = [
   { skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3' },
   { skuId: 'f245ecc8-75af-4f8e-b61f-27d8114de5b3', skuPartNumber: 'O365_BUSINESS_PREMIUM' },
