@@ -2,13 +2,10 @@
 // delegated connections to it (Graph by device code, Exchange through the pool worker running the
 // stand-in pwsh), the main worker and a real MCP client; optionally the Exchange session signed in
 // once before the tests, so they see no sign-in.
-import type { Client as TemporalClient } from '@temporalio/client';
-import { startSandbox, SANDBOX_DOMAIN, type Sandbox, type SandboxOptions } from '../../sandbox';
+import { SANDBOX_DOMAIN, type SandboxOptions } from '../../sandbox';
 import type { TenantSnapshot } from '../../sandbox/state';
-import { makeTestEnv, type TestEnv } from './env';
-import { connectMcp, testDeps, textOf } from './mcp';
-import { startTestWorker, testClient, uniqueQueue, type RunningWorker } from './temporal';
-import { callTool, startInProcessPwshWorker, STAND_IN_PWSH, waitUntil, writeRegistry } from './pwsh-worker';
+import { textOf } from './mcp';
+import { callTool, startPwshMcpHarness, waitUntil, type PwshMcpHarness } from './pwsh-worker';
 
 export const CONNECTION = 'Contoso';
 export const upn = (local: string) => `${local}@${SANDBOX_DOMAIN}`;
@@ -31,32 +28,17 @@ export interface HarnessOptions {
   signInExchange?: boolean;
 }
 
-export interface AdminHarness {
-  sandbox: Sandbox;
-  env: TestEnv;
-  temporal: TemporalClient;
-  worker: RunningWorker;
-  pwsh: Awaited<ReturnType<typeof startInProcessPwshWorker>>;
-  mcp: Awaited<ReturnType<typeof connectMcp>>;
+export interface AdminHarness extends PwshMcpHarness {
   /** Calls a tool (on Contoso unless args name a connection) and, while its workflow still runs or signs in, follows it to its end. */
   call<R>(tool: string, args: Record<string, unknown>): Promise<{ result: Awaited<ReturnType<typeof callTool>>; s: ToolAnswer<R> }>;
-  close(): Promise<void>;
 }
 
 export async function startAdminHarness(prefix: string, options: HarnessOptions = {}): Promise<AdminHarness> {
-  const sandbox = await startSandbox({ throttle: 'off', autoApprove: true, deviceCodeIntervalSeconds: 0.2, ...options.sandbox });
-  if (options.seed) {
-    const snapshot = sandbox.snapshot();
-    options.seed(snapshot);
-    sandbox.reset(snapshot);
-  }
-  const pwshQueue = uniqueQueue(`${prefix}-pwsh`);
-  const env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue });
-  writeRegistry(env.config.registryPath, options.connections ?? { [CONNECTION]: {} });
-  const temporal = await testClient();
-  const worker = await startTestWorker(env.config, uniqueQueue(prefix));
-  const pwsh = await startInProcessPwshWorker(env.config, pwshQueue);
-  const mcp = await connectMcp(testDeps(env, temporal, worker.taskQueue));
+  const harness = await startPwshMcpHarness(prefix, options.connections ?? { [CONNECTION]: {} }, {
+    sandbox: { autoApprove: true, ...options.sandbox },
+    seed: options.seed,
+  });
+  const { mcp } = harness;
 
   const call = async <R>(tool: string, args: Record<string, unknown>) => {
     let result = await callTool(mcp.client, tool, { connection: CONNECTION, waitSeconds: 60, ...args });
@@ -78,21 +60,5 @@ export async function startAdminHarness(prefix: string, options: HarnessOptions 
     if (warm.s.status !== 'done') throw new Error(`The Exchange session did not sign in: ${textOf(warm.result)}`);
   }
 
-  return {
-    sandbox,
-    env,
-    temporal,
-    worker,
-    pwsh,
-    mcp,
-    call,
-    async close() {
-      await mcp.close();
-      await pwsh.stop();
-      await worker.stop();
-      await temporal.connection.close();
-      await sandbox.close();
-      env.cleanup();
-    },
-  };
+  return { ...harness, call };
 }

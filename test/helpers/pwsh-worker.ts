@@ -9,7 +9,8 @@ import { installRuntime } from '../../workers/main';
 import { createPwshWorker, type PwshWorker } from '../../workers/pwsh';
 import type { Config } from '../../lib/config';
 import { waitUntil as pollUntil } from './pwsh-pool';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+import type { TenantSnapshot } from '../../sandbox/state';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { makeTestEnv, type TestEnv } from './env';
 import { connectMcp, testDeps } from './mcp';
@@ -83,10 +84,23 @@ export interface PwshMcpHarness {
   close(): Promise<void>;
 }
 
-export async function startPwshMcpHarness(prefix: string, connections: Record<string, object>, extraEnv: Record<string, string> = {}): Promise<PwshMcpHarness> {
-  const sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 0.2 });
+export interface PwshMcpHarnessOptions {
+  /** More environment for the server and workers (e.g. MM_SEND_GUARDS). */
+  env?: Record<string, string>;
+  sandbox?: SandboxOptions;
+  /** Changes to the seeded tenant before anything signs in. */
+  seed?: (snapshot: TenantSnapshot) => void;
+}
+
+export async function startPwshMcpHarness(prefix: string, connections: Record<string, object>, options: PwshMcpHarnessOptions = {}): Promise<PwshMcpHarness> {
+  const sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 0.2, ...options.sandbox });
+  if (options.seed) {
+    const snapshot = sandbox.snapshot();
+    options.seed(snapshot);
+    sandbox.reset(snapshot);
+  }
   const pwshQueue = uniqueQueue(`pwsh-${prefix}`);
-  const env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue, ...extraEnv });
+  const env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, MM_PWSH: STAND_IN_PWSH, MM_PWSH_TASK_QUEUE: pwshQueue, ...options.env });
   writeRegistry(env.config.registryPath, connections);
   const temporal = await testClient();
   const worker = await startTestWorker(env.config, uniqueQueue(prefix));

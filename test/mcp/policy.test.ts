@@ -43,7 +43,7 @@ describe('policy through a real MCP client', () => {
       Human: { confirmWith: 'human', skipSendGuards: false },
       Unguarded: {},
       Narrow: { allowedTools: ['graph_request'] },
-    }, { MM_SEND_GUARDS: 'false' });
+    }, { env: { MM_SEND_GUARDS: 'false' } });
     ({ sandbox, env, temporal, worker, mcp } = harness);
   });
 
