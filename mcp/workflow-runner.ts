@@ -229,7 +229,7 @@ export async function currentAnswer(client: Client, handle: WorkflowHandle): Pro
   const child = waitingStatus(view) ? undefined : await childWait(client, handle.workflowId, description.runId);
   const answer = withWait(base, view, child);
   if (answer.status !== 'running') return answer;
-  const noPoolWorker = await stalledOnPoolWorker(client, handle.workflowId, description.runId).catch(() => undefined);
+  const noPoolWorker = await stalledOnPoolWorker(client, handle.workflowId, description.runId, CHILD_DEPTH, description.raw).catch(() => undefined);
   return noPoolWorker ? { ...answer, noWorker: noPoolWorker } : answer;
 }
 
@@ -241,9 +241,16 @@ const ACTIVITY_SCHEDULED = 1;
  * activity scheduled and not started, its input names a pool queue (pwshTaskQueue), and no worker
  * polls that queue. The main worker is alive, so only this tells a person why nothing moves.
  */
-async function stalledOnPoolWorker(client: Client, workflowId: string, runId: string | undefined, depth = CHILD_DEPTH): Promise<MissingWorker | undefined> {
+async function stalledOnPoolWorker(
+  client: Client,
+  workflowId: string,
+  runId: string | undefined,
+  depth = CHILD_DEPTH,
+  /** The workflow's description, where the caller has it already. */
+  known?: { pendingActivities?: { state?: unknown }[] | null; pendingChildren?: { workflowId?: string | null; runId?: string | null }[] | null },
+): Promise<MissingWorker | undefined> {
   if (depth <= 0) return undefined;
-  const described = await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId, runId } });
+  const described = known ?? (await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId, runId } }));
   if ((described.pendingActivities ?? []).some((a) => Number(a.state) === ACTIVITY_SCHEDULED)) {
     const queue = ((await startedInput(client, client.workflow.getHandle(workflowId, runId))) as { pwshTaskQueue?: unknown } | undefined)?.pwshTaskQueue;
     if (typeof queue === 'string') {
