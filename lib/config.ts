@@ -90,6 +90,9 @@ export const variables = {
   MM_HTTP_PORT: variable(port, 'a port number 1-65535', () => '3333'),
   MM_HTTP_TOKEN: variable(z.string().min(16), 'a bearer token of at least 16 characters'),
   MM_WORKER_HEALTH_PORT: variable(port, 'a port number 1-65535'),
+  MM_METRICS_PORT: variable(port, 'a port number 1-65535'),
+  MM_MCP_METRICS_PORT: variable(port, 'a port number 1-65535'),
+  MM_METRICS_HOST: variable(z.string().trim().regex(/^[A-Za-z0-9.:[\]-]{1,253}$/), 'a host name or IP address to listen on', () => '127.0.0.1'),
   MM_PWSH: variable(z.string().trim().min(1), 'a pwsh executable path', () => 'pwsh'),
   MM_PWSH_TASK_QUEUE: variable(z.string().trim().regex(/^[A-Za-z0-9@._:-]{1,200}$/), 'a task queue name (letters, digits, @ . _ : -)'),
 } as const;

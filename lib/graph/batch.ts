@@ -9,6 +9,7 @@
 // dependsOn layout other than "all parallel", "one serial chain" or "all on the same request", so
 // a chunk holding several create-then-add pairs (which Graph accepts) could not be sent.
 import type { ConnectionGraph, GraphVersion, HttpMethod } from './client';
+import { graphBatchItems, graphRetryAfterSeconds } from '../metrics';
 import { GraphError, graphErrorFromResponse, toGraphError } from './errors';
 
 export const BATCH_LIMIT = 20;
@@ -78,6 +79,8 @@ export async function runBatch(graph: ConnectionGraph, requests: BatchRequest[],
   for (let round = 1; pending.length > 0; round++) {
     for (const chunk of chunkByDependencies(pending)) {
       for (const response of await sendChunk(graph, chunk, options.version ?? 'v1.0')) {
+        const sent = chunk.find((item) => item.id === response.id);
+        graphBatchItems.inc({ method: sent?.method ?? 'GET', status: String(response.status) });
         const attempts = (results.get(response.id)?.attempts ?? 0) + 1;
         results.set(response.id, toResult(response, attempts));
       }
@@ -87,6 +90,7 @@ export async function runBatch(graph: ConnectionGraph, requests: BatchRequest[],
     const wait = Math.max(...retry.map((item) => results.get(item.id)!.error?.retryAfterMs ?? 0), 0) || DEFAULT_WAIT_MS * 2 ** (round - 1);
     if (wait > maxWaitMs) break;
     options.onWait?.(wait, round);
+    graphRetryAfterSeconds.inc(wait / 1000);
     await new Promise((resolve) => setTimeout(resolve, wait));
     const retrying = new Set(retry.map((item) => item.id));
     // Dependencies that already succeeded are done; only those sent again still order the chunk.

@@ -4,6 +4,7 @@
 // including @odata.nextLink and Location answers.
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { toSandboxUrl } from '../clouds';
+import { observeGraphAnswer } from '../metrics';
 import { NETWORK_ERROR_NAME } from './errors';
 
 export class TransportHandler implements Middleware {
@@ -15,7 +16,9 @@ export class TransportHandler implements Middleware {
     const request = typeof context.request === 'string' || target === url ? target : new Request(target, context.request);
     try {
       context.response = await fetch(request, context.options);
+      observeGraphAnswer(context.options?.method ?? 'GET', context.response.status, context.response.headers.get('retry-after'));
     } catch (error) {
+      observeGraphAnswer(context.options?.method ?? 'GET', 0, null);
       // Named so toGraphError classifies it as a network failure after the SDK re-wraps it.
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       const failure = new Error(`No answer from ${new URL(url).host}: ${cause ?? (error as Error).message}`, { cause: error });
