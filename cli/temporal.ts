@@ -43,10 +43,17 @@ export async function ensureDevServer(config: Config): Promise<DevServer | undef
 }
 
 async function runWorker(config: Config, logger: Logger, taskQueue = TASK_QUEUE): Promise<Worker> {
-  const { createMainWorker, installRuntime } = await mainWorker();
-  installRuntime(logger);
-  const worker = await createMainWorker({ config, logger, taskQueue });
+  const { createMainWorker, createWorkerServices, installRuntime } = await mainWorker();
+  const metricsPort = config.env.MM_METRICS_PORT;
+  installRuntime(logger, { metrics: metricsPort !== undefined });
+  const services = createWorkerServices(config, logger);
+  const worker = await createMainWorker({ config, logger, taskQueue, services });
   say(`Worker polling task queue '${taskQueue}' at ${config.temporal.address} (Ctrl-C stops it; in-flight activities finish first).`);
+  if (metricsPort !== undefined) {
+    const { serveWorkerMetrics } = await import('../workers/worker-metrics');
+    const metrics = await serveWorkerMetrics({ port: metricsPort, host: config.env.MM_METRICS_HOST, temporal: services.temporal, logger });
+    say(`Prometheus metrics on http://${config.env.MM_METRICS_HOST}:${metrics.port}/metrics`);
+  }
   return worker;
 }
 

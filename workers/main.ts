@@ -24,6 +24,7 @@ import { createFeatureActivities } from '../activities/features';
 import type { Store } from '../lib/store';
 import { lazyStore } from '../lib/store/lazy';
 import { workflowBundle } from './bundle';
+import { metricsBuffer } from './sdk-metrics';
 
 /** Workflows kept in the worker's memory (DESIGN: 1,000 waiting workflows under 300 MB of RSS). */
 export const MAX_CACHED_WORKFLOWS = 200;
@@ -81,10 +82,16 @@ export interface MainWorkerOptions {
   workflowBundle?: { code: string } | { codePath: string };
 }
 
-/** Installs the Temporal runtime's logger once per process, before any worker or connection. */
-export function installRuntime(logger: Logger): void {
+/**
+ * Installs the Temporal runtime's logger once per process, before any worker or connection; with
+ * `metrics`, Core's SDK metrics are buffered for the process's /metrics endpoint (workers/sdk-metrics.ts).
+ */
+export function installRuntime(logger: Logger, options: { metrics?: boolean } = {}): void {
   try {
-    Runtime.install({ logger: temporalLogger(logger.child({ part: 'temporal' })) });
+    Runtime.install({
+      logger: temporalLogger(logger.child({ part: 'temporal' })),
+      ...(options.metrics ? { telemetryOptions: { metrics: { buffer: metricsBuffer } } } : {}),
+    });
   } catch {
     // Already installed in this process (tests build several workers).
   }
