@@ -19,6 +19,10 @@ export function registerMcpCommand(program: Command): void {
     .option('--host <address>', 'HTTP listen address (default 127.0.0.1; 0.0.0.0 only inside a container network)')
     .action(async (options: { http?: boolean; port?: number; host?: string }) => {
       const deps = buildServerDeps('mcp');
+      if (deps.config.env.MM_MCP_METRICS_PORT !== undefined) {
+        const { serveMcpMetrics } = await import('../mcp/metrics');
+        await serveMcpMetrics(deps, deps.config.env.MM_MCP_METRICS_PORT);
+      }
       if (options.http) {
         // express loads only for --http.
         const { serveHttp } = await import('../mcp/http');

@@ -11,6 +11,7 @@ import { McpServer, type RegisteredTool, type ToolCallback } from '@modelcontext
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { ListToolsRequestSchema, type Tool, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { ToolOutcome } from '../lib/metrics';
 import { checkArguments } from './arguments';
 
 type JsonSchema = Record<string, unknown>;
@@ -43,6 +44,35 @@ function toolDefinition(name: string, tool: RegisteredTool, inputSchema: AnySche
   return definition;
 }
 
+type ToolObserver = (tool: string, outcome: ToolOutcome, seconds: number) => void;
+let toolObserver: ToolObserver | undefined;
+
+/** Told about every tool call of every server in this process (the metrics, when they are on: prom-client loads only then). */
+export function observeToolCalls(observer: ToolObserver | undefined): void {
+  toolObserver = observer;
+}
+
+/** The tool's handler, timed and its outcome told to the observer when there is one. */
+function observed<A extends unknown[], R>(name: string, handler: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    const observer = toolObserver;
+    if (!observer) return handler(...args);
+    const started = performance.now();
+    let outcome: ToolOutcome = 'exception';
+    try {
+      const result = await handler(...args);
+      const isError = (result as { isError?: boolean } | undefined)?.isError === true;
+      outcome = !isError ? 'ok' : invalidArgumentsAnswers.has(result as object) ? 'invalid_arguments' : 'error';
+      return result;
+    } finally {
+      observer(name, outcome, (performance.now() - started) / 1000);
+    }
+  };
+}
+
+/** Answers checkArguments gave (refused arguments), told apart from the tools' own errors. */
+const invalidArgumentsAnswers = new WeakSet<object>();
+
 /** What McpServer checks the arguments of a tool with a schema against: any object (the tool checks them itself). */
 const ANY_ARGUMENTS = z.looseObject({});
 
@@ -70,12 +100,16 @@ export class CompactToolListServer extends McpServer {
       const handler = cb as (args: unknown, extra: unknown) => ReturnType<ToolCallback<ZodRawShapeCompat>>;
       const checked = async (args: unknown, extra: unknown) => {
         const verdict = await checkArguments(schema, args);
-        return 'answer' in verdict ? verdict.answer : handler(verdict.data, extra);
+        if ('answer' in verdict) {
+          invalidArgumentsAnswers.add(verdict.answer);
+          return verdict.answer;
+        }
+        return handler(verdict.data, extra);
       };
-      tool = super.registerTool(name, { ...config, inputSchema: ANY_ARGUMENTS }, checked as ToolCallback<typeof ANY_ARGUMENTS>);
+      tool = super.registerTool(name, { ...config, inputSchema: ANY_ARGUMENTS }, observed(name, checked) as ToolCallback<typeof ANY_ARGUMENTS>);
       this.schemas.set(name, schema);
     } else {
-      tool = super.registerTool(name, config, cb);
+      tool = super.registerTool(name, config, observed(name, cb as (...args: unknown[]) => unknown) as ToolCallback<InputArgs>);
     }
     // McpServer installs its tools/list handler with the first tool; ours replaces it then.
     if (this.tools.size === 0) this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.listTools() }));
