@@ -77,6 +77,15 @@ export const migrations: readonly string[] = [
   CREATE INDEX idx_compliance_scan ON compliance_results(connection, at, scan_id);
   CREATE INDEX idx_compliance_check ON compliance_results(connection, check_id, at);
   `,
+  // 2: the audit of every tenant change: who asked, the run, change or undo, one row per step.
+  `
+  ALTER TABLE audit_log ADD COLUMN requested_by TEXT;
+  ALTER TABLE audit_log ADD COLUMN run_id TEXT;
+  ALTER TABLE audit_log ADD COLUMN kind TEXT;
+  ALTER TABLE audit_log ADD COLUMN step_key TEXT;
+  CREATE UNIQUE INDEX idx_audit_step ON audit_log(step_key) WHERE step_key IS NOT NULL;
+  CREATE INDEX idx_audit_at ON audit_log(at);
+  `,
 ];
 
 /**

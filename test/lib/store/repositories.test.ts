@@ -40,6 +40,25 @@ describe('audit log', () => {
     assert.ok(!entry.detail!.includes(jwt));
     assert.match(entry.detail!, /redacted/);
   });
+
+  test('a step is one row: a later attempt updates its outcome; filters by time, action and target', () => {
+    const step = { actor: 'worker', action: 'createUser', connection: 'Steps', target: 'jo@contoso.com', workflowId: 'provision-user/steps/jo', runId: 'r1', kind: 'change', requestedBy: 'mcp:claude token:ops', stepKey: 'provision-user/steps/jo/r1/3' } as const;
+    store.audit.record({ ...step, outcome: 'failed', detail: 'attempt 1: 503' });
+    store.audit.record({ ...step, outcome: 'ok', detail: 'id 42' });
+    store.audit.record({ ...step, stepKey: 'provision-user/steps/jo/r1/9', action: 'deleteUser', kind: 'undo', outcome: 'ok' });
+    const rows = store.audit.list({ connection: 'Steps' });
+    assert.deepEqual(
+      rows.map((r) => [r.action, r.kind, r.outcome, r.detail, r.requestedBy, r.runId]),
+      [
+        ['deleteUser', 'undo', 'ok', undefined, 'mcp:claude token:ops', 'r1'],
+        ['createUser', 'change', 'ok', 'id 42', 'mcp:claude token:ops', 'r1'],
+      ],
+    );
+    assert.deepEqual(store.audit.list({ connection: 'Steps', action: 'deleteUser' }).map((r) => r.kind), ['undo']);
+    assert.equal(store.audit.list({ target: 'JO@contoso' }).length, 2, 'target: contains, case-insensitive');
+    assert.equal(store.audit.list({ target: '%' }).length, 0, 'LIKE wildcards are plain text');
+    assert.equal(store.audit.list({ connection: 'Steps', since: new Date(Date.now() + 60_000).toISOString() }).length, 0);
+  });
 });
 
 describe('template usage', () => {
