@@ -2,10 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ConfigError } from '../lib/config';
+import { asRequester, osUser } from '../lib/requester';
 import { TemporalCliMissingError } from '../lib/temporal/cli';
 import { TemporalUnreachableError } from '../lib/temporal/connection';
 import { DevServerStartError } from '../lib/temporal/dev-server';
 import { registerApproveCommand } from './approve';
+import { registerAuditCommand } from './audit';
 import { registerComplianceCommand } from './compliance';
 import { registerConnectionsCommand } from './connections';
 import { registerDemoCommand } from './demo';
@@ -36,6 +38,7 @@ export function buildProgram(): Command {
   registerSandboxCommand(program);
   registerTemporalCommands(program);
   registerStatusCommand(program);
+  registerAuditCommand(program);
   registerApproveCommand(program);
   registerComplianceCommand(program);
   return program;
@@ -44,7 +47,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram().exitOverride();
   try {
-    await program.parseAsync(argv);
+    // Work a command starts is requested by the OS user (tool calls of `mm mcp` name their client instead).
+    await asRequester({ front: 'cli', user: osUser() }, () => program.parseAsync(argv));
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;

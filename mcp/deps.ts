@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger';
 import { Registry } from '../lib/registry';
 import type { Store } from '../lib/store';
 import { lazyStore } from '../lib/store/lazy';
+import { requestedBy } from '../lib/requester';
 
 export interface TemporalAccess {
   /** Connects on first use (starting the embedded server when autostart is on). */
@@ -27,7 +28,10 @@ export interface ServerDeps {
 }
 
 export function buildServerDeps(config: Config, logger: Logger, temporal: TemporalAccess): ServerDeps {
-  const { store, audit } = lazyStore(config, logger);
+  const stored = lazyStore(config, logger);
+  const { store } = stored;
+  // Rows written by tools (a confirmation, a cancel) name who asked, like the workflows' rows.
+  const audit: AuditSink = { record: (entry) => stored.audit.record({ requestedBy: requestedBy(), ...entry }) };
   return {
     config,
     logger,

@@ -12,6 +12,7 @@ import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/ser
 import { ListToolsRequestSchema, type Tool, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ToolOutcome } from '../lib/metrics';
+import { asRequester } from '../lib/requester';
 import { checkArguments } from './arguments';
 
 type JsonSchema = Record<string, unknown>;
@@ -52,22 +53,24 @@ export function observeToolCalls(observer: ToolObserver | undefined): void {
   toolObserver = observer;
 }
 
-/** The tool's handler, timed and its outcome told to the observer when there is one. */
-function observed<A extends unknown[], R>(name: string, handler: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
-  return async (...args: A) => {
-    const observer = toolObserver;
-    if (!observer) return handler(...args);
-    const started = performance.now();
-    let outcome: ToolOutcome = 'exception';
-    try {
-      const result = await handler(...args);
-      const isError = (result as { isError?: boolean } | undefined)?.isError === true;
-      outcome = !isError ? 'ok' : invalidArgumentsAnswers.has(result as object) ? 'invalid_arguments' : 'error';
-      return result;
-    } finally {
-      observer(name, outcome, (performance.now() - started) / 1000);
-    }
-  };
+/** The tool's handler, run as its requester (the client's name), timed and its outcome told to the observer when there is one. */
+function observed<A extends unknown[], R>(name: string, handler: (...args: A) => R | Promise<R>, client: () => string | undefined): (...args: A) => Promise<R> {
+  return (...args: A) => asRequester({ front: 'mcp', client: client() }, () => timed(name, handler, args));
+}
+
+async function timed<A extends unknown[], R>(name: string, handler: (...args: A) => R | Promise<R>, args: A): Promise<R> {
+  const observer = toolObserver;
+  if (!observer) return handler(...args);
+  const started = performance.now();
+  let outcome: ToolOutcome = 'exception';
+  try {
+    const result = await handler(...args);
+    const isError = (result as { isError?: boolean } | undefined)?.isError === true;
+    outcome = !isError ? 'ok' : invalidArgumentsAnswers.has(result as object) ? 'invalid_arguments' : 'error';
+    return result;
+  } finally {
+    observer(name, outcome, (performance.now() - started) / 1000);
+  }
 }
 
 /** Answers checkArguments gave (refused arguments), told apart from the tools' own errors. */
@@ -77,6 +80,8 @@ const invalidArgumentsAnswers = new WeakSet<object>();
 const ANY_ARGUMENTS = z.looseObject({});
 
 export class CompactToolListServer extends McpServer {
+  /** The connected client's name, from its initialize request. */
+  private readonly clientName = () => this.server.getClientVersion()?.name;
   /** Every tool registered, by name, in registration order (tools here are never renamed or removed). */
   private readonly tools = new Map<string, RegisteredTool>();
   /** Each tool's own argument schema (McpServer holds ANY_ARGUMENTS for it). */
@@ -106,10 +111,10 @@ export class CompactToolListServer extends McpServer {
         }
         return handler(verdict.data, extra);
       };
-      tool = super.registerTool(name, { ...config, inputSchema: ANY_ARGUMENTS }, observed(name, checked) as ToolCallback<typeof ANY_ARGUMENTS>);
+      tool = super.registerTool(name, { ...config, inputSchema: ANY_ARGUMENTS }, observed(name, checked, this.clientName) as ToolCallback<typeof ANY_ARGUMENTS>);
       this.schemas.set(name, schema);
     } else {
-      tool = super.registerTool(name, config, observed(name, cb as (...args: unknown[]) => unknown) as ToolCallback<InputArgs>);
+      tool = super.registerTool(name, config, observed(name, cb as (...args: unknown[]) => unknown, this.clientName) as ToolCallback<InputArgs>);
     }
     // McpServer installs its tools/list handler with the first tool; ours replaces it then.
     if (this.tools.size === 0) this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.listTools() }));

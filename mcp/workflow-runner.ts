@@ -3,6 +3,7 @@
 // { workflowId, status, result | waitingFor | error }.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { requestedBy } from '../lib/requester';
 import { isClientError } from '../lib/temporal/client-lib';
 import { operationReport } from '../lib/temporal/outcome';
 import { missingWorkflowWorker, pwshWorkerPresence, type MissingWorker } from '../lib/temporal/pollers';
@@ -83,12 +84,15 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
       if (isClientError(err, 'WorkflowNotFoundError')) return undefined;
       throw err;
     });
+  const asker = requestedBy();
   try {
     const handle = await client.workflow.start(spec.workflowType, {
       workflowId: spec.workflowId,
       taskQueue: spec.taskQueue,
       args: spec.args,
       typedSearchAttributes: searchAttributesFor(spec.tags),
+      // Who asked, for the audit rows of every step (workflows/audit-context.ts). Memos stay clear: no secrets.
+      ...(asker ? { memo: { requestedBy: asker } } : {}),
       workflowIdReusePolicy: spec.allowRerun ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     });
     return { handle, adopted: false, start: (previous && CLOSED_OUTCOME[previous]) || 'started' };
