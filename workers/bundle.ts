@@ -9,6 +9,8 @@ import type { Logger } from '../lib/logger';
 import { temporalLogger } from '../lib/temporal/log-adapter';
 
 export const WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'workflows', 'index.ts');
+/** Workflow interceptors bundled with the workflows: the audit's headers (who asked, undo). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [path.join(PROJECT_ROOT, 'workflows', 'audit-context.ts')];
 
 /** Workflow code may import pure modules from lib/: hash both trees. */
 const SOURCE_DIRS = ['workflows', 'lib'].map((d) => path.join(PROJECT_ROOT, d));
@@ -33,7 +35,7 @@ export async function workflowBundle(logger: Logger): Promise<{ codePath: string
   if (fs.existsSync(codePath)) return { codePath };
   const started = Date.now();
   logger.info('bundling workflow code (once per change of the workflow sources)');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: temporalLogger(logger.child({ part: 'bundler' })) });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: temporalLogger(logger.child({ part: 'bundler' })) });
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const temp = `${codePath}.${process.pid}.tmp`;
   fs.writeFileSync(temp, code);

@@ -18,6 +18,14 @@ interface Undo {
   run: () => Promise<boolean>;
 }
 
+/** Rollbacks running in this workflow: the steps they schedule are undos (workflows/audit-context.ts). */
+let rollbacks = 0;
+
+/** Whether this workflow is undoing its steps now. */
+export function rollingBack(): boolean {
+  return rollbacks > 0;
+}
+
 export class Saga {
   readonly steps: StepRecord[] = [];
   private readonly undos: Undo[] = [];
@@ -40,21 +48,26 @@ export class Saga {
   async rollback(): Promise<{ undone: string[]; undoFailed: string[] }> {
     const undone: string[] = [];
     const undoFailed: string[] = [];
-    await CancellationScope.nonCancellable(async () => {
-      for (const undo of [...this.undos].reverse()) {
-        try {
-          if (await undo.run()) {
-            undone.push(undo.what);
-            this.record(undo.what, 'undone');
+    rollbacks += 1;
+    try {
+      await CancellationScope.nonCancellable(async () => {
+        for (const undo of [...this.undos].reverse()) {
+          try {
+            if (await undo.run()) {
+              undone.push(undo.what);
+              this.record(undo.what, 'undone');
+            }
+          } catch (err) {
+            const reason = failureMessage(err);
+            log.warn('undo failed; continuing with the others', { what: undo.what, reason });
+            undoFailed.push(`${undo.what}: ${reason}`);
+            this.record(undo.what, 'undo failed', reason);
           }
-        } catch (err) {
-          const reason = failureMessage(err);
-          log.warn('undo failed; continuing with the others', { what: undo.what, reason });
-          undoFailed.push(`${undo.what}: ${reason}`);
-          this.record(undo.what, 'undo failed', reason);
         }
-      }
-    });
+      });
+    } finally {
+      rollbacks -= 1;
+    }
     this.undos.length = 0;
     return { undone, undoFailed };
   }

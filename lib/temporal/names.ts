@@ -14,6 +14,16 @@ export const SEARCH_ATTRIBUTES = {
   target: 'M365Target',
 } as const;
 
+/** Headers workflows put on their activities and children for the audit (workflows/audit-context.ts). */
+export const AUDIT_HEADERS = {
+  /** Who asked for the work: `mcp:<client>[ token:<name>]`, `cli:<OS user>`, `schedule:<id>`. */
+  requestedBy: 'mm-requested-by',
+  /** `undo` on the steps of a rollback (and every step of a child started by one). */
+  step: 'mm-step',
+  /** The run's subject (its M365Target: a UPN, a team's name), for rows whose step names only an id. */
+  subject: 'mm-subject',
+} as const;
+
 /** `temporal server start-dev --search-attribute` arguments. */
 export const SEARCH_ATTRIBUTE_ARGS = Object.values(SEARCH_ATTRIBUTES).flatMap((name) => ['--search-attribute', `${name}=Keyword`]);
 
