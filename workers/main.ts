@@ -24,6 +24,7 @@ import { createFeatureActivities } from '../activities/features';
 import type { Store } from '../lib/store';
 import { lazyStore } from '../lib/store/lazy';
 import { workflowBundle } from './bundle';
+import { auditInterceptor } from './audit-interceptor';
 import { metricsBuffer } from './sdk-metrics';
 
 /** Workflows kept in the worker's memory (DESIGN: 1,000 waiting workflows under 300 MB of RSS). */
@@ -100,12 +101,14 @@ export function installRuntime(logger: Logger, options: { metrics?: boolean } = 
 export async function createMainWorker(options: MainWorkerOptions): Promise<Worker> {
   const { config, logger } = options;
   const connection = options.connection ?? (await connectWorker(config.temporal));
+  const services = options.services ?? createWorkerServices(config, logger);
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: options.workflowBundle ?? (await workflowBundle(logger)),
-    activities: mainActivities(config, options.services ?? createWorkerServices(config, logger), logger),
+    activities: mainActivities(config, services, logger),
+    interceptors: { activity: [auditInterceptor({ record: (entry) => services.store().audit.record(entry) }, logger)] },
     shutdownGraceTime: '30 seconds',
     // Most workflows wait (for a person, a sign-in, a replication delay): keep a bounded number in
     // memory; an evicted one is replayed from its history when its next event arrives.

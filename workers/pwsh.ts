@@ -15,6 +15,8 @@ import { PwshPool, type SessionState } from '../lib/pwsh';
 import { Registry } from '../lib/registry';
 import { connectWorker } from '../lib/temporal/connection';
 import { configuredPwshTaskQueue } from '../lib/temporal/queues';
+import { lazyStore } from '../lib/store/lazy';
+import { auditInterceptor } from './audit-interceptor';
 
 export class PwshExecutableMissingError extends Error {
   constructor(executable: string) {
@@ -147,6 +149,8 @@ export async function createPwshWorker(config: Config, logger: Logger, options: 
       namespace: config.temporal.namespace,
       taskQueue,
       activities: createPwshActivities({ pool, registry: new Registry(config.registryPath), host: os.hostname(), observe: metrics.observe }),
+      // Commands that change a tenant are audited where they run (the encrypted store in MM_STATE_DIR).
+      interceptors: { activity: [auditInterceptor(lazyStore(config, log).audit, log)] },
       shutdownGraceTime: '30 seconds',
     });
   } catch (err) {
