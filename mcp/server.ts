@@ -20,6 +20,7 @@ import { registerTrackingSettingsResource } from './resources/tracking-settings'
 import { registerConfigureMailboxTool } from './tools/configure-mailbox';
 import { registerConfigureTrackingTool } from './tools/configure-tracking';
 import { registerTeamResource } from './resources/teams';
+import { registerAuditResource } from './resources/audit';
 import { registerRunTool } from './tools/run';
 import { registerMmStatusTool } from './tools/mm-status';
 import { registerMmDisconnectTool } from './tools/mm-disconnect';
@@ -61,6 +62,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerUserResource(server, deps);
   registerTrackingSettingsResource(server, deps);
   registerTeamResource(server, deps);
+  registerAuditResource(server, deps);
   registerRunTool(server, deps);
   registerMmStatusTool(server, deps);
   registerMmDisconnectTool(server, deps);
