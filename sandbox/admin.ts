@@ -71,8 +71,9 @@ export function handleAdmin(sb: AdminTarget, method: string, sub: string, body: 
       return { status: 200, body: { ...sec, riskyUsers: sb.state.data.compliance.riskyUsers, alerts: sb.state.data.compliance.alerts } };
     }
     case 'POST /security': {
-      // Plants security rows (tests and the demo): {"signIns":[…], "riskyUsers":[…], "riskDetections":[…], "alerts":[…], "sites":[…]}.
-      const kinds = ['signIns', 'riskyUsers', 'riskDetections', 'alerts', 'sites'];
+      // Plants security rows (tests and the demo): signIns, riskyUsers, riskDetections, alerts, sites,
+      // inboxRules, authenticationMethods, oauth2PermissionGrants, each an array of rows.
+      const kinds = ['signIns', 'riskyUsers', 'riskDetections', 'alerts', 'sites', 'inboxRules', 'authenticationMethods', 'oauth2PermissionGrants'];
       const wrong = Object.keys(b).find((k) => !kinds.includes(k) || !Array.isArray(b[k]));
       if (wrong || !Object.keys(b).length) return err(400, `Give arrays under ${kinds.join(', ')}${wrong ? `; "${wrong}" is not one` : ''}.`);
       const planted = plantSecurity(sb.state.data, b as SecurityPlant);

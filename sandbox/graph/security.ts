@@ -9,6 +9,8 @@ import { securityOf, type Json, type SiteRecord } from '../state';
 import type { ThrottleClass } from '../throttle';
 import { GRAPH_BASE, listResponse, type EntityInfo } from './odata';
 import { identity, ok, route, type Ctx, type Permission, type Route } from './router';
+import { mailboxOf, outlook } from './mail';
+import { PERMISSIONS } from './permissions';
 import { groupSites } from './sites';
 
 const p = (names: string[]): Permission => ({ delegated: names, application: names });
@@ -17,6 +19,8 @@ const RISK_EVENTS_READ = p(['IdentityRiskEvent.Read.All', 'IdentityRiskEvent.Rea
 const ALERTS_READ = p(['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All']);
 const SECURE_SCORE_READ = p(['SecurityEvents.Read.All', 'SecurityEvents.ReadWrite.All']);
 const SIGN_INS_READ = p(['AuditLog.Read.All']);
+const METHODS_READ = p(['UserAuthenticationMethod.Read.All', 'UserAuthenticationMethod.ReadWrite.All']);
+const GRANTS_READ = p(['DelegatedPermissionGrant.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All']);
 const SITES_READ = p(['Sites.Read.All', 'Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All']);
 
 /** Identity protection: 1 request per second per tenant for all apps. */
@@ -92,7 +96,32 @@ function siteList(ctx: Ctx, path: string) {
   return ok(body);
 }
 
+function inboxRules(ctx: Ctx): Json[] {
+  const u = mailboxOf(ctx);
+  return securityOf(ctx.state.data).inboxRules![u.graph.id] ?? [];
+}
+
+/** The password every user has, then the methods registered. */
+function authenticationMethods(ctx: Ctx): Json[] {
+  const u = ctx.state.findUser(ctx.params.id);
+  if (!u) throw notFound(ctx.params.id);
+  const password = { '@odata.type': '#microsoft.graph.passwordAuthenticationMethod', id: '28c10230-6103-485e-b985-444c60001490', password: null, createdDateTime: u.graph.createdDateTime };
+  return [password, ...(securityOf(ctx.state.data).authenticationMethods![u.graph.id] ?? [])];
+}
+
 export const securityRoutes: Route[] = [
+  route('GET', '/users/{id}/mailFolders/inbox/messageRules', PERMISSIONS.mailboxSettingsRead, outlook, (ctx) =>
+    list(ctx, inboxRules(ctx), `/users/${ctx.params.id}/mailFolders/inbox/messageRules`, 'messageRule', ['id', 'displayName', 'sequence', 'isEnabled', 'conditions', 'actions'])),
+  route('GET', '/users/{id}/mailFolders/inbox/messageRules/{rule}', PERMISSIONS.mailboxSettingsRead, outlook, (ctx) => {
+    const rule = inboxRules(ctx).find((r) => r.id === ctx.params.rule);
+    if (!rule) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    return single(`users('${ctx.params.id}')/mailFolders('inbox')/messageRules`, rule);
+  }),
+  // Each method keeps its own type's properties (no query options on this list).
+  route('GET', '/users/{id}/authentication/methods', METHODS_READ, (ctx) => identity(ctx), (ctx) =>
+    ok({ '@odata.context': `${GRAPH_BASE}/$metadata#users('${ctx.params.id}')/authentication/methods`, value: authenticationMethods(ctx) })),
+  route('GET', '/oauth2PermissionGrants', GRANTS_READ, (ctx) => identity(ctx), (ctx) =>
+    list(ctx, securityOf(ctx.state.data).oauth2PermissionGrants!, '/oauth2PermissionGrants', 'oAuth2PermissionGrant', ['id', 'clientId', 'consentType', 'principalId', 'resourceId', 'scope'])),
   route('GET', '/identityProtection/riskyUsers', RISKY_USERS_READ, protection, (ctx) =>
     list(ctx, ctx.state.data.compliance.riskyUsers, '/identityProtection/riskyUsers', 'riskyUser', RISKY_USER, 500)),
   route('GET', '/identityProtection/riskyUsers/{id}', RISKY_USERS_READ, protection, (ctx) => {

@@ -31,6 +31,12 @@ export interface SecurityState {
   controlProfiles: Json[];
   /** SharePoint sites beyond Microsoft 365 groups' team sites. */
   sites: SiteRecord[];
+  /** Inbox rules (messageRule) by user id. */
+  inboxRules?: Record<string, Json[]>;
+  /** Authentication methods by user id, beyond the password every user has. */
+  authenticationMethods?: Record<string, Json[]>;
+  /** Delegated permission grants (oauth2PermissionGrant). */
+  oauth2PermissionGrants?: Json[];
 }
 
 const SHAREPOINT_HOST = new URL(RESOURCES.sharepoint).host;
@@ -329,7 +335,64 @@ export function seedSecurity(data: TenantSnapshot, now = Date.now()): SecuritySt
 /** The tenant's security record, seeded on first use (snapshots from before it lack one). */
 export function securityOf(data: TenantSnapshot): SecurityState {
   data.security ??= seedSecurity(data);
-  return data.security;
+  const sec = data.security;
+  sec.inboxRules ??= {};
+  sec.oauth2PermissionGrants ??= [];
+  sec.authenticationMethods ??= seedAuthenticationMethods(data);
+  return sec;
+}
+
+const METHOD_TYPES: Record<string, (createdDateTime: string, displayName?: string) => Json> = {
+  microsoftAuthenticator: (createdDateTime, displayName = 'iPhone 15') => ({
+    '@odata.type': '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod',
+    displayName,
+    deviceTag: 'SoftwareTokenActivated',
+    phoneAppVersion: '6.8.7',
+    createdDateTime,
+  }),
+  phone: (createdDateTime, displayName = '+1 4255550100') => ({ '@odata.type': '#microsoft.graph.phoneAuthenticationMethod', phoneNumber: displayName, phoneType: 'mobile', smsSignInState: 'notSupported', createdDateTime }),
+  softwareOath: (createdDateTime) => ({ '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethod', secretKey: null, createdDateTime }),
+  fido2: (createdDateTime, displayName = 'Security key') => ({ '@odata.type': '#microsoft.graph.fido2AuthenticationMethod', displayName, model: 'YubiKey 5 NFC', attestationLevel: 'attested', createdDateTime }),
+  email: (createdDateTime, displayName = 'backup@outlook.example') => ({ '@odata.type': '#microsoft.graph.emailAuthenticationMethod', emailAddress: displayName, createdDateTime }),
+};
+
+/** An authentication method row (learn.microsoft.com/graph/api/resources/authenticationmethod) of a known kind. */
+export function authenticationMethodRow(userId: string, type: string, createdDateTime: string, displayName?: string): Json | undefined {
+  const make = METHOD_TYPES[type];
+  return make ? { id: securityGuid(`method:${userId}:${type}:${createdDateTime}`), ...make(createdDateTime, displayName) } : undefined;
+}
+
+/** Methods matching the seeded MFA registration (userRegistrationDetails), registered when the tenant was set up. */
+function seedAuthenticationMethods(data: TenantSnapshot): Record<string, Json[]> {
+  const kinds: Record<string, string> = { microsoftAuthenticatorPush: 'microsoftAuthenticator', softwareOneTimePasscode: 'softwareOath', mobilePhone: 'phone' };
+  return Object.fromEntries(
+    Object.entries(data.compliance.registration).map(([userId, reg]) => [
+      userId,
+      reg.methodsRegistered.map((m) => authenticationMethodRow(userId, kinds[m] ?? 'email', '2024-01-15T09:00:00Z')).filter((m): m is Json => Boolean(m)),
+    ]),
+  );
+}
+
+/** A messageRule (learn.microsoft.com/graph/api/resources/messagerule). */
+export function inboxRuleRow(userId: string, r: { displayName: string; forwardTo?: string[]; redirectTo?: string[]; moveToFolder?: string; delete?: boolean; markAsRead?: boolean; subjectContains?: string[]; sequence?: number }): Json {
+  const recipients = (list: string[] | undefined) => (list?.length ? list.map((address) => ({ emailAddress: { name: address, address } })) : undefined);
+  const actions: Json = { stopProcessingRules: true };
+  if (r.forwardTo?.length) actions.forwardTo = recipients(r.forwardTo);
+  if (r.redirectTo?.length) actions.redirectTo = recipients(r.redirectTo);
+  if (r.moveToFolder) actions.moveToFolder = r.moveToFolder;
+  if (r.delete) actions.delete = true;
+  if (r.markAsRead) actions.markAsRead = true;
+  return {
+    id: `AQAAA${Buffer.from(securityGuid(`rule:${userId}:${r.displayName}`)).toString('base64url').slice(0, 24)}=`,
+    displayName: r.displayName,
+    sequence: r.sequence ?? 1,
+    isEnabled: true,
+    hasError: false,
+    isReadOnly: false,
+    conditions: r.subjectContains?.length ? { subjectContains: r.subjectContains } : {},
+    actions,
+    exceptions: {},
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -341,6 +404,9 @@ export interface SecurityPlant {
   riskDetections?: Row[];
   alerts?: Row[];
   sites?: Row[];
+  inboxRules?: Row[];
+  authenticationMethods?: Row[];
+  oauth2PermissionGrants?: Row[];
 }
 
 const LEVELS = ['low', 'medium', 'high'];
@@ -473,6 +539,45 @@ export function plantSecurity(data: TenantSnapshot, plant: SecurityPlant, now = 
         sec.sites.push(site);
       });
       (added.sites ??= []).push(site.id);
+    });
+    (plant.inboxRules ?? []).forEach((r, i) => {
+      const u = userOf('inboxRules', i, r);
+      if (typeof r.displayName !== 'string') throw new Error(`inboxRules[${i}].displayName: give the rule's name.`);
+      const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
+      const row = inboxRuleRow(u.graph.id, {
+        displayName: r.displayName,
+        forwardTo: list(r.forwardTo),
+        redirectTo: list(r.redirectTo),
+        moveToFolder: r.moveToFolder === undefined ? undefined : String(r.moveToFolder),
+        delete: r.delete === true,
+        markAsRead: r.markAsRead === true,
+        subjectContains: list(r.subjectContains),
+        sequence: (sec.inboxRules![u.graph.id]?.length ?? 0) + 1,
+      });
+      todo.push(() => (sec.inboxRules![u.graph.id] ??= []).push(row));
+      (added.inboxRules ??= []).push(String(row.id));
+    });
+    (plant.authenticationMethods ?? []).forEach((r, i) => {
+      const u = userOf('authenticationMethods', i, r);
+      const type = String(r.type ?? '');
+      const row = authenticationMethodRow(u.graph.id, type, when('authenticationMethods', i, r.createdDateTime), r.displayName === undefined ? undefined : String(r.displayName));
+      if (!row) throw new Error(`authenticationMethods[${i}].type: one of ${Object.keys(METHOD_TYPES).join(', ')}.`);
+      todo.push(() => (sec.authenticationMethods![u.graph.id] ??= []).push(row));
+      (added.authenticationMethods ??= []).push(String(row.id));
+    });
+    (plant.oauth2PermissionGrants ?? []).forEach((r, i) => {
+      const u = userOf('oauth2PermissionGrants', i, r);
+      if (typeof r.clientId !== 'string' || typeof r.scope !== 'string') throw new Error(`oauth2PermissionGrants[${i}]: give clientId (the client app's service principal id) and scope (e.g. "Mail.Read offline_access").`);
+      const row = {
+        id: Buffer.from(securityGuid(`grant:${u.graph.id}:${r.clientId}`)).toString('base64url').slice(0, 43),
+        clientId: r.clientId,
+        consentType: 'Principal',
+        principalId: u.graph.id,
+        resourceId: securityGuid('graph-service-principal'),
+        scope: r.scope,
+      };
+      todo.push(() => sec.oauth2PermissionGrants!.push(row));
+      (added.oauth2PermissionGrants ??= []).push(row.id);
     });
   } catch (e) {
     return { problem: (e as Error).message };

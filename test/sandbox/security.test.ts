@@ -117,9 +117,36 @@ describe('security posture reads', () => {
     assert.equal((await plant({ users: [] })).status, 400);
   });
 
+  test('inbox rules, authentication methods and app consents: seeded, planted (a rule forwarding out, a new method, a consent) and read back', async () => {
+    const upn = 'adele.vance@contoso.example';
+    assert.deepEqual((await get(`/users/${upn}/mailFolders/inbox/messageRules`)).body.value, []);
+    const before = (await get(`/users/${upn}/authentication/methods`)).body.value!;
+    assert.deepEqual(before.map((m) => m['@odata.type']), ['#microsoft.graph.passwordAuthenticationMethod', '#microsoft.graph.phoneAuthenticationMethod']);
+    assert.equal(before[1].phoneNumber, '+1 4255550100');
+    assert.equal('phoneNumber' in before[0], false, 'each method has its own properties only');
+    const r = await plant({
+      inboxRules: [{ userPrincipalName: upn, displayName: '..', forwardTo: ['drop@evil.example'], markAsRead: true }],
+      authenticationMethods: [{ userPrincipalName: upn, type: 'microsoftAuthenticator', displayName: 'Pixel 7' }],
+      oauth2PermissionGrants: [{ userPrincipalName: upn, clientId: '0f0e0d0c-0000-4000-8000-00000000beef', scope: 'Mail.Read Mail.Send offline_access' }],
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const rules = (await get(`/users/${upn}/mailFolders/inbox/messageRules`)).body.value!;
+    assert.deepEqual((rules[0].actions as { forwardTo: { emailAddress: { address: string } }[] }).forwardTo.map((f) => f.emailAddress.address), ['drop@evil.example']);
+    assert.equal((await get(`/users/${upn}/mailFolders/inbox/messageRules/${String(rules[0].id)}`)).body.displayName, '..');
+    const after = (await get(`/users/${upn}/authentication/methods`)).body.value!;
+    assert.equal(after.length, 3);
+    assert.ok(Date.now() - Date.parse(String(after[2].createdDateTime)) < 60_000, 'registered just now');
+    const adeleId = String((await get(`/users/${upn}`)).body.id);
+    const grants = (await get(`/oauth2PermissionGrants?$filter=principalId eq '${adeleId}'`)).body.value!;
+    assert.deepEqual(grants.map((g) => g.scope), ['Mail.Read Mail.Send offline_access']);
+    assert.equal((await get('/users/megan.bowen@contoso.example/mailFolders/inbox/messageRules')).status, 404, 'no mailbox without an Exchange licence');
+    const bad = await plant({ authenticationMethods: [{ userPrincipalName: upn, type: 'carrierPigeon' }] });
+    assert.match(JSON.stringify(bad.body), /authenticationMethods\[0\]\.type: one of microsoftAuthenticator/);
+  });
+
   test('each read needs the permission Microsoft names for it', async () => {
     const weak = sandbox.mintToken({ roles: ['User.Read.All'] });
-    for (const path of ['/identityProtection/riskyUsers', '/identityProtection/riskDetections', '/security/alerts_v2', '/security/secureScores', '/security/secureScoreControlProfiles', '/auditLogs/signIns', '/sites?search=*']) {
+    for (const path of ['/identityProtection/riskyUsers', '/identityProtection/riskDetections', '/security/alerts_v2', '/security/secureScores', '/security/secureScoreControlProfiles', '/auditLogs/signIns', '/sites?search=*', '/users/adele.vance@contoso.example/authentication/methods', '/oauth2PermissionGrants']) {
       const r = await get(path, weak);
       assert.equal(r.status, 403, path);
       assert.equal((r.body.error as { code: string }).code, 'Authorization_RequestDenied', path);
@@ -127,5 +154,8 @@ describe('security posture reads', () => {
     const scoped = sandbox.mintToken({ roles: ['IdentityRiskyUser.Read.All'] });
     assert.equal((await get('/identityProtection/riskyUsers', scoped)).status, 200);
     assert.equal((await get('/identityProtection/riskDetections', scoped)).status, 403, 'detections need IdentityRiskEvent.Read.All');
+    const rules = await get('/users/adele.vance@contoso.example/mailFolders/inbox/messageRules', weak);
+    assert.equal(rules.status, 403);
+    assert.equal((rules.body.error as { code: string }).code, 'ErrorAccessDenied');
   });
 });
