@@ -57,7 +57,13 @@ export async function readGraph(call: PostureCall, read: PostureRead): Promise<{
     if (result.status === 'done') return { body: result.body };
     return toolError(`${call.tool}: the read of ${read.endpoint} ended ${result.status}.`);
   }
-  if (answer.status !== 'failed') return answerResult(answer);
+  if (answer.status !== 'failed') {
+    // The read goes on by itself, but this tool's answer is made from it: ask again once it is done.
+    const waiting = answerResult(answer);
+    const first = waiting.content[0];
+    if (first?.type === 'text') first.text += `\nOnce that read is done, call ${call.tool} again for its answer.`;
+    return waiting;
+  }
   const error = answer.error ?? 'no detail';
   if (/HTTP 403|Authorization_RequestDenied|Forbidden|AccessDenied/i.test(error)) {
     return toolError(

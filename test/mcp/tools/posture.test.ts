@@ -45,6 +45,7 @@ describe('posture tools against the sandbox tenant', () => {
     const first = await call('sign_in_logs', { connection });
     assert.equal(first.s.status, 'waiting_for_sign_in', first.text);
     assert.match(first.text, /DEVICE CODE: [A-Z0-9]+/);
+    assert.match(first.text, /call sign_in_logs again for its answer/);
     sandbox.approve(first.s.waitingFor!.userCode!, upn);
     const followed = await untilSettled(() => client.callTool({ name: 'workflow_status', arguments: { workflowId: first.s.workflowId, waitSeconds: 60 } }));
     return followed;
