@@ -1,7 +1,8 @@
 // The admin API under /_sandbox/ for tests and the demo: state, outbox, reset, faults, throttle
-// profile, device-code approval, app registration, token minting. Production code never calls it.
+// profile, device-code approval, app registration, token minting, planted security rows. Production
+// code never calls it.
 import type { FaultProfile } from './faults';
-import type { TenantSnapshot } from './state';
+import { plantSecurity, securityOf, type SecurityPlant, type TenantSnapshot } from './state';
 import type { AppRegistration, MintTokenInput, Sandbox, ThrottleProfileName } from './types';
 
 export interface AdminReply {
@@ -65,6 +66,21 @@ export function handleAdmin(sb: AdminTarget, method: string, sub: string, body: 
       sb.state.changed();
       return { status: 201, body: { value: added } };
     }
+    case 'GET /security': {
+      const sec = securityOf(sb.state.data);
+      return { status: 200, body: { ...sec, riskyUsers: sb.state.data.compliance.riskyUsers, alerts: sb.state.data.compliance.alerts } };
+    }
+    case 'POST /security': {
+      // Plants security rows (tests and the demo): signIns, riskyUsers, riskDetections, alerts, sites,
+      // inboxRules, authenticationMethods, oauth2PermissionGrants, each an array of rows.
+      const kinds = ['signIns', 'riskyUsers', 'riskDetections', 'alerts', 'sites', 'inboxRules', 'authenticationMethods', 'oauth2PermissionGrants'];
+      const wrong = Object.keys(b).find((k) => !kinds.includes(k) || !Array.isArray(b[k]));
+      if (wrong || !Object.keys(b).length) return err(400, `Give arrays under ${kinds.join(', ')}${wrong ? `; "${wrong}" is not one` : ''}.`);
+      const planted = plantSecurity(sb.state.data, b as SecurityPlant);
+      if ('problem' in planted) return err(400, planted.problem);
+      sb.state.changed();
+      return { status: 201, body: planted };
+    }
     case 'GET /faults':
       return { status: 200, body: sb.faults() ?? null };
     case 'PUT /faults':
@@ -112,6 +128,6 @@ export function handleAdmin(sb: AdminTarget, method: string, sub: string, body: 
         return err(400, (e as Error).message);
       }
     default:
-      return err(404, `No admin route ${key}. Routes: GET health|state|outbox|messageTraces|faults|throttle|devicecodes, PUT state|faults|throttle, POST reset|approve|decline|apps|token|messageTraces, DELETE outbox|faults.`);
+      return err(404, `No admin route ${key}. Routes: GET health|state|outbox|messageTraces|security|faults|throttle|devicecodes, PUT state|faults|throttle, POST reset|approve|decline|apps|token|messageTraces|security, DELETE outbox|faults.`);
   }
 }

@@ -19,7 +19,7 @@ export const GRAPH_DELEGATED = [
   'MailboxSettings.Read', 'MailboxSettings.ReadWrite',
   'Organization.Read.All', 'Domain.Read.All', 'LicenseAssignment.ReadWrite.All', 'LicenseAssignment.Read.All',
   'Policy.Read.All', 'AuditLog.Read.All', 'Reports.Read.All', 'SecurityEvents.Read.All', 'SecurityAlert.Read.All',
-  'IdentityRiskyUser.Read.All', 'RoleManagement.Read.Directory', 'Application.Read.All', 'SharePointTenantSettings.Read.All',
+  'IdentityRiskyUser.Read.All', 'IdentityRiskEvent.Read.All', 'RoleManagement.Read.Directory', 'Application.Read.All', 'SharePointTenantSettings.Read.All',
   'UserAuthenticationMethod.Read.All', 'ExchangeMessageTrace.Read.All',
   // Further names the project's tools ask for; the sandbox grants them even where it has no route yet.
   'AppCatalog.ReadWrite.All', 'Application.ReadWrite.All', 'Calendars.Read', 'Calendars.ReadWrite', 'Channel.Delete.All',

@@ -35,6 +35,13 @@ const TOOL_PERMISSIONS: ReadonlyArray<Omit<RequiredPermission, 'api'> & { api?: 
   { permission: 'TeamSettings.ReadWrite.All', for: 'Team settings' },
   { permission: 'Channel.Create', for: 'Team channels' },
   { permission: 'TeamMember.ReadWrite.All', for: 'Team owners and members' },
+  // The read-only posture tools (Sites.ReadWrite.All above covers sharepoint_sharing_audit's site reads).
+  { permission: 'IdentityRiskyUser.Read.All', for: 'Risky users (list_risky_users; Entra ID P2)' },
+  { permission: 'IdentityRiskEvent.Read.All', for: 'Risk detections (list_risky_users)' },
+  { permission: 'SecurityAlert.Read.All', for: 'Security alerts (list_security_alerts)' },
+  { permission: 'SecurityEvents.Read.All', for: 'Secure Score and improvement actions (secure_score)' },
+  { permission: 'AuditLog.Read.All', for: 'Sign-in logs (sign_in_logs; Entra ID P1)' },
+  { permission: 'SharePointTenantSettings.Read.All', for: 'Tenant sharing capability (sharepoint_sharing_audit)' },
   { permission: 'Exchange.Manage', for: 'Exchange cmdlets: mailboxes, forwarding, tracking, add-ins, Exchange features (Exchange Administrator)', api: 'exchange' },
 ];
 

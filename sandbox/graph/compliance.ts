@@ -3,12 +3,13 @@
 // with credential expiry, the authorization policy and SharePoint tenant settings.
 import crypto from 'node:crypto';
 import { ROLE_TEMPLATE_IDS } from '../apps';
-import { FIRST_PARTY_CLIENT_IDS, SANDBOX_TENANT_ID } from '../constants';
+import { FIRST_PARTY_CLIENT_IDS } from '../constants';
 import { badRequest, notFound } from '../errors';
 import { newId, type Json } from '../state';
 import { certificateThumbprint } from '../tokens';
 import type { ThrottleClass } from '../throttle';
 import { GRAPH_BASE, listResponse, type EntityInfo } from './odata';
+import { securityRoutes } from './security';
 import { identity, noContent, ok, requireBody, route, type Ctx, type Permission, type Route } from './router';
 
 const p = (delegated: string[], application = delegated): Permission => ({ delegated, application });
@@ -118,8 +119,6 @@ function applications(ctx: Ctx) {
 
 const newIdFor = (appId: string, i: number) => `${appId.slice(0, 24)}${String(i).padStart(12, '0')}`;
 
-const securityRead = (perms: string[]) => p(perms);
-
 export const complianceRoutes: Route[] = [
   route('GET', '/policies/identitySecurityDefaultsEnforcementPolicy', POLICY_READ, (ctx) => identity(ctx), (ctx) => single('policies/identitySecurityDefaultsEnforcementPolicy/$entity', ctx.state.data.compliance.securityDefaults)),
   route('PATCH', '/policies/identitySecurityDefaultsEnforcementPolicy', p(['Policy.ReadWrite.SecurityDefaults']), (ctx) => identity(ctx), (ctx) => {
@@ -141,10 +140,8 @@ export const complianceRoutes: Route[] = [
   route('GET', '/directoryRoles', ROLES_READ, (ctx) => identity(ctx), (ctx) => list(ctx, directoryRoles(ctx), '/directoryRoles', 'directoryRole')),
   route('GET', '/directoryRoles/{id}/members', ROLES_READ, (ctx) => identity(ctx, 3), roleMembers),
   route('GET', '/reports/authenticationMethods/userRegistrationDetails', p(['AuditLog.Read.All', 'UserAuthenticationMethod.Read.All']), (ctx) => identity(ctx), registrationDetails),
-  route('GET', '/identityProtection/riskyUsers', p(['IdentityRiskyUser.Read.All']), protection, (ctx) => list(ctx, ctx.state.data.compliance.riskyUsers, '/identityProtection/riskyUsers', 'riskyUser')),
-  route('GET', '/security/alerts_v2', securityRead(['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All']), () => ({ family: 'none' }), (ctx) => list(ctx, ctx.state.data.compliance.alerts, '/security/alerts_v2', 'security.alert')),
-  route('GET', '/security/secureScores', securityRead(['SecurityEvents.Read.All', 'SecurityEvents.ReadWrite.All']), () => ({ family: 'none' }), (ctx) =>
-    list(ctx, ctx.state.data.compliance.secureScores.map((s) => ({ ...s, azureTenantId: SANDBOX_TENANT_ID })), '/security/secureScores', 'secureScore')),
+  // Risky users, alerts and secure scores: security.ts, with the other posture reads.
+  ...securityRoutes,
   route('GET', '/applications', p(['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All']), (ctx) => identity(ctx, 2), applications),
   route('GET', '/policies/authorizationPolicy', POLICY_READ, (ctx) => identity(ctx), (ctx) => single('policies/authorizationPolicy/$entity', ctx.state.data.compliance.authorizationPolicy)),
   route('PATCH', '/policies/authorizationPolicy', p(['Policy.ReadWrite.Authorization']), (ctx) => identity(ctx), (ctx) => {

@@ -15,7 +15,7 @@ const ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Exchange Online's recipient limit per message (To, Cc and Bcc together). */
 const MAX_RECIPIENTS = 500;
 
-function mailboxOf(ctx: Ctx, opts: { shared?: boolean } = {}): UserRecord {
+export function mailboxOf(ctx: Ctx, opts: { shared?: boolean } = {}): UserRecord {
   const u = ctx.state.findUser(ctx.params.id);
   if (!u) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${ctx.params.id}' is invalid.`);
   if (!readyMailbox(u)) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
@@ -30,7 +30,7 @@ function mailboxOf(ctx: Ctx, opts: { shared?: boolean } = {}): UserRecord {
   return u;
 }
 
-const outlook = (ctx: Ctx): ThrottleClass => {
+export const outlook = (ctx: Ctx): ThrottleClass => {
   const u = ctx.state.findUser(ctx.params.id ?? '');
   return { family: 'outlook', mailbox: u?.graph.id ?? String(ctx.params.id ?? '').toLowerCase() };
 };

@@ -28,6 +28,12 @@ export interface EntityInfo {
     /** Properties $orderby takes by default. */
     orderBy: string[];
   };
+  /**
+   * A collection outside the directory (audit logs, security, SharePoint): every operator and
+   * $orderby with $filter are served without ConsistencyLevel: eventual, which only directory
+   * objects ask for.
+   */
+  plainQueries?: boolean;
 }
 
 type Value = string | number | boolean | null;
@@ -330,7 +336,7 @@ export function listResponse(items: Json[], q: ListQuery, info: EntityInfo, maxT
     const sign = dir?.toLowerCase() === 'desc' ? -1 : 1;
     rows = [...rows].sort((a, b) => sign * String(a[prop] ?? '').localeCompare(String(b[prop] ?? '')));
   }
-  if (advancedUsed.length && !advancedOk) {
+  if (advancedUsed.length && !advancedOk && !info.plainQueries) {
     const what = advancedUsed[0];
     throw unsupportedQuery(
       what === 'orderby'

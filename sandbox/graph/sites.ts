@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { RESOURCES } from '../constants';
 import { GraphError, notFound } from '../errors';
-import type { GroupRecord, Json, TenantState } from '../state';
+import { ownersPermission, type GroupRecord, type Json, type SiteRecord, type TenantState } from '../state';
 import { GRAPH_BASE } from './odata';
 import { ok, route, type Ctx, type GraphSettings, type Permission, type Route } from './router';
 
@@ -81,6 +81,25 @@ function siteByPath(ctx: Ctx) {
 
 function findSiteGroup(state: TenantState, name: string): GroupRecord | undefined {
   return Object.values(state.data.groups).find((g) => isUnified(g) && String(g.graph.mailNickname).toLowerCase() === name);
+}
+
+/** The team sites of Microsoft 365 groups SharePoint has provisioned, as site records (only the owners group on the library root). */
+export function groupSites(state: TenantState, settings: GraphSettings, now = Date.now()): SiteRecord[] {
+  return Object.values(state.data.groups)
+    .filter((g) => isUnified(g) && now >= siteReadyAtMs(g, settings))
+    .map((g) => {
+      const b = siteBody(g);
+      return {
+        id: String(b.id),
+        name: String(b.name),
+        displayName: String(b.displayName),
+        webUrl: String(b.webUrl),
+        createdDateTime: String(b.createdDateTime),
+        lastModifiedDateTime: String(b.lastModifiedDateTime),
+        description: String(b.description),
+        permissions: [ownersPermission(String(b.displayName))],
+      };
+    });
 }
 
 export const siteRoutes: Route[] = [

@@ -2,6 +2,7 @@
 // so the whole tenant (TenantSnapshot) can be written to a file and loaded back.
 import type { ComplianceState } from '../compliance-seed';
 import type { AppRegistration } from '../types';
+import type { SecurityState } from './security';
 
 export type Json = Record<string, unknown>;
 
@@ -190,4 +191,6 @@ export interface TenantSnapshot {
   compliance: ComplianceState;
   /** Planner plans by id (absent until the first plan; snapshots from before Planner lack it). */
   planner?: { plans: Record<string, PlanRecord> };
+  /** Sign-in logs, risk detections, Secure Score history and SharePoint sites (absent until first read: seeded then). */
+  security?: SecurityState;
 }
