@@ -9,6 +9,7 @@ export { bulkProvisionUsers } from './bulk-provision-users';
 export { sendTemplate } from './send-template';
 export { complianceScan } from './compliance-scan';
 export { complianceAlert } from './compliance-alert';
+export { complianceFleetScan } from './compliance-fleet-scan';
 export { remediateFinding } from './remediate-finding';
 export { enableFeature } from './enable-feature';
 export { runCommand, pwshSessions, disconnectPwsh } from './run-command';

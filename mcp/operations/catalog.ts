@@ -130,6 +130,14 @@ export const complianceScan = defineOperation('complianceScan', {
   policy: (input) => ({ connection: input.connection, kind: 'read', target: 'compliance scan' }),
 });
 
+/** A scan of several connections: one child scan per tenant; a new fleet scan every time. Each connection's policy is asked by the tool. */
+export const complianceFleetScan = defineOperation('complianceFleetScan', {
+  operation: 'compliance-fleet-scan',
+  workflowId: (input, key: { origin: 'manual' | 'cli' }) => `compliance-fleet-scan/${key.origin}-${new Date().toISOString().replace(/[:.]/g, '-')}-${random(3)}`,
+  tags: (input) => ({ target: `${input.connections.length} tenant(s)` }),
+  policy: () => undefined,
+});
+
 /** The scan a compliance Schedule starts: unattended, under the schedule's id (Temporal appends the time). */
 export const scheduledComplianceScan = defineOperation('complianceScan', {
   operation: 'compliance-scan',

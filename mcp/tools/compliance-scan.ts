@@ -10,7 +10,8 @@ import { waitForAnswer } from '../workflow-runner';
 import type { ServerDeps } from '../deps';
 import { answerResult } from '../answers';
 import { runWorkflowTool } from '../tool-workflow';
-import { connectionOr, isToolResult } from '../results';
+import { connectionOr, isToolResult, toolError } from '../results';
+import { FLEET_MAX, runFleetScan } from './compliance-fleet';
 import { summarizeScan } from './compliance-common';
 import { complianceScan } from '../operations';
 
@@ -19,9 +20,10 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
     'compliance_scan',
     {
       title: 'Compliance scan now',
-      description: 'Runs the compliance checks (CIS-based: admins, MFA, conditional access, guests, sharing, stale accounts, secrets…) on a connection now, stores results, reports drift against the previous scan and writes the report (m365://compliance/{connection}/report). May answer with a device code first.',
+      description: 'Runs the compliance checks (CIS-based: admins, MFA, conditional access, guests, sharing, stale accounts, secrets…) on a connection now, stores results, reports drift against the previous scan and writes the report (m365://compliance/{connection}/report). May answer with a device code first. With connections: several tenants, one scan each, and a fleet report.',
       inputSchema: {
-        connection: connectionNameSchema,
+        connection: connectionNameSchema.optional(),
+        connections: z.union([z.array(connectionNameSchema).min(1).max(FLEET_MAX), z.literal('all')]).optional().describe('Instead of connection: these connections, or "all", scanned as a fleet'),
         checks: z.array(oneOf(CHECK_IDS as [string, ...string[]])).min(1).optional().describe('Only these checks (default all)'),
         confirmed: z.boolean().optional().describe('true confirms sending the drift alert mail, where the assistant may confirm'),
         waitSeconds: z.number().min(0).max(300).optional().describe('How long to wait for the result (default MM_WAIT_SECONDS)'),
@@ -29,7 +31,11 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     async (args, extra) => {
-      const connection = connectionOr(deps, args.connection);
+      if ((args.connection === undefined) === (args.connections === undefined)) {
+        return toolError('Name either connection (one tenant) or connections (several, or "all"), not both and not neither.', { field: args.connection === undefined ? 'connection' : 'connections' });
+      }
+      if (args.connections !== undefined) return runFleetScan(server, deps, extra, { connections: args.connections, checks: args.checks, waitSeconds: args.waitSeconds });
+      const connection = connectionOr(deps, args.connection!);
       if (isToolResult(connection)) return connection;
       const input: ComplianceScanInput = { connection: connection.name, checks: args.checks };
       const waitMs = (args.waitSeconds ?? deps.config.waitSeconds) * 1000;
