@@ -89,6 +89,18 @@ describe('compliance_scan over a fleet of connections', () => {
     assert.match(text, /Tenant02: .*0 newly failing, 1 fixed since the last scan/);
   });
 
+  test('compliance_schedule for "all" creates one schedule per connection, and deletes them again', async () => {
+    const created = await call('compliance_schedule', { connections: 'all', cron: '0 3 * * *' });
+    assert.notEqual(created.isError, true, textOf(created));
+    assert.match(textOf(created), /^upsert: 20 of 20 connection\(s\) done\./);
+    const schedules = (created.structuredContent as { schedules: { connection: string; schedule: { scheduleId: string } }[] }).schedules;
+    assert.deepEqual(schedules.map((s) => s.schedule.scheduleId), TENANTS.map((t) => `compliance/${t.toLowerCase()}`));
+    const deleted = await call('compliance_schedule', { connections: 'all', action: 'delete' });
+    assert.match(textOf(deleted), /^delete: 20 of 20 connection\(s\) done\./);
+    const again = await call('compliance_schedule', { connections: ['Tenant01', 'Tenant02'], action: 'describe' });
+    expectToolError(again, /Tenant01: No compliance schedule for Tenant01[\s\S]*Tenant02: No compliance schedule/);
+  });
+
   test('refusals name the field or the connection, and start nothing', async () => {
     expectToolError(await call('compliance_scan', { connection: 'Tenant01', connections: ['Tenant02'] }), /either connection .* or connections/);
     expectToolError(await call('compliance_scan', {}), /either connection/);
