@@ -1,6 +1,6 @@
 // The MCP server whose tools/list leaves out what tells a client nothing new: the JSON Schema dialect
 // (`$schema`, draft-07 for every tool), `execution: {taskSupport: 'forbidden'}` (the protocol's
-// default), and the regular expression zod writes beside a `format` it already names (email: 150
+// default), annotation hints equal to the protocol's defaults, and the regular expression zod writes beside a `format` it already names (email: 150
 // bytes, date-time: 390). The server validates every argument with the full zod schema either way.
 // DESIGN.md caps the list at 48 KB. Built on the SDK's public API: registerTool's RegisteredTool
 // handles, and Server.setRequestHandler, which replaces the handler McpServer installs for tools/list.
@@ -31,13 +31,30 @@ function compactJsonSchema(schema: AnySchema | undefined, io: 'input' | 'output'
   return json;
 }
 
+/** The protocol's defaults for the hints a client reads when they are absent (MCP ToolAnnotations). */
+const HINT_DEFAULTS: Partial<Record<keyof ToolAnnotations, boolean>> = { destructiveHint: true, idempotentHint: false, openWorldHint: true };
+
+/**
+ * The annotations without hints that say what their absence says: a default value, or destructive and
+ * idempotent on a read-only tool (meaningful only when readOnlyHint is false). readOnlyHint always stays.
+ */
+function compactAnnotations(annotations: ToolAnnotations | undefined): ToolAnnotations | undefined {
+  if (!annotations) return undefined;
+  const kept = Object.entries(annotations).filter(([key, value]) => {
+    if (key === 'readOnlyHint') return true;
+    if (annotations.readOnlyHint === true && (key === 'destructiveHint' || key === 'idempotentHint')) return false;
+    return HINT_DEFAULTS[key as keyof ToolAnnotations] !== value;
+  });
+  return Object.fromEntries(kept) as ToolAnnotations;
+}
+
 function toolDefinition(name: string, tool: RegisteredTool, inputSchema: AnySchema | undefined): Tool {
   const definition: Tool = {
     name,
     title: tool.title,
     description: tool.description,
     inputSchema: compactJsonSchema(inputSchema, 'input') as Tool['inputSchema'],
-    annotations: tool.annotations,
+    annotations: compactAnnotations(tool.annotations),
     execution: tool.execution?.taskSupport === 'forbidden' && Object.keys(tool.execution).length === 1 ? undefined : tool.execution,
     _meta: tool._meta,
   };

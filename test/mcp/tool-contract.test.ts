@@ -77,6 +77,11 @@ describe('the tool contract', () => {
     for (const tool of tools) {
       assert.equal((tool.inputSchema as Record<string, unknown>).$schema, undefined, `${tool.name}: no $schema`);
       assert.equal(tool.execution, undefined, `${tool.name}: no default execution`);
+      const hints = tool.annotations ?? {};
+      assert.notEqual(hints.destructiveHint, true, `${tool.name}: destructiveHint true is the default`);
+      assert.notEqual(hints.openWorldHint, true, `${tool.name}: openWorldHint true is the default`);
+      assert.notEqual(hints.idempotentHint, false, `${tool.name}: idempotentHint false is the default`);
+      if (hints.readOnlyHint) assert.deepEqual(Object.keys(hints).filter((k) => k === 'destructiveHint' || k === 'idempotentHint'), [], `${tool.name}: read-only`);
       for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) walk(schema, tool.name, field);
     }
     const email = formatted.find((f) => f.format === 'email');
