@@ -12,7 +12,7 @@ import type { ServerDeps } from '../../mcp/deps';
 import type { SendTemplateResult } from '../../workflows/send-template';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
 import { connectMcp, testDeps, textOf } from '../helpers/mcp';
-import { testClient, uniqueQueue } from '../helpers/temporal';
+import { testClient, uniqueQueue, untilPolled } from '../helpers/temporal';
 import { SECRET_ENV, SENDER, startSendProxy, waitFor, writeRegistry, type SendProxy, type Structured } from '../helpers/template-send';
 
 function spawnWorker(env: NodeJS.ProcessEnv, taskQueue: string): ChildProcess {
@@ -58,6 +58,8 @@ describe('a worker killed with SIGKILL in the middle of a template send', () => 
     proxy.mode = 'pass';
     const first = spawnWorker(env.env, taskQueue);
     workers.push(first);
+    // A workflow on a queue no worker has polled yet is answered as stuck: start once the worker polls.
+    await untilPolled(temporal, taskQueue);
     const waiting = await tool('send_from_template', {
       connection: 'Daemon',
       sender: SENDER,
