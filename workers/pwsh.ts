@@ -14,6 +14,7 @@ import type { Logger } from '../lib/logger';
 import { PwshPool, type SessionState } from '../lib/pwsh';
 import { Registry } from '../lib/registry';
 import { connectWorker } from '../lib/temporal/connection';
+import { payloadDataConverter } from '../lib/temporal/codec';
 import { configuredPwshTaskQueue } from '../lib/temporal/queues';
 
 export class PwshExecutableMissingError extends Error {
@@ -146,6 +147,7 @@ export async function createPwshWorker(config: Config, logger: Logger, options: 
       connection,
       namespace: config.temporal.namespace,
       taskQueue,
+      dataConverter: payloadDataConverter(config.temporal.payloadKeys),
       activities: createPwshActivities({ pool, registry: new Registry(config.registryPath), host: os.hostname(), observe: metrics.observe }),
       shutdownGraceTime: '30 seconds',
     });

@@ -6,7 +6,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTE_ARGS } from './names';
 import { temporalAnswers } from './connection';
-import type { TemporalSettings } from '../config';
 
 export interface DevServerOptions {
   cli: string;
@@ -97,7 +96,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   child.once('exit', (code, signal) => {
     exited = `exit ${code ?? signal}`;
   });
-  const settings: TemporalSettings = { address: options.address, namespace: options.namespace, embedded: true };
+  const settings = { address: options.address, namespace: options.namespace, embedded: true };
   const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
   while (!(await temporalAnswers(settings))) {
     if (exited !== undefined) {

@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../../lib/paths';
 import { freePort, startDevServer } from '../../lib/temporal/dev-server';
 import { findTemporalCli } from '../../lib/temporal/cli';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
-import { startTestWorker, testClient, uniqueQueue } from '../helpers/temporal';
+import { startTestWorker, testClient, testDataConverter, uniqueQueue } from '../helpers/temporal';
 import type { HealthCheckResult } from '../../workflows/health-check';
 
 function spawnWorker(env: NodeJS.ProcessEnv, taskQueue: string): ChildProcess {
@@ -82,7 +82,7 @@ describe('the dev server restarted on the same SQLite file', () => {
 
     let server = await startDevServer(options);
     let connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: testDataConverter() });
     const worker = await startTestWorker(env.config, uniqueQueue('persist'), server.address);
     await client.workflow.execute('healthCheck', { taskQueue: worker.taskQueue, workflowId, args: [] });
     await worker.stop();
@@ -92,7 +92,7 @@ describe('the dev server restarted on the same SQLite file', () => {
     server = await startDevServer(options);
     connection = await Connection.connect({ address: server.address });
     try {
-      const again = new Client({ connection });
+      const again = new Client({ connection, dataConverter: testDataConverter() });
       const ids: string[] = [];
       for await (const wf of again.workflow.list({ query: `WorkflowId = '${workflowId}'` })) ids.push(wf.workflowId);
       assert.deepEqual(ids, [workflowId]);
