@@ -6,6 +6,7 @@ import { TemporalCliMissingError } from '../lib/temporal/cli';
 import { TemporalUnreachableError } from '../lib/temporal/connection';
 import { DevServerStartError } from '../lib/temporal/dev-server';
 import { registerApproveCommand } from './approve';
+import { registerCodecServerCommand } from './codec-server';
 import { registerComplianceCommand } from './compliance';
 import { registerConnectionsCommand } from './connections';
 import { registerDemoCommand } from './demo';
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nEnvironment: M365_CONNECTIONS, MM_STATE_DIR, MM_LOG_DIR, MM_TOKEN_DIR, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_CLI,\n' +
-        'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_AUTOSTART (see README.md, Configuration).',
+        'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_PAYLOAD_KEY, MM_CODEC_PORT, MM_AUTOSTART (see README.md, Configuration).',
     );
   registerDemoCommand(program);
   registerConnectionsCommand(program);
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerApproveCommand(program);
   registerComplianceCommand(program);
+  registerCodecServerCommand(program);
   return program;
 }
 
