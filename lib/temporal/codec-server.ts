@@ -119,7 +119,8 @@ export function createCodecServer(options: CodecServerOptions): http.Server {
         return;
       }
       if (req.method !== 'POST') throw new RequestError(405, `${req.method} ${route}: use POST.`);
-      const namespace = req.headers['x-namespace'];
+      // The Temporal CLI sends an empty X-Namespace: only a named namespace is checked.
+      const namespace = req.headers['x-namespace'] || undefined;
       if (namespace !== undefined && namespace !== options.namespace) {
         throw new RequestError(403, `Namespace '${String(namespace)}' is not served here; this codec server holds the keys of '${options.namespace}'.`);
       }

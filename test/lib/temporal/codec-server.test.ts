@@ -73,6 +73,7 @@ describe('the codec server', () => {
     });
     assert.equal(rebinding, 421);
 
+    assert.equal((await post('/decode', body, { 'X-Namespace': '' })).status, 200, 'the Temporal CLI sends an empty X-Namespace');
     const namespace = await post('/decode', body, { 'X-Namespace': 'other' });
     assert.equal(namespace.status, 403);
     assert.match(((await namespace.json()) as { error: string }).error, /Namespace 'other' is not served here/);
