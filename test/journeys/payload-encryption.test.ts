@@ -2,8 +2,9 @@
 // nowhere in clear after a tour through a real MCP client against the sandbox: not in the history as
 // `temporal workflow show --output json` prints it, not in the dev server's database file (and its
 // -wal/-shm), not in any log. Through the codec server (`mm codec-server`, the installation's key)
-// the same history shows them; a codec server with another key cannot open it. The state dir is 0700,
-// the database files and the key file 0600.
+// the same history shows them, in the Temporal CLI and in the Temporal UI (a real browser, the dev
+// server started with --ui-codec-endpoint); a codec server with another key cannot open it. The state
+// dir is 0700, the database files and the key file 0600.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -75,15 +76,26 @@ describe('secrets at rest after a tour with passwords through graph_request', ()
   const workflowIds: string[] = [];
   const children: ChildProcess[] = [];
   let dbFile: string;
+  let codecPort: number;
+  let uiPort: number;
 
   before(async () => {
     assert.ok(cli, 'a Temporal CLI is available');
     sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 1 });
     const address = `127.0.0.1:${await freePort()}`;
+    [codecPort, uiPort] = [await freePort(), await freePort()];
     // No MM_PAYLOAD_KEY: the installation's key file in the state dir, as on a fresh machine.
-    env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, TEMPORAL_ADDRESS: address, MM_PAYLOAD_KEY: '', MM_LOG_LEVEL: 'debug' });
+    env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url, TEMPORAL_ADDRESS: address, MM_UI_PORT: String(uiPort), MM_PAYLOAD_KEY: '', MM_LOG_LEVEL: 'debug' });
     dbFile = path.join(env.config.stateDir, 'temporal.db');
-    server = await startDevServer({ cli: cli!, address, namespace: 'default', uiPort: await freePort(), dbFile, logFile: path.join(env.config.logDir, 'temporal-server.log') });
+    server = await startDevServer({
+      cli: cli!,
+      address,
+      namespace: 'default',
+      uiPort,
+      dbFile,
+      logFile: path.join(env.config.logDir, 'temporal-server.log'),
+      uiCodecEndpoint: `http://127.0.0.1:${codecPort}`,
+    });
     fs.writeFileSync(
       env.config.registryPath,
       JSON.stringify({ connections: { Contoso: { appId: SANDBOX_APP_ID, tenant: SANDBOX_DOMAIN, tenantId: SANDBOX_TENANT_ID, cloud: 'sandbox', mcps: ['mm'], description: 'tour', expectedEmail: SANDBOX_ADMIN_UPN } } }),
@@ -150,8 +162,8 @@ describe('secrets at rest after a tour with passwords through graph_request', ()
     assert.equal(total, 0);
   });
 
-  test('through `mm codec-server` with the key the history reads in clear; with another key it does not open', async () => {
-    const port = await freePort();
+  test('through `mm codec-server` with the key the history reads in clear (CLI and UI); with another key it does not open', async () => {
+    const port = codecPort;
     children.push(await codecServerProcess(env.env, port));
     let decoded = 0;
     for (const workflowId of workflowIds.slice(1)) {
@@ -161,6 +173,24 @@ describe('secrets at rest after a tour with passwords through graph_request', ()
     }
     console.log(`password occurrences through the codec server with the key: ${decoded}`);
     assert.ok(decoded >= 2, 'both passwords readable by whoever holds the key');
+
+    // The UI of the dev server, in a real browser: it calls the codec server from its own origin (CORS).
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      const decodeCalls: number[] = [];
+      page.on('response', (r) => {
+        if (r.url() === `http://127.0.0.1:${port}/decode`) decodeCalls.push(r.status());
+      });
+      const { runId } = await temporal.workflow.getHandle(workflowIds[1]).describe();
+      await page.goto(`http://127.0.0.1:${uiPort}/namespaces/default/workflows/${encodeURIComponent(workflowIds[1])}/${runId}/history`);
+      await page.getByText(PASSWORD).first().waitFor({ timeout: 60_000 });
+      console.log(`Temporal UI: ${decodeCalls.length} /decode calls (${[...new Set(decodeCalls)].join(', ')}), the POST /users input shows the password`);
+      assert.ok(decodeCalls.length > 0 && decodeCalls.every((s) => s === 200));
+    } finally {
+      await browser.close();
+    }
 
     const otherPort = await freePort();
     children.push(await codecServerProcess({ ...env.env, MM_PAYLOAD_KEY: crypto.randomBytes(32).toString('base64') }, otherPort));
