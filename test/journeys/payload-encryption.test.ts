@@ -152,13 +152,15 @@ describe('secrets at rest after a tour with passwords through graph_request', ()
 
   test('temporal workflow show --output json: 0 occurrences of either password; the payloads are marked encrypted', async () => {
     let total = 0;
+    let sealed = true;
     for (const workflowId of workflowIds.slice(1)) {
       const shown = await run(cli!, ['workflow', 'show', '--workflow-id', workflowId, '--address', server.address, '--output', 'json']);
       assert.equal(shown.code, 0, shown.stderr);
-      assert.match(shown.stdout, /"encryption-key-id"|ZW5jcnlwdGlvbi1rZXktaWQ=/, 'the history shows sealed payloads');
       total += countSecrets(shown.stdout);
+      sealed &&= /"encryption-key-id"|ZW5jcnlwdGlvbi1rZXktaWQ=/.test(shown.stdout);
     }
     console.log(`password occurrences in temporal workflow show --output json (raw): ${total}`);
+    assert.ok(sealed, 'the history shows sealed payloads');
     assert.equal(total, 0);
   });
 
@@ -203,20 +205,20 @@ describe('secrets at rest after a tour with passwords through graph_request', ()
   test("the dev server's database files and every log: 0 occurrences; the files are 0600 in a 0700 state dir", async () => {
     const dbFiles = [dbFile, `${dbFile}-wal`, `${dbFile}-shm`].filter((f) => fs.existsSync(f));
     const db = Buffer.concat(dbFiles.map((f) => fs.readFileSync(f)));
-    assert.ok(db.includes(workflowIds[1]), 'the search reaches the workflows in the database (their ids are there in clear)');
     const inDb = countSecrets(db);
     const logs = filesUnder(env.config.logDir);
     const logText = logs.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-    assert.ok(logText.includes('graph'), 'the logs were written');
     const inLogs = countSecrets(logText);
+    console.log(`database files ${dbFiles.map((f) => path.basename(f)).join(', ')} (${db.length} bytes): ${inDb} occurrences; logs ${logs.map((f) => path.basename(f)).join(', ')}: ${inLogs}`);
     const modes = Object.fromEntries(
       [env.config.stateDir, ...dbFiles, path.join(env.config.stateDir, PAYLOAD_KEY_FILE_NAME), path.join(env.config.logDir, 'temporal-server.log')].map((f) => [
         path.relative(env.root, f),
         (fs.statSync(f).mode & 0o777).toString(8),
       ]),
     );
-    console.log(`database files ${dbFiles.map((f) => path.basename(f)).join(', ')} (${db.length} bytes): ${inDb} occurrences; logs ${logs.map((f) => path.basename(f)).join(', ')}: ${inLogs}`);
     console.log(`modes: ${JSON.stringify(modes)}`);
+    assert.ok(db.includes(workflowIds[1]), 'the search reaches the workflows in the database (their ids are there in clear)');
+    assert.ok(logText.includes('graph'), 'the logs were written');
     assert.equal(inDb, 0);
     assert.equal(inLogs, 0);
     assert.equal(modes.state, '700');
