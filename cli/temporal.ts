@@ -77,7 +77,7 @@ async function startPwshBeside(config: Config, logger: Logger): Promise<void> {
  * The codec server beside the dev server (MM_CODEC_PORT), so the UI shows payloads decoded on this
  * machine. A port already taken (another installation's) costs only the decoded view: a warning.
  */
-async function codecServerBeside(config: Config, logger: Logger): Promise<RunningCodecServer | undefined> {
+export async function codecServerBeside(config: Config, logger: Logger): Promise<RunningCodecServer | undefined> {
   try {
     const codec = await startCodecServer(config, logger);
     say(`Codec server at ${codec.url}: the Temporal UI and \`temporal --codec-endpoint ${codec.url}\` show payloads decoded.`);
