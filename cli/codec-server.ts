@@ -35,14 +35,14 @@ export function registerCodecServerCommand(program: Command): void {
     .command('codec-server')
     .description('Serve /encode and /decode (Temporal codec server protocol) with the payload key, so the Temporal UI and CLI show decoded payloads')
     .option('--port <n>', 'port to listen on (default MM_CODEC_PORT, 8234)', (v) => Number(v))
-    .option('--host <address>', 'address to listen on (default 127.0.0.1: only this machine)', '127.0.0.1')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1: only this machine; whoever reaches another address can decode every payload)')
     .option('--ui-origin <url>', 'origin of a Temporal UI allowed to call it from a browser (repeatable; default http://localhost:MM_UI_PORT and http://127.0.0.1:MM_UI_PORT)', collect)
     .addHelpText(
       'after',
       '\nPoint a UI at it with `temporal server start-dev --ui-codec-endpoint <url>` (mm up does this itself),\n' +
         "or in the UI's Data Encoder settings; the Temporal CLI takes `--codec-endpoint <url>`.",
     )
-    .action(async (options: { port?: number; host: string; uiOrigin?: string[] }) => {
+    .action(async (options: { port?: number; host?: string; uiOrigin?: string[] }) => {
       const { config, logger } = commandContext('codec-server', { pretty: process.stderr.isTTY });
       if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)) {
         process.stderr.write('mm: --port: expected a port number 1-65535.\n');
