@@ -74,7 +74,7 @@ describe('the dev server restarted on the same SQLite file', () => {
   });
   after(() => env.cleanup());
 
-  test('still lists the earlier workflows', async () => {
+  test('still lists the earlier workflows; its files are private (0600 in a 0700 dir), even those an older release left 0644', async () => {
     const cli = findTemporalCli(process.env.TEMPORAL_CLI);
     assert.ok(cli, 'a Temporal CLI is available');
     const options = { cli, address: `127.0.0.1:${await freePort()}`, namespace: 'default', uiPort: await freePort(), dbFile: path.join(env.config.stateDir, 'temporal.db') };
@@ -89,7 +89,13 @@ describe('the dev server restarted on the same SQLite file', () => {
     await connection.close();
     await server.stop();
 
+    // Files an older release left readable by others are made private again at the next start.
+    assert.equal(fs.statSync(options.dbFile).mode & 0o777, 0o600, 'the database is created 0600');
+    fs.chmodSync(options.dbFile, 0o644);
+    fs.chmodSync(env.config.stateDir, 0o755);
     server = await startDevServer(options);
+    assert.equal(fs.statSync(options.dbFile).mode & 0o777, 0o600, 'a 0644 database is set to 0600 at start');
+    assert.equal(fs.statSync(env.config.stateDir).mode & 0o777, 0o700, 'the state dir is set to 0700 at start');
     connection = await Connection.connect({ address: server.address });
     try {
       const again = new Client({ connection, dataConverter: testDataConverter() });
