@@ -12,7 +12,7 @@
 import crypto from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { lazyRequire } from '../lazy-require';
-import { loadPayloadKeys, PayloadKeyError, type PayloadKeyRing, type PayloadKeySource } from './payload-keys';
+import { loadPayloadKeys, PAYLOAD_KEY_FILE_NAME, PayloadKeyError, type PayloadKeyRing, type PayloadKeySource } from './payload-keys';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const METADATA_ENCODING = 'encoding';
@@ -72,7 +72,7 @@ export class EncryptionCodec implements PayloadCodec {
       const key = ring.byId.get(id);
       if (!key) {
         throw new PayloadKeyError(
-          `A payload is encrypted with key id '${id}', which ${ring.origin} does not hold: add that key to MM_PAYLOAD_KEY as '${id}:<base64 key>' (after the current one).`,
+          `A payload is encrypted with key id '${id}', which ${ring.origin} does not hold: add that key as '${id}:<base64 key>' after the current one (in MM_PAYLOAD_KEY, or a line of the key file ${PAYLOAD_KEY_FILE_NAME} in MM_STATE_DIR).`,
         );
       }
       const data = Buffer.from(payload.data ?? new Uint8Array());
