@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../lib/temporal/codec';
 import { NativeConnection } from '@temporalio/worker';
 import { sealSecret } from '../lib/secrets/seal';
 import { silentLogger } from '../lib/logger';
@@ -54,7 +55,7 @@ export async function benchBulkProvisioning(options: { users: number; address: s
   const worker = await createMainWorker({ config: env.config, logger: silentLogger, connection: workerConnection, taskQueue });
   const running = worker.run();
   const connection = await Connection.connect({ address: options.address });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, dataConverter: payloadDataConverter(env.config.temporal.payloadKeys) });
   try {
     const sealed = sealSecret(env.config.stateDir, 'Welcome-2026!');
     const upns = Array.from({ length: options.users }, (_, i) => `bench.${taskQueue}.${i}@${SANDBOX_DOMAIN}`);

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../lib/temporal/codec';
 import { NativeConnection } from '@temporalio/worker';
 import { silentLogger } from '../lib/logger';
 import { createHealthActivities } from '../activities/health';
@@ -30,7 +31,7 @@ async function main() {
   const worker = await createMainWorker({ config: env.config, logger: silentLogger, connection: workerConnection, taskQueue });
   const running = worker.run();
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, dataConverter: payloadDataConverter(env.config.temporal.payloadKeys) });
   const mcp = await connectMcp(testDeps(env, temporal, taskQueue));
   const rows: BenchRow[] = [];
 

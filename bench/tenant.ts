@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../lib/temporal/codec';
 import { NativeConnection } from '@temporalio/worker';
 import { silentLogger } from '../lib/logger';
 import { startSandbox, type SandboxOptions } from '../sandbox';
@@ -57,7 +58,7 @@ export async function startBenchTenant(address: string, name: string, sandboxOpt
   const pwsh = await createPwshWorker(env.config, silentLogger, { taskQueue: pwshQueue, connection: workerConnection });
   const pwshRunning = pwsh.run();
   const connection = await Connection.connect({ address });
-  const mcp = await connectMcp(testDeps(env, new Client({ connection }), taskQueue));
+  const mcp = await connectMcp(testDeps(env, new Client({ connection, dataConverter: payloadDataConverter(env.config.temporal.payloadKeys) }), taskQueue));
   return {
     sandbox,
     env,

@@ -14,7 +14,7 @@ import { createServer } from '../mcp/server';
 import { startSandbox, SANDBOX_ADMIN_UPN, SANDBOX_APP_ID, SANDBOX_DOMAIN, SANDBOX_TENANT_ID } from '../sandbox';
 import { createMainWorker, installRuntime } from '../workers/main';
 import { commandContext, say } from './context';
-import { ensureDevServer } from './temporal';
+import { codecServerBeside, ensureDevServer } from './temporal';
 
 export const DEMO_CONNECTION = 'Sandbox-Demo';
 
@@ -71,7 +71,9 @@ export async function runDemoTour(options: { exit?: boolean }): Promise<void> {
   // The terminal shows the tour; the worker's and the tools' logs go to MM_LOG_DIR/demo.log.
   const { config, logger } = commandContext('demo', { terminal: false });
   const logFile = path.join(config.logDir, 'demo.log');
-  const server = await ensureDevServer(config);
+  // The codec server beside the dev server: the UI links below show the payloads decoded.
+  const codec = config.temporal.embedded ? await codecServerBeside(config, logger) : undefined;
+  const server = await ensureDevServer(config, codec);
   // Exchange's and Teams' provisioning delays are shortened for the tour; throttling is as documented.
   const sandbox = await startSandbox({ throttle: 'documented', deviceCodeIntervalSeconds: 1, replicationDelayMs: 0, teamCreationMs: 1000, mailboxDelayMs: 1000 });
   const demo = demoConfig(config, sandbox.url);
@@ -175,5 +177,6 @@ export async function runDemoTour(options: { exit?: boolean }): Promise<void> {
       say('Stopping the Temporal dev server…');
       await server.stop();
     }
+    await codec?.close();
   }
 }

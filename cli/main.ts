@@ -8,6 +8,7 @@ import { TemporalUnreachableError } from '../lib/temporal/connection';
 import { DevServerStartError } from '../lib/temporal/dev-server';
 import { registerApproveCommand } from './approve';
 import { registerAuditCommand } from './audit';
+import { registerCodecServerCommand } from './codec-server';
 import { registerComplianceCommand } from './compliance';
 import { registerConnectionsCommand } from './connections';
 import { registerDemoCommand } from './demo';
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nEnvironment: M365_CONNECTIONS, MM_STATE_DIR, MM_LOG_DIR, MM_TOKEN_DIR, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_CLI,\n' +
-        'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_AUTOSTART (see README.md, Configuration).',
+        'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_PAYLOAD_KEY, MM_CODEC_PORT, MM_AUTOSTART (see README.md, Configuration).',
     );
   registerDemoCommand(program);
   registerConnectionsCommand(program);
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerApproveCommand(program);
   registerComplianceCommand(program);
+  registerCodecServerCommand(program);
   return program;
 }
 

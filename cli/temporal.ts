@@ -9,7 +9,9 @@ import { ensureTemporalCli } from '../lib/temporal/cli';
 import { temporalAnswers, TemporalUnreachableError } from '../lib/temporal/connection';
 import { startDevServer, type DevServer } from '../lib/temporal/dev-server';
 import { TASK_QUEUE } from '../lib/temporal/names';
+import { startCodecServer } from './codec-server';
 import { commandContext, say } from './context';
+import type { RunningCodecServer } from '../lib/temporal/codec-server';
 
 // The worker modules load @temporalio/worker and every activity: only the commands that run a worker
 // load them, so `mm mcp` and the others start without.
@@ -20,7 +22,7 @@ const pwshWorker = () => import('../workers/pwsh');
  * The dev server for the embedded default: reused when one already answers at TEMPORAL_ADDRESS,
  * otherwise started on the SQLite file in MM_STATE_DIR. Returns undefined when reused.
  */
-export async function ensureDevServer(config: Config): Promise<DevServer | undefined> {
+export async function ensureDevServer(config: Config, codec?: RunningCodecServer): Promise<DevServer | undefined> {
   if (await temporalAnswers(config.temporal)) {
     say(`Temporal already answers at ${config.temporal.address}: reusing it.`);
     return undefined;
@@ -37,8 +39,9 @@ export async function ensureDevServer(config: Config): Promise<DevServer | undef
     uiPort: config.uiPort,
     dbFile: path.join(config.stateDir, 'temporal.db'),
     logFile: path.join(config.logDir, 'temporal-server.log'),
+    uiCodecEndpoint: codec?.url,
   });
-  say(`Temporal is up at ${server.address}; UI: ${server.uiUrl}`);
+  say(`Temporal is up at ${server.address}; UI: ${server.uiUrl}${codec ? ` (payloads decoded through ${codec.url})` : ''}`);
   return server;
 }
 
@@ -77,6 +80,21 @@ async function startPwshBeside(config: Config, logger: Logger): Promise<void> {
   return runPwshWorker(config, logger).catch((err: Error) => logger.error({ err: err.message }, 'the pwsh pool worker stopped'));
 }
 
+/**
+ * The codec server beside the dev server (MM_CODEC_PORT), so the UI shows payloads decoded on this
+ * machine. A port already taken (another installation's) costs only the decoded view: a warning.
+ */
+export async function codecServerBeside(config: Config, logger: Logger): Promise<RunningCodecServer | undefined> {
+  try {
+    const codec = await startCodecServer(config, logger);
+    say(`Codec server at ${codec.url}: the Temporal UI and \`temporal --codec-endpoint ${codec.url}\` show payloads decoded.`);
+    return codec;
+  } catch (err) {
+    say(`The codec server could not listen on 127.0.0.1:${config.codecPort} (${(err as Error).message}); the UI shows payloads encrypted. Set MM_CODEC_PORT to another port.`);
+    return undefined;
+  }
+}
+
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
@@ -88,12 +106,17 @@ export function registerTemporalCommands(program: Command): void {
     .command('server')
     .description('Run the embedded Temporal dev server (SQLite file in MM_STATE_DIR, UI on MM_UI_PORT) in the foreground')
     .action(async () => {
-      const { config } = commandContext('server', { pretty: true });
-      const server = await ensureDevServer(config);
-      if (!server) return;
-      await untilSignal();
-      say('Stopping the Temporal dev server…');
-      await server.stop();
+      const { config, logger } = commandContext('server', { pretty: true });
+      const codec = config.temporal.embedded ? await codecServerBeside(config, logger) : undefined;
+      try {
+        const server = await ensureDevServer(config, codec);
+        if (!server) return;
+        await untilSignal();
+        say('Stopping the Temporal dev server…');
+        await server.stop();
+      } finally {
+        await codec?.close();
+      }
     });
 
   program
@@ -122,10 +145,14 @@ export function registerTemporalCommands(program: Command): void {
 
   program
     .command('up')
-    .description('Run the dev server and the worker together in the foreground; prints the Temporal UI address; Ctrl-C stops both')
+    .description('Run the dev server, the worker and the codec server together in the foreground; prints the Temporal UI address; Ctrl-C stops them')
     .action(async () => {
       const { config, logger } = commandContext('up', { pretty: process.stderr.isTTY });
-      const server = await ensureDevServer(config);
+      const codec = config.temporal.embedded ? await codecServerBeside(config, logger) : undefined;
+      const server = await ensureDevServer(config, codec).catch(async (err: unknown) => {
+        await codec?.close();
+        throw err;
+      });
       const pidFile = path.join(config.stateDir, 'mm-up.pid');
       fs.writeFileSync(pidFile, String(process.pid));
       try {
@@ -140,6 +167,7 @@ export function registerTemporalCommands(program: Command): void {
           say('Stopping the Temporal dev server…');
           await server.stop();
         }
+        await codec?.close();
       }
     });
 }

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePayloadKeys, payloadKeySource, type PayloadKeySource } from './temporal/payload-keys';
 
 export class ConfigError extends Error {
   constructor(
@@ -10,10 +11,14 @@ export class ConfigError extends Error {
     readonly accepts: string,
     readonly value: string | undefined,
   ) {
-    super(`Invalid ${variable}=${JSON.stringify(value ?? '')}: expected ${accepts}.`);
+    // A key or token is never repeated back: the message may end up in a log.
+    const shown = SECRET_VARIABLES.has(variable) ? '(value not shown)' : JSON.stringify(value ?? '');
+    super(`Invalid ${variable}=${shown}: expected ${accepts}.`);
     this.name = 'ConfigError';
   }
 }
+
+const SECRET_VARIABLES = new Set(['MM_DB_KEY', 'MM_TOKEN_KEY', 'MM_PAYLOAD_KEY', 'MM_HTTP_TOKEN', 'TEMPORAL_API_KEY']);
 
 const home = () => os.homedir();
 const expandHome = (p: string) => (p === '~' || p.startsWith('~/') ? path.join(home(), p.slice(1)) : p);
@@ -86,6 +91,18 @@ export const variables = {
   MM_SANDBOX_URL: variable(httpUrl, 'an http(s) URL such as http://127.0.0.1:5999'),
   MM_DB_KEY: variable(z.string().min(16), 'a key of at least 16 characters'),
   MM_TOKEN_KEY: variable(z.string().min(16), 'a key of at least 16 characters'),
+  MM_PAYLOAD_KEY: variable(
+    z.string().refine((text) => {
+      try {
+        parsePayloadKeys(text, 'MM_PAYLOAD_KEY');
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+    'a base64 AES-256 key of 32 bytes (openssl rand -base64 32), or comma-separated id:key pairs, the first one current',
+  ),
+  MM_CODEC_PORT: variable(port, 'a port number 1-65535', () => '8234'),
   MM_WAIT_SECONDS: variable(z.coerce.number().min(0).max(600), 'seconds from 0 to 600', () => '20'),
   MM_HTTP_PORT: variable(port, 'a port number 1-65535', () => '3333'),
   MM_HTTP_TOKEN: variable(z.string().min(16), 'a bearer token of at least 16 characters'),
@@ -110,6 +127,8 @@ export interface Config {
   logLevel: Env['MM_LOG_LEVEL'];
   temporal: TemporalSettings;
   uiPort: number;
+  /** The codec server's port (`mm codec-server`, and beside the dev server in `mm up`). */
+  codecPort: number;
   autostart: boolean;
   sendGuards: boolean;
   sandboxUrl?: string;
@@ -124,6 +143,8 @@ export interface TemporalSettings {
   apiKey?: string;
   tls?: { clientCertPath?: string; clientKeyPath?: string; serverCaPath?: string; serverName?: string };
   cliPath?: string;
+  /** The keys every client and worker seals payloads with (lib/temporal/codec.ts). */
+  payloadKeys: PayloadKeySource;
 }
 
 /** Parses the environment. Throws ConfigError naming the first variable that is wrong. */
@@ -169,8 +190,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
       cliPath: e.TEMPORAL_CLI,
+      payloadKeys: payloadKeySource(e.MM_STATE_DIR, e.MM_PAYLOAD_KEY),
     },
     uiPort: e.MM_UI_PORT,
+    codecPort: e.MM_CODEC_PORT,
     autostart: e.MM_AUTOSTART,
     sendGuards: e.MM_SEND_GUARDS,
     sandboxUrl: e.MM_SANDBOX_URL,

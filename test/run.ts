@@ -2,10 +2,12 @@
 // runner, sharing ONE Temporal dev server for the run (or TEMPORAL_ADDRESS when it is set).
 // Arguments narrow the files: `npm test -- test/mcp` runs only those.
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureTemporalCli } from '../lib/temporal/cli';
+import { payloadCodec } from '../lib/temporal/codec';
 import { freePort, startDevServer, type DevServer } from '../lib/temporal/dev-server';
 import { PROJECT_ROOT } from '../lib/paths';
 
@@ -102,7 +104,12 @@ async function main(): Promise<number> {
   say('== build (bin/build.js)');
   if ((await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'build.js')])) !== 0) failures += 1;
 
-  const env: NodeJS.ProcessEnv = { ...process.env, MM_LOG_LEVEL: process.env.MM_LOG_LEVEL ?? 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MM_LOG_LEVEL: process.env.MM_LOG_LEVEL ?? 'warn',
+    // One payload key for the whole run: every client, worker and `mm` process of it shares it.
+    MM_PAYLOAD_KEY: process.env.MM_PAYLOAD_KEY ?? crypto.randomBytes(32).toString('base64'),
+  };
   let server: DevServer | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
     const cli = await ensureTemporalCli(process.env.TEMPORAL_CLI, say);
@@ -150,7 +157,8 @@ async function main(): Promise<number> {
     // Adds the new cases among this run's workflows to test/replay/histories (never rewrites one).
     const { recordHistories } = await import('./replay/record');
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-    await recordHistories({ client: new Client({ connection, namespace: 'default' }), say });
+    const codec = payloadCodec({ env: env.MM_PAYLOAD_KEY, keyFile: '/nonexistent/payload.key' });
+    await recordHistories({ client: new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [codec] } }), codec, say });
     await connection.close();
   }
   await server?.stop();

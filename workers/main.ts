@@ -6,6 +6,7 @@ import { resolveTokenKey, TokenManager } from '../lib/auth';
 import { createGraphClient, type GraphClient } from '../lib/graph';
 import { Registry } from '../lib/registry';
 import { connectClient, connectWorker } from '../lib/temporal/connection';
+import { payloadDataConverter } from '../lib/temporal/codec';
 import { createAuthActivities } from '../activities/auth';
 import { createGraphActivities } from '../activities/graph';
 import { createUserActivities } from '../activities/users';
@@ -106,6 +107,8 @@ export async function createMainWorker(options: MainWorkerOptions): Promise<Work
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
+    // Payloads are sealed outside the workflow sandbox, around each activation and activity.
+    dataConverter: payloadDataConverter(config.temporal.payloadKeys),
     workflowBundle: options.workflowBundle ?? (await workflowBundle(logger)),
     activities: mainActivities(config, services, logger),
     interceptors: { activity: [auditInterceptor({ record: (entry) => services.store().audit.record(entry) }, logger)] },

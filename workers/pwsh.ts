@@ -14,6 +14,7 @@ import type { Logger } from '../lib/logger';
 import { PwshPool, type SessionState } from '../lib/pwsh';
 import { Registry } from '../lib/registry';
 import { connectWorker } from '../lib/temporal/connection';
+import { payloadDataConverter } from '../lib/temporal/codec';
 import { configuredPwshTaskQueue } from '../lib/temporal/queues';
 import { lazyStore } from '../lib/store/lazy';
 import { auditInterceptor } from './audit-interceptor';
@@ -148,6 +149,7 @@ export async function createPwshWorker(config: Config, logger: Logger, options: 
       connection,
       namespace: config.temporal.namespace,
       taskQueue,
+      dataConverter: payloadDataConverter(config.temporal.payloadKeys),
       activities: createPwshActivities({ pool, registry: new Registry(config.registryPath), host: os.hostname(), observe: metrics.observe }),
       // Commands that change a tenant are audited where they run (the encrypted store in MM_STATE_DIR).
       interceptors: { activity: [auditInterceptor(lazyStore(config, log).audit, log)] },

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createKeyFile, readKeyFile } from '../key-file';
 import { StoreKeyError } from './errors';
 
 export const KEY_FILE_NAME = 'store.key';
@@ -24,26 +25,5 @@ export function resolveStoreKey(stateDir: string, dbFile: string, key?: string):
       `${dbFile} exists but MM_DB_KEY is not set and ${keyFile} is missing; set MM_DB_KEY to the key it was created with, or move the file away to start empty.`,
     );
   }
-  const created = crypto.randomBytes(32).toString('hex');
-  try {
-    // 'wx': when two processes start at once, one creates the file and the other reads it.
-    fs.writeFileSync(keyFile, created, { mode: 0o600, flag: 'wx' });
-    return created;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const raced = readKeyFile(keyFile);
-    if (raced === undefined) throw new StoreKeyError(`${keyFile} is empty; delete it or set MM_DB_KEY.`);
-    return raced;
-  }
-}
-
-function readKeyFile(keyFile: string): string | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(keyFile, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return text === '' ? undefined : text;
+  return createKeyFile(keyFile, crypto.randomBytes(32).toString('hex'));
 }

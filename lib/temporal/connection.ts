@@ -1,13 +1,18 @@
 // Connections to the Temporal server from the settings in lib/config: the same code reaches the
-// embedded dev server, a self-hosted cluster (mTLS) or Temporal Cloud (API key).
+// embedded dev server, a self-hosted cluster (mTLS) or Temporal Cloud (API key). Every client built
+// here seals payloads with the installation's codec (lib/temporal/codec.ts).
 import fs from 'node:fs';
 import type { Client, Connection, ConnectionOptions } from '@temporalio/client';
 import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import type { TemporalSettings } from '../config';
 import { temporalClientLib } from './client-lib';
+import { payloadDataConverter } from './codec';
+
+/** What reaching the server takes (the codec's keys are not needed for that). */
+type Reach = Omit<TemporalSettings, 'payloadKeys'>;
 
 export class TemporalUnreachableError extends Error {
-  constructor(settings: TemporalSettings, cause: unknown) {
+  constructor(settings: Reach, cause: unknown) {
     const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     super(
       `Cannot reach Temporal at TEMPORAL_ADDRESS=${settings.address} (namespace ${settings.namespace}): ${reason}. ` +
@@ -17,7 +22,7 @@ export class TemporalUnreachableError extends Error {
   }
 }
 
-function tlsOptions(settings: TemporalSettings) {
+function tlsOptions(settings: Reach) {
   if (!settings.tls) return undefined;
   const { clientCertPath, clientKeyPath, serverCaPath, serverName } = settings.tls;
   return {
@@ -29,7 +34,7 @@ function tlsOptions(settings: TemporalSettings) {
   };
 }
 
-export function connectionOptions(settings: TemporalSettings): ConnectionOptions & NativeConnectionOptions {
+export function connectionOptions(settings: Reach): ConnectionOptions & NativeConnectionOptions {
   return {
     address: settings.address,
     tls: tlsOptions(settings),
@@ -37,21 +42,26 @@ export function connectionOptions(settings: TemporalSettings): ConnectionOptions
   };
 }
 
-/** A client connection; throws TemporalUnreachableError with one line naming the address. */
-export async function connectClient(settings: TemporalSettings, timeoutMs = 5000): Promise<Client> {
-  const { Client, Connection } = await temporalClientLib();
-  let connection: Connection;
+async function openConnection(settings: Reach, timeoutMs: number): Promise<Connection> {
+  const { Connection } = await temporalClientLib();
   try {
-    connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: timeoutMs });
+    const connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: timeoutMs });
     await connection.workflowService.getSystemInfo({});
+    return connection;
   } catch (err) {
     throw new TemporalUnreachableError(settings, err);
   }
-  return new Client({ connection, namespace: settings.namespace });
+}
+
+/** A client (payloads sealed by the codec); throws TemporalUnreachableError with one line naming the address. */
+export async function connectClient(settings: TemporalSettings, timeoutMs = 5000): Promise<Client> {
+  const { Client } = await temporalClientLib();
+  const connection = await openConnection(settings, timeoutMs);
+  return new Client({ connection, namespace: settings.namespace, dataConverter: payloadDataConverter(settings.payloadKeys) });
 }
 
 /** A worker connection; throws TemporalUnreachableError with one line naming the address. */
-export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+export async function connectWorker(settings: Reach): Promise<NativeConnection> {
   // Loaded here: @temporalio/worker (its native core) is for worker processes, not the MCP server or the CLI.
   const { NativeConnection } = await import('@temporalio/worker');
   try {
@@ -62,10 +72,10 @@ export async function connectWorker(settings: TemporalSettings): Promise<NativeC
 }
 
 /** True when a Temporal frontend answers at the address. */
-export async function temporalAnswers(settings: TemporalSettings, timeoutMs = 1500): Promise<boolean> {
+export async function temporalAnswers(settings: Reach, timeoutMs = 1500): Promise<boolean> {
   try {
-    const client = await connectClient(settings, timeoutMs);
-    await client.connection.close();
+    const connection = await openConnection(settings, timeoutMs);
+    await connection.close();
     return true;
   } catch {
     return false;

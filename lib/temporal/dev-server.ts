@@ -1,12 +1,12 @@
 // The embedded default: the Temporal CLI dev server on a SQLite file in MM_STATE_DIR, with the
-// project's search attributes registered. Started, awaited until healthy, stopped cleanly.
+// project's search attributes registered. Started, awaited until healthy, stopped cleanly. Its files
+// are this user's alone: the state dir 0700, the database and its -wal/-shm companions 0600.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTE_ARGS } from './names';
 import { temporalAnswers } from './connection';
-import type { TemporalSettings } from '../config';
 
 export interface DevServerOptions {
   cli: string;
@@ -18,6 +18,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Where the server's own output goes; omitted: discarded. */
   logFile?: string;
+  /** A codec server for the UI to show decoded payloads (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   startTimeoutMs?: number;
 }
 
@@ -85,19 +87,28 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...DYNAMIC_CONFIG_ARGS,
   ];
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) {
-    fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    restrictDatabaseFiles(options.dbFile);
     args.push('--db-filename', options.dbFile);
   }
-  const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
-  const child: ChildProcess = spawn(options.cli, args, { stdio: ['ignore', out, out], detached: false });
+  const out = options.logFile ? openPrivateLog(options.logFile) : 'ignore';
+  // The server creates its files with the umask it inherits: 077 makes them 0600 (and SQLite gives
+  // -wal and -shm the mode of the database file).
+  const umask = process.umask(0o077);
+  let child: ChildProcess;
+  try {
+    child = spawn(options.cli, args, { stdio: ['ignore', out, out], detached: false });
+  } finally {
+    process.umask(umask);
+  }
   if (typeof out === 'number') fs.closeSync(out);
 
   let exited: string | undefined;
   child.once('exit', (code, signal) => {
     exited = `exit ${code ?? signal}`;
   });
-  const settings: TemporalSettings = { address: options.address, namespace: options.namespace, embedded: true };
+  const settings = { address: options.address, namespace: options.namespace, embedded: true };
   const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
   while (!(await temporalAnswers(settings))) {
     if (exited !== undefined) {
@@ -117,6 +128,27 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     pid: child.pid ?? -1,
     stop: () => stopChild(child),
   };
+}
+
+/** The directory of the database 0700, and the files an earlier server left (created 0644 before) 0600. */
+function restrictDatabaseFiles(dbFile: string): void {
+  const dir = path.dirname(dbFile);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+  for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, `${dbFile}-journal`]) {
+    try {
+      fs.chmodSync(file, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+}
+
+function openPrivateLog(logFile: string): number {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true, mode: 0o700 });
+  const fd = fs.openSync(logFile, 'a', 0o600);
+  fs.fchmodSync(fd, 0o600);
+  return fd;
 }
 
 async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {

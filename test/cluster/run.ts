@@ -15,6 +15,7 @@ import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../../lib/temporal/codec';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { ensureTemporalCli } from '../../lib/temporal/cli';
 import { freePort } from '../../lib/temporal/dev-server';
@@ -172,13 +173,15 @@ async function bringUp(): Promise<{ cluster: Cluster; buildSeconds: number }> {
   let serverExit: string | undefined;
   server.child.once('exit', (code, signal) => (serverExit = `exit ${code ?? signal}`));
   let temporal: Client | undefined;
+  // One payload key for every host (clients and workers must seal and open with the same one).
+  const payloadKey = crypto.randomBytes(32).toString('base64');
   await waitUntil(
     `the Temporal server at ${server.address}`,
     async () => {
       if (serverExit) throw new Error(`the Temporal server stopped (${serverExit}); see ${path.join(tmp, 'temporal', 'temporal-server.log')}`);
       const connection = await Connection.connect({ address: server.address, connectTimeout: 2000 });
       await connection.workflowService.getSystemInfo({});
-      temporal = new Client({ connection, namespace: 'default' });
+      temporal = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter({ env: payloadKey, keyFile: '/nonexistent/payload.key' }) });
       return true;
     },
     180_000,
@@ -236,6 +239,7 @@ async function bringUp(): Promise<{ cluster: Cluster; buildSeconds: number }> {
     MM_TOKEN_DIR: path.join(shared, 'tokens'),
     MM_LOG_LEVEL: 'warn',
     MM_DB_KEY: crypto.randomBytes(24).toString('base64url'),
+    MM_PAYLOAD_KEY: payloadKey,
     MM_SANDBOX_URL: sandboxUrl,
     MM_PWSH_TASK_QUEUE: PWSH_QUEUE,
     [SECRET_ENV]: SANDBOX_DAEMON_SECRET,

@@ -3,7 +3,9 @@
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../../lib/config';
+import { payloadDataConverter } from '../../lib/temporal/codec';
 import { operationReport } from '../../lib/temporal/outcome';
 import { silentLogger } from '../../lib/logger';
 import { confirmUpdate } from '../../lib/temporal/signals';
@@ -17,9 +19,19 @@ export function temporalAddress(): string {
   return address;
 }
 
-export async function testClient(): Promise<Client> {
-  const connection = await Connection.connect({ address: temporalAddress() });
-  return new Client({ connection, namespace: 'default' });
+/**
+ * The run's payload codec: test/run.ts draws one MM_PAYLOAD_KEY per run, which every test client,
+ * worker and spawned `mm` process inherits (makeTestEnv copies the environment).
+ */
+export function testDataConverter(): DataConverter {
+  const key = process.env.MM_PAYLOAD_KEY;
+  if (!key) throw new Error('MM_PAYLOAD_KEY is not set: run the tests with `npm test` (it draws one key per run).');
+  return payloadDataConverter({ env: key, keyFile: '/nonexistent/payload.key' });
+}
+
+export async function testClient(address = temporalAddress()): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace: 'default', dataConverter: testDataConverter() });
 }
 
 export const uniqueQueue = (prefix: string) => `${prefix}-${crypto.randomBytes(4).toString('hex')}`;

@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../../lib/paths';
 import { freePort, startDevServer } from '../../lib/temporal/dev-server';
 import { findTemporalCli } from '../../lib/temporal/cli';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
-import { startTestWorker, testClient, uniqueQueue } from '../helpers/temporal';
+import { startTestWorker, testClient, testDataConverter, uniqueQueue } from '../helpers/temporal';
 import type { HealthCheckResult } from '../../workflows/health-check';
 
 function spawnWorker(env: NodeJS.ProcessEnv, taskQueue: string): ChildProcess {
@@ -74,7 +74,7 @@ describe('the dev server restarted on the same SQLite file', () => {
   });
   after(() => env.cleanup());
 
-  test('still lists the earlier workflows', async () => {
+  test('still lists the earlier workflows; its files are private (0600 in a 0700 dir), even those an older release left 0644', async () => {
     const cli = findTemporalCli(process.env.TEMPORAL_CLI);
     assert.ok(cli, 'a Temporal CLI is available');
     const options = { cli, address: `127.0.0.1:${await freePort()}`, namespace: 'default', uiPort: await freePort(), dbFile: path.join(env.config.stateDir, 'temporal.db') };
@@ -82,17 +82,23 @@ describe('the dev server restarted on the same SQLite file', () => {
 
     let server = await startDevServer(options);
     let connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: testDataConverter() });
     const worker = await startTestWorker(env.config, uniqueQueue('persist'), server.address);
     await client.workflow.execute('healthCheck', { taskQueue: worker.taskQueue, workflowId, args: [] });
     await worker.stop();
     await connection.close();
     await server.stop();
 
+    // Files an older release left readable by others are made private again at the next start.
+    assert.equal(fs.statSync(options.dbFile).mode & 0o777, 0o600, 'the database is created 0600');
+    fs.chmodSync(options.dbFile, 0o644);
+    fs.chmodSync(env.config.stateDir, 0o755);
     server = await startDevServer(options);
+    assert.equal(fs.statSync(options.dbFile).mode & 0o777, 0o600, 'a 0644 database is set to 0600 at start');
+    assert.equal(fs.statSync(env.config.stateDir).mode & 0o777, 0o700, 'the state dir is set to 0700 at start');
     connection = await Connection.connect({ address: server.address });
     try {
-      const again = new Client({ connection });
+      const again = new Client({ connection, dataConverter: testDataConverter() });
       const ids: string[] = [];
       for await (const wf of again.workflow.list({ query: `WorkflowId = '${workflowId}'` })) ids.push(wf.workflowId);
       assert.deepEqual(ids, [workflowId]);

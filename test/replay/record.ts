@@ -6,14 +6,23 @@
 // server before stopping it, so a full test run records every path the tests drive. To record
 // histories with older workflow code, run that code's tests against a server (a git worktree of the
 // older commit, with TEMPORAL_ADDRESS set), then this script with --address and --label.
+//
+// Histories are recorded DECODED: every payload the codec sealed is opened with the installation's
+// key (MM_PAYLOAD_KEY, or payload.key in MM_STATE_DIR) before the file is written, so the replay
+// tests need no key. Recorded histories hold test data only.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+import { loadConfig } from '../../lib/config';
+import { decodePayloadsInJSON, payloadCodec } from '../../lib/temporal/codec';
 import * as workflows from '../../workflows';
 import { addHistory, caseOf, historyJSON, workflowTypeOf, type HistoryJSON } from './histories';
 
 export interface RecordOptions {
   client: Client;
+  /** Opens the payloads the client's workers sealed. */
+  codec: PayloadCodec;
   query?: string;
   label?: string;
   dir?: string;
@@ -30,7 +39,7 @@ export async function recordHistories(options: RecordOptions): Promise<string[]>
     if (!known.has(execution.type)) continue;
     seen += 1;
     const history = await options.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
-    const json: HistoryJSON = { ...historyJSON(history), workflowId: execution.workflowId };
+    const json: HistoryJSON = { ...(await decodePayloadsInJSON(historyJSON(history), options.codec)), workflowId: execution.workflowId };
     const key = `${workflowTypeOf(json)}/${[options.label, caseOf(json)].filter(Boolean).join('.')}`;
     const size = JSON.stringify(json).length;
     const kept = smallest.get(key);
@@ -54,7 +63,8 @@ function option(name: string): string | undefined {
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const address = option('address') ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-  await recordHistories({ client, query: option('query'), label: option('label'), dir: option('dir'), say: (l) => process.stdout.write(`${l}\n`) });
+  const codec = payloadCodec(loadConfig().temporal.payloadKeys);
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: { payloadCodecs: [codec] } });
+  await recordHistories({ client, codec, query: option('query'), label: option('label'), dir: option('dir'), say: (l) => process.stdout.write(`${l}\n`) });
   await connection.close();
 }

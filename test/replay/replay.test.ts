@@ -9,6 +9,7 @@ import * as workflows from '../../workflows';
 import { silentLogger } from '../../lib/logger';
 import { installRuntime } from '../../workers/main';
 import { workflowBundle } from '../../workers/bundle';
+import { testDataConverter } from '../helpers/temporal';
 import { firstDivergingEvent, historyProto, loadHistories, type RecordedHistory } from './histories';
 
 const recorded = loadHistories();
@@ -34,11 +35,12 @@ test('every workflow type exported by workflows/index.ts has at least one record
 test('every recorded history replays with the current workflow code', async () => {
   installRuntime(silentLogger);
   const bundle = await workflowBundle(silentLogger);
+  // Recorded histories are decoded (test/replay/record.ts); the codec passes their payloads through.
   // Each under the workflow id it ran with (ids built from it must match); results come back in order.
   const histories = recorded.map((h) => ({ workflowId: h.json.workflowId ?? `${h.workflowType}/${h.caseName}`, history: historyProto(h.json) }));
   const failures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'recorded-histories' }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'recorded-histories', dataConverter: testDataConverter() }, histories)) {
     const h = recorded[replayed];
     assert.equal(result.workflowId, histories[replayed].workflowId, 'replay results come in the order given');
     replayed += 1;
