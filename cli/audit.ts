@@ -1,6 +1,6 @@
 // mm audit: the audit trail from the encrypted store, newest first: every tenant change and every
 // undo a workflow made (who asked, the run, the outcome), and what the tools and the CLI recorded.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { RecordedAuditEntry } from '../lib/store/audit';
 import { lazyStore } from '../lib/store/lazy';
 import { commandContext } from './context';
@@ -15,7 +15,7 @@ export function sinceTime(text: string, now = Date.now()): string {
     return new Date(now - Number(relative[1]) * unit).toISOString();
   }
   const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new Error(`--since ${JSON.stringify(text)}: give a duration such as 24h, 7d, 30m, or a date such as 2026-12-01.`);
+  if (Number.isNaN(at)) throw new InvalidArgumentError('give a duration such as 24h, 7d, 30m, or a date such as 2026-12-01.');
   return new Date(at).toISOString();
 }
 
@@ -46,19 +46,21 @@ export function registerAuditCommand(program: Command): void {
     .command('audit')
     .description('Show the audit trail (newest first): every tenant change and undo with who asked, from the encrypted store in MM_STATE_DIR')
     .option('--connection <name>', 'only rows of this connection')
-    .option('--since <when>', 'only rows since a duration ago (24h, 7d, 30m) or a date (2026-12-01)')
+    .option('--since <when>', 'only rows since a duration ago (24h, 7d, 30m) or a date (2026-12-01)', (v) => sinceTime(v))
     .option('--operation <name>', 'only this action or step, e.g. createUser, deleteGroup, confirm:approved')
     .option('--target <text>', 'only rows whose target contains this text')
-    .option('--limit <n>', 'at most this many rows', (v) => Number(v), 200)
+    .option('--limit <n>', 'at most this many rows (default 200)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of rows, 1 or more.');
+      return n;
+    }, 200)
     .option('--json', 'JSON (one array)')
     .option('--csv', 'CSV with a header row')
     .action((options: { connection?: string; since?: string; operation?: string; target?: string; limit: number; json?: boolean; csv?: boolean }) => {
       const { config, logger } = commandContext('audit');
-      if (!Number.isInteger(options.limit) || options.limit < 1) throw new Error('--limit: give a whole number of rows, 1 or more.');
-      const since = options.since === undefined ? undefined : sinceTime(options.since);
       const store = lazyStore(config, logger);
       try {
-        const entries = store.store().audit.list({ connection: options.connection, since, action: options.operation, target: options.target, limit: options.limit });
+        const entries = store.store().audit.list({ connection: options.connection, since: options.since, action: options.operation, target: options.target, limit: options.limit });
         process.stdout.write(options.json ? `${JSON.stringify(entries, null, 2)}\n` : options.csv ? auditCsv(entries) : auditTable(entries));
       } finally {
         store.close();
