@@ -5,6 +5,7 @@ import { ConfigError } from '../lib/config';
 import { TemporalCliMissingError } from '../lib/temporal/cli';
 import { TemporalUnreachableError } from '../lib/temporal/connection';
 import { DevServerStartError } from '../lib/temporal/dev-server';
+import { registerApprovalsCommand } from './approvals';
 import { registerApproveCommand } from './approve';
 import { registerComplianceCommand } from './compliance';
 import { registerConnectionsCommand } from './connections';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerTemporalCommands(program);
   registerStatusCommand(program);
   registerApproveCommand(program);
+  registerApprovalsCommand(program);
   registerComplianceCommand(program);
   return program;
 }

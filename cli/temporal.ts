@@ -70,6 +70,26 @@ async function startPwshBeside(config: Config, logger: Logger): Promise<void> {
   return runPwshWorker(config, logger).catch((err: Error) => logger.error({ err: err.message }, 'the pwsh pool worker stopped'));
 }
 
+/** mm up: the approvals inbox on 127.0.0.1:port (a port taken is a warning, not a stop). */
+async function startApprovalsInbox(config: Config, logger: Logger, port: number): Promise<{ close(): Promise<void> } | undefined> {
+  const [{ serveApprovals }, { buildServerDeps }, { connectClient }] = await Promise.all([import('../mcp/approvals/serve'), import('../mcp/deps'), import('../lib/temporal/connection')]);
+  let client: ReturnType<typeof connectClient> | undefined;
+  const deps = buildServerDeps(config, logger, { client: () => (client ??= connectClient(config.temporal)), taskQueue: TASK_QUEUE });
+  try {
+    const { server, url } = await serveApprovals(deps, port);
+    say(`Approvals inbox: ${url} (sign in with the link \`mm approvals --link\` prints)`);
+    return {
+      close: async () => {
+        await new Promise((resolve) => server.close(resolve));
+        if (client) await (await client).connection.close();
+      },
+    };
+  } catch (err) {
+    say(`The approvals inbox could not listen on 127.0.0.1:${port} (${(err as Error).message}); choose another with --approvals-port.`);
+    return undefined;
+  }
+}
+
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
@@ -115,8 +135,9 @@ export function registerTemporalCommands(program: Command): void {
 
   program
     .command('up')
-    .description('Run the dev server and the worker together in the foreground; prints the Temporal UI address; Ctrl-C stops both')
-    .action(async () => {
+    .description('Run the dev server and the worker together in the foreground, with the approvals inbox; prints the Temporal UI and inbox addresses; Ctrl-C stops them')
+    .option('--approvals-port <port>', 'port of the approvals inbox on 127.0.0.1 (default 8234)', (v) => Number(v), 8234)
+    .action(async (options: { approvalsPort: number }) => {
       const { config, logger } = commandContext('up', { pretty: process.stderr.isTTY });
       const server = await ensureDevServer(config);
       const pidFile = path.join(config.stateDir, 'mm-up.pid');
@@ -124,9 +145,11 @@ export function registerTemporalCommands(program: Command): void {
       try {
         const worker = await runWorker(config, logger);
         const pwshStopped = startPwshBeside(config, logger);
+        const inbox = await startApprovalsInbox(config, logger, options.approvalsPort);
         if (server) say(`Temporal UI: ${server.uiUrl}`);
         await worker.run();
         await pwshStopped;
+        await inbox?.close();
       } finally {
         fs.rmSync(pidFile, { force: true });
         if (server) {
