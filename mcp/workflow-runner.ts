@@ -53,6 +53,8 @@ export interface StartSpec {
   workflowId: string;
   args: unknown[];
   tags: WorkflowTags;
+  /** Temporal user metadata: what the workflow does, in words, for the UI. */
+  metadata?: { staticSummary: string; staticDetails: string };
   /** Whether a successfully finished workflow with the same id may run again (default: no, its result is adopted). */
   allowRerun?: boolean;
   taskQueue: string;
@@ -89,6 +91,7 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
       taskQueue: spec.taskQueue,
       args: spec.args,
       typedSearchAttributes: searchAttributesFor(spec.tags),
+      ...spec.metadata,
       workflowIdReusePolicy: spec.allowRerun ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     });
     return { handle, adopted: false, start: (previous && CLOSED_OUTCOME[previous]) || 'started' };

@@ -3,7 +3,7 @@
 // Temporal client and task queue (the main queue, or a test's own) and how long to wait.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { currentAnswer, startWorkflow, waitForAnswer, type ProgressReporter, type RunAnswer, type StartOutcome } from '../workflow-runner';
-import { searchAttributesFor } from '../../lib/temporal/search-attributes';
+import { searchAttributesFor, type WorkflowTags } from '../../lib/temporal/search-attributes';
 import { scheduledComplianceScan } from './catalog';
 import { ChangedRequest, requestChanges, startedInput } from './changed-request';
 import type { InputOf, Operation, ResultOf, WorkflowName } from './define';
@@ -26,6 +26,47 @@ export interface TemporalTarget {
   taskQueue: string;
 }
 
+/** What each operation does, in words for the Temporal UI's summary of its workflows. */
+const DOES: Record<string, string> = {
+  'bulk-provision': 'Provision users in bulk',
+  'compliance-scan': 'Compliance scan',
+  'configure-mailbox': 'Configure mailbox',
+  'configure-tracking': 'Configure message tracking',
+  'connect-service': 'Connect a service',
+  'create-team': 'Create team',
+  'deploy-outlook-addin': 'Deploy Outlook add-in',
+  'enable-feature': 'Enable feature',
+  'graph-request': 'Graph request',
+  health: 'Health check',
+  'message-tracking-logs': 'Read message tracking logs',
+  'offboard-user': 'Offboard user',
+  'provision-user': 'Provision user',
+  'pwsh-disconnect': 'Disconnect PowerShell session',
+  'pwsh-status': 'PowerShell session status',
+  'read-resource': 'Read',
+  'remediate-finding': 'Remediate compliance finding',
+  run: 'Run PowerShell command',
+  'send-template': 'Send email from template',
+};
+
+/**
+ * Temporal user metadata for a start: a one-line summary (what, on what, for which connection) and
+ * details the UI shows as Markdown, so an operator reads what a workflow does without opening its input.
+ */
+export function workflowMetadata(tags: WorkflowTags, workflowId: string): { staticSummary: string; staticDetails: string } {
+  const does = DOES[tags.operation] ?? tags.operation;
+  const staticSummary = [does, tags.target, tags.connection ? `(${tags.connection})` : ''].filter(Boolean).join(' ').slice(0, 400);
+  const staticDetails = [
+    `**${does}**${tags.target ? `: ${tags.target}` : ''}`,
+    '',
+    `- operation: \`${tags.operation}\``,
+    tags.connection ? `- connection: \`${tags.connection}\`` : '- connection: none (server-wide)',
+    '- waits for a person when `M365Waiting` is `signIn` or `confirmation` (see the workflow\'s `status` query for the device code or the preview)',
+    `- follow it from an assistant: \`workflow_status {"workflowId":"${workflowId}"}\`; approve as a person: \`mm approve ${workflowId}\` or the approvals inbox`,
+  ].join('\n');
+  return { staticSummary, staticDetails };
+}
+
 /** Starts (or adopts) the operation's workflow, without waiting. */
 export async function startOperation<K extends WorkflowName, Key>(
   temporal: TemporalTarget,
@@ -34,11 +75,14 @@ export async function startOperation<K extends WorkflowName, Key>(
   key: Key,
   options: { rerunCompleted?: boolean } = {},
 ): Promise<Started> {
+  const workflowId = operation.workflowId(input, key);
+  const tags = { operation: operation.operation, ...operation.tags(input, key) };
   return startWorkflow(await temporal.client(), {
     workflowType: operation.workflowType,
-    workflowId: operation.workflowId(input, key),
+    workflowId,
     args: input === undefined ? [] : [input],
-    tags: { operation: operation.operation, ...operation.tags(input, key) },
+    tags,
+    metadata: workflowMetadata(tags, workflowId),
     taskQueue: temporal.taskQueue,
     allowRerun: options.rerunCompleted ?? operation.reuse === 'desired-state',
   });
