@@ -6,9 +6,9 @@ import type { Worker } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { ensureTemporalCli } from '../lib/temporal/cli';
-import { temporalAnswers, TemporalUnreachableError } from '../lib/temporal/connection';
+import { connectClient, temporalAnswers, TemporalUnreachableError } from '../lib/temporal/connection';
 import { startDevServer, type DevServer } from '../lib/temporal/dev-server';
-import { TASK_QUEUE } from '../lib/temporal/names';
+import { SEARCH_ATTRIBUTES, TASK_QUEUE } from '../lib/temporal/names';
 import { commandContext, say } from './context';
 
 // The worker modules load @temporalio/worker and every activity: only the commands that run a worker
@@ -42,7 +42,32 @@ export async function ensureDevServer(config: Config): Promise<DevServer | undef
   return server;
 }
 
+/**
+ * Registers the project's search attributes that the namespace lacks (a dev server started by an older
+ * mm has no M365Waiting, and a workflow upserting it would fail its task). Where the caller may not
+ * (a cluster without operator rights), only a warning: register them as docker-compose.yml does.
+ */
+/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (the proto package is not a direct dependency). */
+const KEYWORD = 2;
+
+async function registerSearchAttributes(config: Config): Promise<void> {
+  const client = await connectClient(config.temporal);
+  try {
+    const namespace = config.temporal.namespace;
+    const { customAttributes } = await client.connection.operatorService.listSearchAttributes({ namespace });
+    const missing = Object.values(SEARCH_ATTRIBUTES).filter((name) => !customAttributes?.[name]);
+    if (!missing.length) return;
+    await client.connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])) });
+    say(`Registered the search attribute(s) ${missing.join(', ')} in namespace '${namespace}'.`);
+  } catch (err) {
+    say(`Could not check or register the search attributes ${Object.values(SEARCH_ATTRIBUTES).join(', ')} (${(err as Error).message}): register them as Keyword (see docker-compose.yml).`);
+  } finally {
+    await client.connection.close();
+  }
+}
+
 async function runWorker(config: Config, logger: Logger, taskQueue = TASK_QUEUE): Promise<Worker> {
+  await registerSearchAttributes(config);
   const { createMainWorker, installRuntime } = await mainWorker();
   installRuntime(logger);
   const worker = await createMainWorker({ config, logger, taskQueue });
@@ -72,7 +97,7 @@ async function startPwshBeside(config: Config, logger: Logger): Promise<void> {
 
 /** mm up: the approvals inbox on 127.0.0.1:port (a port taken is a warning, not a stop). */
 async function startApprovalsInbox(config: Config, logger: Logger, port: number): Promise<{ close(): Promise<void> } | undefined> {
-  const [{ serveApprovals }, { buildServerDeps }, { connectClient }] = await Promise.all([import('../mcp/approvals/serve'), import('../mcp/deps'), import('../lib/temporal/connection')]);
+  const [{ serveApprovals }, { buildServerDeps }] = await Promise.all([import('../mcp/approvals/serve'), import('../mcp/deps')]);
   let client: ReturnType<typeof connectClient> | undefined;
   const deps = buildServerDeps(config, logger, { client: () => (client ??= connectClient(config.temporal)), taskQueue: TASK_QUEUE });
   try {

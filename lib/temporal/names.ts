@@ -12,6 +12,8 @@ export const SEARCH_ATTRIBUTES = {
   connection: 'M365Connection',
   operation: 'M365Operation',
   target: 'M365Target',
+  /** What a running workflow waits for from a person: `signIn`, `confirmation` or `none` (kept current by the workflow). */
+  waiting: 'M365Waiting',
 } as const;
 
 /** `temporal server start-dev --search-attribute` arguments. */
