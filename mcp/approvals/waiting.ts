@@ -3,6 +3,7 @@
 // preview and hash, and the decision a person takes on it through the same confirm Update as
 // `mm approve` (its validator rejects a stale hash, so a person approves exactly what they read).
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES } from '../../lib/temporal/names';
 import { connectionKey, operationKey, targetKey } from '../../lib/temporal/search-attributes';
 import { statusQuery, type WorkflowView } from '../../lib/temporal/status';
 import type { ConfirmationOutcome } from '../../lib/temporal/signals';
@@ -68,12 +69,29 @@ async function itemOf(client: Client, wf: Execution): Promise<WaitingItem | unde
   };
 }
 
+/**
+ * Running workflows that may wait for confirmation: M365Waiting says so, or they started before the
+ * workflows kept it (no value). Their status query decides.
+ */
+const CANDIDATES = `ExecutionStatus = 'Running' AND (${SEARCH_ATTRIBUTES.waiting} = 'confirmation' OR ${SEARCH_ATTRIBUTES.waiting} IS NULL)`;
+
+async function runningWorkflows(client: Client, query: string): Promise<WorkflowExecutionInfo[]> {
+  const found: WorkflowExecutionInfo[] = [];
+  for await (const wf of client.workflow.list({ query, pageSize: 100 })) {
+    found.push(wf);
+    if (found.length >= SCAN_LIMIT) break;
+  }
+  return found;
+}
+
 /** Every workflow waiting for confirmation, the soonest to expire first. */
 export async function listWaiting(client: Client): Promise<WaitingItem[]> {
-  const running: WorkflowExecutionInfo[] = [];
-  for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running'", pageSize: 100 })) {
-    running.push(wf);
-    if (running.length >= SCAN_LIMIT) break;
+  let running: WorkflowExecutionInfo[];
+  try {
+    running = await runningWorkflows(client, CANDIDATES);
+  } catch {
+    // A namespace without M365Waiting registered: every running workflow is a candidate.
+    running = await runningWorkflows(client, "ExecutionStatus = 'Running'");
   }
   const items: WaitingItem[] = [];
   // A few at a time: each is a query answered by a worker.
