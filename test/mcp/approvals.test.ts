@@ -54,6 +54,14 @@ describe('the approvals inbox, in headless Chromium', { skip: NO_CHROMIUM }, () 
     return s;
   };
 
+  /** The decision the workflow's confirm Update received, as its history holds it. */
+  const decisionOf = async (workflowId: string) => {
+    const { events } = await temporal.workflow.getHandle(workflowId).fetchHistory();
+    const accepted = events?.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes)?.workflowExecutionUpdateAcceptedEventAttributes;
+    const decision = defaultPayloadConverter.fromPayload<{ approve: boolean; by: string; note?: string }>(accepted!.acceptedRequest!.input!.args!.payloads![0]!);
+    return { approve: decision.approve, by: decision.by, note: decision.note };
+  };
+
   const signIn = async (page: Page) => {
     const link = await runMm(['approvals', '--link', '--url', base], env.env);
     assert.equal(link.status, 0, link.stderr);
@@ -119,6 +127,15 @@ describe('the approvals inbox, in headless Chromium', { skip: NO_CHROMIUM }, () 
     }
     assert.ok(listed.stdout.includes(HOSTILE_SUBJECT));
     assert.match(listed.stdout, /connection InboxHuman · asked by .+ · expires \d{4}-\d\d-\d\dT.+ · a person decides/);
+    const approveList = await runMm(['approve'], env.env);
+    assert.equal(approveList.status, 0, approveList.stderr);
+    for (const s of held) assert.ok(approveList.stdout.includes(`${s.workflowId}\n  Send email (POST /users/${SENDER}/sendMail)`), approveList.stdout);
+
+    const third = await hold('InboxHuman', 'Wrong list', `all@${SANDBOX_DOMAIN}`);
+    const rejected = await runMm(['approve', third.workflowId, '--reject', '--reason', 'Wrong recipients', '--yes'], env.env);
+    assert.equal(rejected.status, 0, rejected.stderr);
+    assert.match(rejected.stdout, /Rejected: /);
+    assert.deepEqual(await decisionOf(third.workflowId), { approve: false, by: 'human', note: 'Wrong recipients' });
   });
 
   test('a one-time link signs in; the list shows every waiting action with its preview as text; the link does not work twice', async () => {
@@ -207,10 +224,7 @@ describe('the approvals inbox, in headless Chromium', { skip: NO_CHROMIUM }, () 
     const result = await outcomeOf<{ status: string }>(temporal.workflow.getHandle(human.workflowId).result());
     assert.equal(result.status, 'rejected');
     assert.equal(sandbox.outbox().length, outboxBefore, 'nothing sent');
-    const { events } = await temporal.workflow.getHandle(human.workflowId).fetchHistory();
-    const accepted = events?.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes)?.workflowExecutionUpdateAcceptedEventAttributes;
-    const decision = defaultPayloadConverter.fromPayload<{ approve: boolean; by: string; note?: string }>(accepted!.acceptedRequest!.input!.args!.payloads![0]!);
-    assert.deepEqual({ approve: decision.approve, by: decision.by, note: decision.note }, { approve: false, by: 'human', note: 'Payroll is not due until Friday' });
+    assert.deepEqual(await decisionOf(human.workflowId), { approve: false, by: 'human', note: 'Payroll is not due until Friday' });
     await context.close();
   });
 });
