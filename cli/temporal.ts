@@ -23,6 +23,8 @@ const pwshWorker = () => import('../workers/pwsh');
 export async function ensureDevServer(config: Config): Promise<DevServer | undefined> {
   if (await temporalAnswers(config.temporal)) {
     say(`Temporal already answers at ${config.temporal.address}: reusing it.`);
+    // A dev server an older mm started lacks the newer search attributes (the demo's worker needs them too).
+    await registerSearchAttributes(config);
     return undefined;
   }
   if (!config.temporal.embedded) {
