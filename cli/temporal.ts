@@ -99,7 +99,7 @@ async function startPwshBeside(config: Config, logger: Logger): Promise<void> {
 
 /** mm up: the approvals inbox on 127.0.0.1:port (a port taken is a warning, not a stop). */
 async function startApprovalsInbox(config: Config, logger: Logger, port: number): Promise<{ close(): Promise<void> } | undefined> {
-  const [{ serveApprovals }, { buildServerDeps }] = await Promise.all([import('../mcp/approvals/serve'), import('../mcp/deps')]);
+  const [{ serveApprovals }, { inboxUrlFile }, { buildServerDeps }] = await Promise.all([import('../mcp/approvals/serve'), import('../mcp/approvals/access'), import('../mcp/deps')]);
   let client: ReturnType<typeof connectClient> | undefined;
   const deps = buildServerDeps(config, logger, { client: () => (client ??= connectClient(config.temporal)), taskQueue: TASK_QUEUE });
   try {
@@ -107,6 +107,8 @@ async function startApprovalsInbox(config: Config, logger: Logger, port: number)
     say(`Approvals inbox: ${url} (sign in with the link \`mm approvals --link\` prints)`);
     return {
       close: async () => {
+        // `mm approvals --link` falls back to `mm mcp --http`'s inbox once this one is gone.
+        fs.rmSync(inboxUrlFile(config.stateDir), { force: true });
         await new Promise((resolve) => server.close(resolve));
         if (client) await (await client).connection.close();
       },
@@ -163,7 +165,7 @@ export function registerTemporalCommands(program: Command): void {
   program
     .command('up')
     .description('Run the dev server and the worker together in the foreground, with the approvals inbox; prints the Temporal UI and inbox addresses; Ctrl-C stops them')
-    .option('--approvals-port <port>', 'port of the approvals inbox on 127.0.0.1 (default 8234)', (v) => Number(v), 8234)
+    .option('--approvals-port <port>', 'port of the approvals inbox on 127.0.0.1', (v) => Number(v), 8234)
     .action(async (options: { approvalsPort: number }) => {
       const { config, logger } = commandContext('up', { pretty: process.stderr.isTTY });
       const server = await ensureDevServer(config);
