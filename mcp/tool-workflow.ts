@@ -50,7 +50,9 @@ export async function runWorkflowTool<K extends WorkflowName, Key>(
     const refused = await call.precheck?.(client);
     if (refused) return refused;
     const onProgress = progressReporter(extra);
-    const started = await runOperation(deps.temporal, operation, input, key, { waitMs, onProgress });
+    const peer = server.server.getClientVersion();
+    const requestedBy = `MCP client ${peer ? `${peer.name} ${peer.version}` : '(unnamed)'}, tool ${call.tool}`;
+    const started = await runOperation(deps.temporal, operation, input, key, { waitMs, onProgress, requestedBy });
     await call.onStarted?.(started);
     const answer = await settleConfirmation(server, client, started, { confirmed: call.confirmed, waitMs, onProgress });
     return respond((call.settle ? await call.settle(client, answer) : answer) as RunAnswer<ResultOf<K>>);

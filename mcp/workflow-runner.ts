@@ -55,6 +55,7 @@ export interface StartSpec {
   tags: WorkflowTags;
   /** Temporal user metadata: what the workflow does, in words, for the UI. */
   metadata?: { staticSummary: string; staticDetails: string };
+  memo?: Record<string, string>;
   /** Whether a successfully finished workflow with the same id may run again (default: no, its result is adopted). */
   allowRerun?: boolean;
   taskQueue: string;
@@ -92,6 +93,7 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
       args: spec.args,
       typedSearchAttributes: searchAttributesFor(spec.tags),
       ...spec.metadata,
+      ...(spec.memo ? { memo: spec.memo } : {}),
       workflowIdReusePolicy: spec.allowRerun ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     });
     return { handle, adopted: false, start: (previous && CLOSED_OUTCOME[previous]) || 'started' };

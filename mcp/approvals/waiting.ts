@@ -21,9 +21,11 @@ export interface WaitingItem {
   confirmWith: 'assistant' | 'human';
   expiresAt: string;
   startedAt?: string;
-  /** Who started the workflow: the Temporal client identity recorded in its first event (the MCP server or CLI process), and its parent for a child workflow. */
+  /** Who asked: the MCP client and tool (when an MCP tool started it), and the Temporal client identity that started the workflow (its parent for a child). */
   askedBy: string;
 }
+
+type Execution = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'typedSearchAttributes' | 'startTime' | 'memo'>;
 
 /** How long one workflow's status query may take (a workflow whose worker is down does not hold up the list). */
 const QUERY_DEADLINE_MS = 5000;
@@ -36,18 +38,21 @@ async function viewOf(client: Client, workflowId: string, runId?: string): Promi
     .catch(() => undefined);
 }
 
-async function askedBy(client: Client, workflowId: string, runId: string): Promise<string> {
+/** The MCP client and tool the starting call named (memo `requestedBy`), and the Temporal client identity that started the workflow (its parent for a child). */
+async function askedBy(client: Client, wf: Execution): Promise<string> {
+  const requestedBy = typeof wf.memo?.requestedBy === 'string' ? wf.memo.requestedBy : undefined;
+  let started: { identity?: string | null; parentWorkflowExecution?: { workflowId?: string | null } | null } | null | undefined;
   try {
-    const { history } = await client.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId, runId }, maximumPageSize: 1 });
-    const started = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const parent = started?.parentWorkflowExecution?.workflowId;
-    return [started?.identity || 'unknown client', parent ? `for workflow ${parent}` : ''].filter(Boolean).join(' ');
+    const { history } = await client.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId: wf.workflowId, runId: wf.runId }, maximumPageSize: 1 });
+    started = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
   } catch {
-    return 'unknown client';
+    started = undefined;
   }
+  const parent = started?.parentWorkflowExecution?.workflowId;
+  const starter = `${started?.identity || 'unknown Temporal client'}${parent ? ` for workflow ${parent}` : ''}`;
+  return requestedBy ? `${requestedBy} (started by ${starter})` : starter;
 }
 
-type Execution = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'typedSearchAttributes' | 'startTime'>;
 
 async function itemOf(client: Client, wf: Execution): Promise<WaitingItem | undefined> {
   const view = await viewOf(client, wf.workflowId, wf.runId);
@@ -65,7 +70,7 @@ async function itemOf(client: Client, wf: Execution): Promise<WaitingItem | unde
     confirmWith: waiting.confirmWith,
     expiresAt: waiting.expiresAt,
     startedAt: wf.startTime.toISOString(),
-    askedBy: await askedBy(client, wf.workflowId, wf.runId),
+    askedBy: await askedBy(client, wf),
   };
 }
 

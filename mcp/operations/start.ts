@@ -53,7 +53,7 @@ const DOES: Record<string, string> = {
  * Temporal user metadata for a start: a one-line summary (what, on what, for which connection) and
  * details the UI shows as Markdown, so an operator reads what a workflow does without opening its input.
  */
-export function workflowMetadata(tags: WorkflowTags, workflowId: string): { staticSummary: string; staticDetails: string } {
+export function workflowMetadata(tags: WorkflowTags, workflowId: string, requestedBy?: string): { staticSummary: string; staticDetails: string } {
   const does = DOES[tags.operation] ?? tags.operation;
   const staticSummary = [does, tags.target, tags.connection ? `(${tags.connection})` : ''].filter(Boolean).join(' ').slice(0, 400);
   const staticDetails = [
@@ -61,6 +61,7 @@ export function workflowMetadata(tags: WorkflowTags, workflowId: string): { stat
     '',
     `- operation: \`${tags.operation}\``,
     tags.connection ? `- connection: \`${tags.connection}\`` : '- connection: none (server-wide)',
+    ...(requestedBy ? [`- asked by: ${requestedBy}`] : []),
     '- waits for a person when `M365Waiting` is `signIn` or `confirmation` (see the workflow\'s `status` query for the device code or the preview)',
     `- follow it from an assistant: \`workflow_status {"workflowId":"${workflowId}"}\`; approve as a person: \`mm approve ${workflowId}\` or the approvals inbox`,
   ].join('\n');
@@ -73,7 +74,7 @@ export async function startOperation<K extends WorkflowName, Key>(
   operation: Operation<K, Key>,
   input: InputOf<K>,
   key: Key,
-  options: { rerunCompleted?: boolean } = {},
+  options: { rerunCompleted?: boolean; requestedBy?: string } = {},
 ): Promise<Started> {
   const workflowId = operation.workflowId(input, key);
   const tags = { operation: operation.operation, ...operation.tags(input, key) };
@@ -82,7 +83,9 @@ export async function startOperation<K extends WorkflowName, Key>(
     workflowId,
     args: input === undefined ? [] : [input],
     tags,
-    metadata: workflowMetadata(tags, workflowId),
+    metadata: workflowMetadata(tags, workflowId, options.requestedBy),
+    // Read by the approvals inbox and `mm approvals` ("asked by").
+    ...(options.requestedBy ? { memo: { requestedBy: options.requestedBy } } : {}),
     taskQueue: temporal.taskQueue,
     allowRerun: options.rerunCompleted ?? operation.reuse === 'desired-state',
   });
@@ -105,6 +108,8 @@ export const scheduledScan = (connection: string, taskQueue: string) => schedule
 export interface RunOptions {
   waitMs: number;
   onProgress?: ProgressReporter;
+  /** Who asked, in words (the MCP client and tool), kept in the workflow's memo and details. */
+  requestedBy?: string;
 }
 
 /**
@@ -116,10 +121,10 @@ export async function runOperation<K extends WorkflowName, Key>(
   operation: Operation<K, Key>,
   input: InputOf<K>,
   key: Key,
-  { waitMs, onProgress }: RunOptions,
+  { waitMs, onProgress, requestedBy }: RunOptions,
 ): Promise<RunAnswer<ResultOf<K>>> {
   const run = async (rerunCompleted?: boolean): Promise<RunAnswer<ResultOf<K>>> => {
-    const { handle, adopted, start } = await startOperation(temporal, operation, input, key, { rerunCompleted });
+    const { handle, adopted, start } = await startOperation(temporal, operation, input, key, { rerunCompleted, requestedBy });
     if (adopted) {
       const client = await temporal.client();
       const changes = requestChanges(await startedInput(client, handle), input);

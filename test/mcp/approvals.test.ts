@@ -126,7 +126,7 @@ describe('the approvals inbox, in headless Chromium', { skip: NO_CHROMIUM }, () 
       assert.ok(listed.stdout.includes(`hash ${s.waitingFor!.hash}`), listed.stdout);
     }
     assert.ok(listed.stdout.includes(HOSTILE_SUBJECT));
-    assert.match(listed.stdout, /connection InboxHuman · asked by .+ · expires \d{4}-\d\d-\d\dT.+ · a person decides/);
+    assert.match(listed.stdout, /connection InboxHuman · asked by MCP client mm-test 0, tool graph_request \(started by \d+@.+\) · expires \d{4}-\d\d-\d\dT.+ · a person decides/);
     const approveList = await runMm(['approve'], env.env);
     assert.equal(approveList.status, 0, approveList.stderr);
     for (const s of held) assert.ok(approveList.stdout.includes(`${s.workflowId}\n  Send email (POST /users/${SENDER}/sendMail)`), approveList.stdout);
@@ -174,6 +174,7 @@ describe('the approvals inbox, in headless Chromium', { skip: NO_CHROMIUM }, () 
     assert.equal(await page.locator('pre').innerText(), daemon!.waitingFor!.preview);
     assert.ok((await page.locator('dl').innerText()).includes(daemon!.waitingFor!.hash!));
     assert.ok((await page.locator('dl').innerText()).includes('InboxDaemon'));
+    assert.ok((await page.locator('dl').innerText()).includes('MCP client mm-test 0, tool graph_request'));
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     assert.ok(width <= 390, `no sideways scrolling on a phone (page is ${width}px wide)`);
     await page.screenshot({ path: path.join(SHOTS, 'item-phone.png'), fullPage: true });

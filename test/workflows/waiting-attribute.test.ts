@@ -99,6 +99,8 @@ describe('M365Waiting and workflow summaries in the Temporal UI', () => {
     const details = (await description.staticDetails()) ?? '';
     assert.match(details, /^\*\*Graph request\*\*: GET \/users\//);
     assert.match(details, /- connection: `WaitDaemon`/);
+    assert.match(details, /- asked by: MCP client mm-test 0, tool graph_request/);
+    assert.deepEqual(description.memo, { requestedBy: 'MCP client mm-test 0, tool graph_request' });
     assert.ok(details.includes(`workflow_status {"workflowId":"${read.s.workflowId}"}`), details);
   });
 });
