@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../lib/temporal/connection';
+import { listWaiting } from '../mcp/approvals/waiting';
 import { sendConfirmation, ConfirmationRefused } from '../mcp/operations/confirmation';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 import { commandContext, say } from './context';
@@ -11,30 +12,21 @@ async function viewOf(client: Client, workflowId: string): Promise<WorkflowView 
   return client.connection.withDeadline(Date.now() + 5000, () => client.workflow.getHandle(workflowId).query(statusQuery)).catch(() => undefined);
 }
 
-async function waitingWorkflows(client: Client): Promise<{ workflowId: string; view: WorkflowView }[]> {
-  const waiting: { workflowId: string; view: WorkflowView }[] = [];
-  for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running'", pageSize: 100 })) {
-    const view = await viewOf(client, wf.workflowId);
-    if (view?.waitingFor?.kind === 'confirmation') waiting.push({ workflowId: wf.workflowId, view });
-    if (waiting.length >= 50) break;
-  }
-  return waiting;
-}
-
 export function registerApproveCommand(program: Command): void {
   program
     .command('approve')
-    .argument('[workflowId]', 'the workflow waiting for confirmation (omit to list them)')
+    .argument('[workflowId]', 'the workflow waiting for confirmation (omit to list them; `mm approvals` shows them in full)')
     .description('Approve (or --reject) an action waiting for confirmation, as a person: shows the preview first')
     .option('--reject', 'reject instead of approving')
+    .option('--reason <text>', "why (kept in the workflow's history with the decision; the one who asked reads it)")
     .option('-y, --yes', 'do not ask (for scripts); without it a terminal is required')
-    .action(async (workflowId: string | undefined, options: { reject?: boolean; yes?: boolean }) => {
+    .action(async (workflowId: string | undefined, options: { reject?: boolean; yes?: boolean; reason?: string }) => {
       const { config } = commandContext('approve');
       const client = await connectClient(config.temporal);
       try {
         if (!workflowId) {
-          const waiting = await waitingWorkflows(client);
-          process.stdout.write(waiting.length ? `${waiting.map((w) => `${w.workflowId}\n  ${w.view.waitingFor?.kind === 'confirmation' ? w.view.waitingFor.preview.split('\n')[0] : ''}`).join('\n')}\n` : 'Nothing waits for confirmation.\n');
+          const waiting = await listWaiting(client);
+          process.stdout.write(waiting.length ? `${waiting.map((w) => `${w.workflowId}\n  ${w.preview.split('\n')[0]}`).join('\n')}\n` : 'Nothing waits for confirmation.\n');
           return;
         }
         const view = await viewOf(client, workflowId);
@@ -58,7 +50,7 @@ export function registerApproveCommand(program: Command): void {
             return;
           }
         }
-        const outcome = await sendConfirmation(client, workflowId, { hash, approve, by: 'human' });
+        const outcome = await sendConfirmation(client, workflowId, { hash, approve, by: 'human', ...(options.reason ? { note: options.reason } : {}) });
         process.stdout.write(`${outcome.decision === 'approved' ? 'Approved' : 'Rejected'}: ${workflowId}\n`);
       } catch (err) {
         if (!(err instanceof ConfirmationRefused)) throw err;

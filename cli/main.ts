@@ -6,6 +6,7 @@ import { asRequester, osUser } from '../lib/requester';
 import { TemporalCliMissingError } from '../lib/temporal/cli';
 import { TemporalUnreachableError } from '../lib/temporal/connection';
 import { DevServerStartError } from '../lib/temporal/dev-server';
+import { registerApprovalsCommand } from './approvals';
 import { registerApproveCommand } from './approve';
 import { registerAuditCommand } from './audit';
 import { registerCodecServerCommand } from './codec-server';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerAuditCommand(program);
   registerApproveCommand(program);
+  registerApprovalsCommand(program);
   registerComplianceCommand(program);
   registerCodecServerCommand(program);
   return program;

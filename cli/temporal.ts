@@ -6,9 +6,9 @@ import type { Worker } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { ensureTemporalCli } from '../lib/temporal/cli';
-import { temporalAnswers, TemporalUnreachableError } from '../lib/temporal/connection';
+import { connectClient, temporalAnswers, TemporalUnreachableError } from '../lib/temporal/connection';
 import { startDevServer, type DevServer } from '../lib/temporal/dev-server';
-import { TASK_QUEUE } from '../lib/temporal/names';
+import { SEARCH_ATTRIBUTES, TASK_QUEUE } from '../lib/temporal/names';
 import { startCodecServer } from './codec-server';
 import { commandContext, say } from './context';
 import type { RunningCodecServer } from '../lib/temporal/codec-server';
@@ -25,6 +25,8 @@ const pwshWorker = () => import('../workers/pwsh');
 export async function ensureDevServer(config: Config, codec?: RunningCodecServer): Promise<DevServer | undefined> {
   if (await temporalAnswers(config.temporal)) {
     say(`Temporal already answers at ${config.temporal.address}: reusing it.`);
+    // A dev server an older mm started lacks the newer search attributes (the demo's worker needs them too).
+    await registerSearchAttributes(config);
     return undefined;
   }
   if (!config.temporal.embedded) {
@@ -45,7 +47,32 @@ export async function ensureDevServer(config: Config, codec?: RunningCodecServer
   return server;
 }
 
+/**
+ * Registers the project's search attributes that the namespace lacks (a dev server started by an older
+ * mm has no M365Waiting, and a workflow upserting it would fail its task). Where the caller may not
+ * (a cluster without operator rights), only a warning: register them as docker-compose.yml does.
+ */
+/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (the proto package is not a direct dependency). */
+const KEYWORD = 2;
+
+async function registerSearchAttributes(config: Config): Promise<void> {
+  const client = await connectClient(config.temporal);
+  try {
+    const namespace = config.temporal.namespace;
+    const { customAttributes } = await client.connection.operatorService.listSearchAttributes({ namespace });
+    const missing = Object.values(SEARCH_ATTRIBUTES).filter((name) => !customAttributes?.[name]);
+    if (!missing.length) return;
+    await client.connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])) });
+    say(`Registered the search attribute(s) ${missing.join(', ')} in namespace '${namespace}'.`);
+  } catch (err) {
+    say(`Could not check or register the search attributes ${Object.values(SEARCH_ATTRIBUTES).join(', ')} (${(err as Error).message}): register them as Keyword (see docker-compose.yml).`);
+  } finally {
+    await client.connection.close();
+  }
+}
+
 async function runWorker(config: Config, logger: Logger, taskQueue = TASK_QUEUE): Promise<Worker> {
+  await registerSearchAttributes(config);
   const { createMainWorker, createWorkerServices, installRuntime } = await mainWorker();
   const metricsPort = config.env.MM_METRICS_PORT;
   installRuntime(logger, { metrics: metricsPort !== undefined });
@@ -91,6 +118,28 @@ export async function codecServerBeside(config: Config, logger: Logger): Promise
     return codec;
   } catch (err) {
     say(`The codec server could not listen on 127.0.0.1:${config.codecPort} (${(err as Error).message}); the UI shows payloads encrypted. Set MM_CODEC_PORT to another port.`);
+    return undefined;
+  }
+}
+
+/** mm up: the approvals inbox on 127.0.0.1:port (a port taken is a warning, not a stop). */
+async function startApprovalsInbox(config: Config, logger: Logger, port: number): Promise<{ close(): Promise<void> } | undefined> {
+  const [{ serveApprovals }, { inboxUrlFile }, { buildServerDeps }] = await Promise.all([import('../mcp/approvals/serve'), import('../mcp/approvals/access'), import('../mcp/deps')]);
+  let client: ReturnType<typeof connectClient> | undefined;
+  const deps = buildServerDeps(config, logger, { client: () => (client ??= connectClient(config.temporal)), taskQueue: TASK_QUEUE });
+  try {
+    const { server, url } = await serveApprovals(deps, port);
+    say(`Approvals inbox: ${url} (sign in with the link \`mm approvals --link\` prints)`);
+    return {
+      close: async () => {
+        // `mm approvals --link` falls back to `mm mcp --http`'s inbox once this one is gone.
+        fs.rmSync(inboxUrlFile(config.stateDir), { force: true });
+        await new Promise((resolve) => server.close(resolve));
+        if (client) await (await client).connection.close();
+      },
+    };
+  } catch (err) {
+    say(`The approvals inbox could not listen on 127.0.0.1:${port} (${(err as Error).message}); choose another with --approvals-port.`);
     return undefined;
   }
 }
@@ -145,8 +194,9 @@ export function registerTemporalCommands(program: Command): void {
 
   program
     .command('up')
-    .description('Run the dev server, the worker and the codec server together in the foreground; prints the Temporal UI address; Ctrl-C stops them')
-    .action(async () => {
+    .description('Run the dev server, the worker and the codec server together in the foreground, with the approvals inbox; prints the Temporal UI and inbox addresses; Ctrl-C stops them')
+    .option('--approvals-port <port>', 'port of the approvals inbox on 127.0.0.1 (default 8235)', (v) => Number(v), 8235)
+    .action(async (options: { approvalsPort: number }) => {
       const { config, logger } = commandContext('up', { pretty: process.stderr.isTTY });
       const codec = config.temporal.embedded ? await codecServerBeside(config, logger) : undefined;
       const server = await ensureDevServer(config, codec).catch(async (err: unknown) => {
@@ -158,9 +208,11 @@ export function registerTemporalCommands(program: Command): void {
       try {
         const worker = await runWorker(config, logger);
         const pwshStopped = startPwshBeside(config, logger);
+        const inbox = await startApprovalsInbox(config, logger, options.approvalsPort);
         if (server) say(`Temporal UI: ${server.uiUrl}`);
         await worker.run();
         await pwshStopped;
+        await inbox?.close();
       } finally {
         fs.rmSync(pidFile, { force: true });
         if (server) {

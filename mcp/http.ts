@@ -6,6 +6,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { approvalsInbox } from './approvals';
 import type { ServerDeps } from './deps';
 import { createServer } from './server';
 
@@ -46,6 +47,7 @@ export async function serveHttp(deps: ServerDeps, port = deps.config.env.MM_HTTP
   const { token, file } = httpToken(deps);
   const app = express();
   app.use(express.json({ limit: '4mb' }));
+  app.use('/approvals', approvalsInbox(deps));
   app.use('/mcp', guard(token));
   // Stateless: a server and transport per request, so nothing leaks between clients.
   app.post('/mcp', async (req, res) => {

@@ -71,8 +71,11 @@ export function observeToolCalls(observer: ToolObserver | undefined): void {
 }
 
 /** The tool's handler, run as its requester (the client's name), timed and its outcome told to the observer when there is one. */
-function observed<A extends unknown[], R>(name: string, handler: (...args: A) => R | Promise<R>, client: () => string | undefined): (...args: A) => Promise<R> {
-  return (...args: A) => asRequester({ front: 'mcp', client: client() }, () => timed(name, handler, args));
+function observed<A extends unknown[], R>(name: string, handler: (...args: A) => R | Promise<R>, client: () => { name: string; version: string } | undefined): (...args: A) => Promise<R> {
+  return (...args: A) => {
+    const peer = client();
+    return asRequester({ front: 'mcp', client: peer?.name, version: peer?.version, tool: name }, () => timed(name, handler, args));
+  };
 }
 
 async function timed<A extends unknown[], R>(name: string, handler: (...args: A) => R | Promise<R>, args: A): Promise<R> {
@@ -98,7 +101,7 @@ const ANY_ARGUMENTS = z.looseObject({});
 
 export class CompactToolListServer extends McpServer {
   /** The connected client's name, from its initialize request. */
-  private readonly clientName = () => this.server.getClientVersion()?.name;
+  private readonly clientName = () => this.server.getClientVersion();
   /** Every tool registered, by name, in registration order (tools here are never renamed or removed). */
   private readonly tools = new Map<string, RegisteredTool>();
   /** Each tool's own argument schema (McpServer holds ANY_ARGUMENTS for it). */

@@ -50,6 +50,7 @@ export async function runWorkflowTool<K extends WorkflowName, Key>(
     const refused = await call.precheck?.(client);
     if (refused) return refused;
     const onProgress = progressReporter(extra);
+    // Who asked (the client and the tool) travels with the call (lib/requester): memo, details and audit rows.
     const started = await runOperation(deps.temporal, operation, input, key, { waitMs, onProgress });
     await call.onStarted?.(started);
     const answer = await settleConfirmation(server, client, started, { confirmed: call.confirmed, waitMs, onProgress });

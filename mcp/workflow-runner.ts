@@ -54,6 +54,9 @@ export interface StartSpec {
   workflowId: string;
   args: unknown[];
   tags: WorkflowTags;
+  /** Temporal user metadata: what the workflow does, in words, for the UI. */
+  metadata?: { staticSummary: string; staticDetails: string };
+  memo?: Record<string, string>;
   /** Whether a successfully finished workflow with the same id may run again (default: no, its result is adopted). */
   allowRerun?: boolean;
   taskQueue: string;
@@ -91,8 +94,9 @@ export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ 
       taskQueue: spec.taskQueue,
       args: spec.args,
       typedSearchAttributes: searchAttributesFor(spec.tags),
-      // Who asked, for the audit rows of every step (workflows/audit-context.ts). Memos stay clear: no secrets.
-      ...(asker ? { memo: { requestedBy: asker } } : {}),
+      ...spec.metadata,
+      // Who asked (lib/requester), for the inbox and the audit rows of every step (workflows/audit-context.ts). No secrets in memos.
+      ...(spec.memo || asker ? { memo: { ...(asker ? { requestedBy: asker } : {}), ...spec.memo } } : {}),
       workflowIdReusePolicy: spec.allowRerun ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     });
     return { handle, adopted: false, start: (previous && CLOSED_OUTCOME[previous]) || 'started' };

@@ -1,10 +1,20 @@
 // Waiting for a person's (or, where the connection allows it, the assistant's) confirmation of an
 // exact action: an Update whose synchronous validator rejects a stale or wrong hash, and a decider
 // the connection does not allow. Shared by every workflow that sends or changes on confirmation.
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
+import { waitingKey, type WaitingAttribute } from '../lib/temporal/search-attributes';
 import { confirmUpdate, type ConfirmationInput } from '../lib/temporal/signals';
 import type { WaitingFor } from '../lib/temporal/status';
+
+/**
+ * Keeps the workflow's M365Waiting search attribute current (`signIn`, `confirmation`, then `none`),
+ * so `M365Waiting = 'confirmation'` in the Temporal UI lists what waits for a person. An upsert is a
+ * workflow command: histories recorded before it replay without (patched 'm365-waiting-attribute').
+ */
+export function markWaiting(kind: WaitingAttribute): void {
+  if (patched('m365-waiting-attribute')) upsertSearchAttributes([{ key: waitingKey, value: kind }]);
+}
 
 export interface ConfirmationRequest {
   preview: string;
@@ -40,8 +50,10 @@ export async function awaitConfirmation(
       },
     },
   );
+  markWaiting('confirmation');
   show({ kind: 'confirmation', preview: request.preview, hash: request.hash, confirmWith: request.confirmWith, expiresAt: new Date(Date.now() + request.timeoutMs).toISOString() });
   const inTime = await condition(() => decided !== undefined, request.timeout);
+  markWaiting('none');
   show(undefined);
   if (!inTime || !decided) return { decision: 'expired' };
   return { decision: decided.approve ? 'approved' : 'rejected', by: decided.by, note: decided.note };

@@ -5,6 +5,7 @@ import { ChildWorkflowFailure, executeChild, ParentClosePolicy, proxyActivities,
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createAuthActivities } from '../activities/auth';
 import { longPoll, quick } from './activity-options';
+import { markWaiting } from './confirmation';
 import { signIn } from './sign-in';
 import { signInCodeSignal } from '../lib/temporal/signals';
 import type { WorkflowView } from '../lib/temporal/status';
@@ -18,6 +19,7 @@ export async function ensureConnectionSignedIn(connection: string, show: (view: 
   const state = await signInState(connection);
   if (state.signedIn) return false;
   show({ phase: 'waiting for sign-in' });
+  markWaiting('signIn');
   try {
     await executeChild(signIn, {
       workflowId: `sign-in/${connection.toLowerCase()}`,
@@ -29,5 +31,6 @@ export async function ensureConnectionSignedIn(connection: string, show: (view: 
     if (!(err instanceof WorkflowExecutionAlreadyStartedError) && !(err instanceof ChildWorkflowFailure && err.cause instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     await awaitSignIn(connection);
   }
+  markWaiting('none');
   return true;
 }

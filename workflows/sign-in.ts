@@ -2,6 +2,7 @@ import { getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } 
 import type { createAuthActivities } from '../activities/auth';
 import type { SignedInAccount } from '../lib/auth';
 import { longPoll } from './activity-options';
+import { markWaiting } from './confirmation';
 import { signInCodeSignal } from '../lib/temporal/signals';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
@@ -30,7 +31,9 @@ export async function signIn(input: SignInInput): Promise<SignInResult> {
     view = { phase: 'waiting for sign-in', waitingFor: { kind: 'sign-in', connection: input.connection, ...code } };
     if (parent) void getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(signInCodeSignal, code).catch(() => undefined);
   });
+  markWaiting('signIn');
   const account = await deviceCodeSignIn(input.connection);
+  markWaiting('none');
   view = { phase: `signed in as ${account.username}` };
   return { status: 'done', connection: input.connection, account };
 }

@@ -12,6 +12,8 @@ export const SEARCH_ATTRIBUTES = {
   connection: 'M365Connection',
   operation: 'M365Operation',
   target: 'M365Target',
+  /** What a running workflow waits for from a person: `signIn`, `confirmation` or `none` (kept current by the workflow). */
+  waiting: 'M365Waiting',
 } as const;
 
 /** Headers workflows put on their activities and children for the audit (workflows/audit-context.ts). */

@@ -6,6 +6,10 @@ import { SEARCH_ATTRIBUTES } from './names';
 export const connectionKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.connection, SearchAttributeType.KEYWORD);
 export const operationKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.operation, SearchAttributeType.KEYWORD);
 export const targetKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.target, SearchAttributeType.KEYWORD);
+/** Upserted by the workflows themselves: `M365Waiting = 'confirmation'` lists what waits for a person to decide. */
+export const waitingKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.waiting, SearchAttributeType.KEYWORD);
+
+export type WaitingAttribute = 'signIn' | 'confirmation' | 'none';
 
 export interface WorkflowTags {
   operation: string;

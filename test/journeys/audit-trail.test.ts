@@ -67,12 +67,12 @@ describe('mm audit after a user, a rolled-back team, an offboarding and a send',
     assert.equal(user.kind, 'change');
     assert.equal(user.target, joiner);
     assert.equal(user.outcome, 'ok');
-    assert.equal(user.requestedBy, 'mcp:mm-test');
+    assert.equal(user.requestedBy, 'mcp:mm-test 0, tool create_user');
     assert.match(user.workflowId ?? '', /^provision-user\//);
     assert.ok(user.runId);
     assert.ok(user.fields?.includes('displayName') && !user.fields.some((f) => /password/i.test(f)), JSON.stringify(user.fields));
     const changes = rows.filter((r) => r.kind === 'change');
-    assert.deepEqual(changes.filter((r) => r.requestedBy !== 'mcp:mm-test'), [], 'every change names the client');
+    assert.deepEqual(changes.filter((r) => !/^mcp:mm-test 0, tool (create_user|create_teams_group|offboard_user|send_from_template)$/.test(r.requestedBy ?? '')), [], 'every change names the client and the tool that asked');
   });
 
   test('the rolled-back team lists its steps as changes and its compensations as undos', () => {
@@ -83,7 +83,7 @@ describe('mm audit after a user, a rolled-back team, an offboarding and a send',
     assert.ok(failed, 'the step that failed is recorded as failed');
     const undos = rows.filter((r) => r.workflowId === group.workflowId && r.kind === 'undo');
     assert.ok(undos.some((r) => r.action === 'deleteGroup' && r.outcome === 'ok'), JSON.stringify(undos));
-    assert.ok(undos.every((r) => r.requestedBy === 'mcp:mm-test' && r.runId === group.runId));
+    assert.ok(undos.every((r) => r.requestedBy === 'mcp:mm-test 0, tool create_teams_group' && r.runId === group.runId));
   });
 
   test('the offboarding and the send are there once each, with the confirmation', () => {
@@ -95,7 +95,7 @@ describe('mm audit after a user, a rolled-back team, an offboarding and a send',
     assert.equal(sent.length, 1);
     assert.match(sent[0].detail ?? '', /sent to 1 recipient/);
     assert.ok(rows.filter((r) => r.action === 'confirm:approved').length >= 2);
-    assert.ok(rows.filter((r) => r.action === 'confirm:approved').every((r) => r.requestedBy === 'mcp:mm-test'));
+    assert.ok(rows.filter((r) => r.action === 'confirm:approved').every((r) => r.requestedBy === 'mcp:mm-test 0, tool confirm'));
     assert.match(blocked[0].target ?? '', new RegExp(`^${joiner.replace(/\./g, '\\.')} \\(`), 'the user by name, then the id the step used');
   });
 
@@ -112,6 +112,6 @@ describe('mm audit after a user, a rolled-back team, an offboarding and a send',
     const csv = mm('--csv', '--target', joiner).trim().split('\n');
     assert.equal(csv[0], 'at,requestedBy,kind,action,connection,target,outcome,detail,workflowId,runId');
     assert.ok(csv.length >= 3 && csv.slice(1).every((line) => line.includes(joiner)));
-    assert.throws(() => mm('--since', 'yesterday-ish'), (err: { stderr?: string; status?: number }) => err.status === 1 && /--since.*yesterday-ish.*give a duration such as 24h/.test(err.stderr ?? '') && !/    at /.test(err.stderr ?? ''));
+    assert.throws(() => mm('--since', 'yesterday-ish'), (err: { stderr?: string; status?: number }) => err.status === 1 && /--since.*yesterday-ish.*give a duration such as 24h/.test(err.stderr ?? '') && !/\n {4}at /.test(err.stderr ?? ''));
   });
 });
