@@ -8,9 +8,10 @@ import type { Connection } from '../registry/schema';
 import { withDeadline } from './deadline';
 import { findDeviceCode } from './device-code';
 import { GuardrailError, PwshSignInError, PwshTimeoutError } from './errors';
-import { enforce } from '../policy/decide';
+import { enforce, type OperationKind } from '../policy/decide';
 import { commandKinds } from '../policy/kinds';
 import { checkCommand } from './guardrails';
+import { PacProcess, checkPacCommand, pacProfileDir, pacReadsOnly } from './pac';
 import { SessionLocks } from './locks';
 import { commandResult } from './output';
 import { PwshProcess, type FrameResult } from './process';
@@ -38,6 +39,7 @@ export class PwshPool {
       connectTimeoutMs: 2 * 60_000,
       jsonDepth: 8,
       sendGuards: true,
+      pacExecutable: 'pac',
       ...options,
     };
     this.lost = readSessionFile(this.o.stateDir)
@@ -62,7 +64,7 @@ export class PwshPool {
   async run(connection: Connection, module: PwshModule, command: string, options: PwshRunOptions = {}): Promise<PwshRunResult> {
     if (this.closing) throw new Error('The pwsh pool is closed.');
     if (!PWSH_MODULES.includes(module)) throw new Error(`module: expected one of ${PWSH_MODULES.join(', ')}, got ${JSON.stringify(module)}`);
-    const verdict = checkCommand(command);
+    const verdict = module === 'pac' ? checkPacCommand(command) : checkCommand(command);
     const logContext = { connection: connection.name, module, command: scrubSecrets(command) };
     if (verdict.verdict === 'block') {
       this.o.logger.warn({ ...logContext, reasons: verdict.reasons }, 'pwsh command blocked by guardrails');
@@ -71,7 +73,7 @@ export class PwshPool {
     // The policy decision point (lib/policy): read-only connections run only provable reads; sends wait
     // unless send guards are off (the connection's skipSendGuards, else the pool's MM_SEND_GUARDS);
     // destructive commands wait for confirmation regardless.
-    const decisions = commandKinds(command).map((kind) => enforce(connection, { kind, target: `${module} command` }, { sendGuards: this.o.sendGuards ?? true }));
+    const decisions = (module === 'pac' ? pacKinds(command, verdict.destructive) : commandKinds(command)).map((kind) => enforce(connection, { kind, target: `${module} command` }, { sendGuards: this.o.sendGuards ?? true }));
     const held = decisions.some((d) => d.decision === 'confirm');
     if (held && !options.confirmed) {
       this.o.logger.info({ ...logContext, sends: verdict.sends?.map((s) => s.cmdlet), destructive: verdict.destructive }, 'pwsh command held for confirmation');
@@ -153,13 +155,16 @@ export class PwshPool {
   private start(connection: Connection, module: PwshModule): Session {
     const command = connectCommand(connection, module); // throws before spawning when the connection lacks a field
     const s = newSession(connection, module);
-    const proc = new PwshProcess({
-      executable: this.o.executable,
+    const events = {
       env: this.o.env,
       outputCapBytes: this.o.outputCapBytes,
-      onHostLine: (line, stream) => this.onHostLine(s, proc, line, stream),
-      onExit: (description) => this.onExit(s, proc, description),
-    });
+      onHostLine: (line: string, stream: 'stdout' | 'stderr') => this.onHostLine(s, proc, line, stream),
+      onExit: (description: string) => this.onExit(s, proc, description),
+    };
+    const proc: PwshProcess | PacProcess =
+      module === 'pac'
+        ? new PacProcess({ ...events, executable: this.o.pacExecutable, profileDir: pacProfileDir(this.o.stateDir, connection.name) })
+        : new PwshProcess({ ...events, executable: this.o.executable });
     s.proc = proc;
     this.sessions.set(s.key, s);
     this.o.logger.info({ connection: connection.name, module, pwshPid: proc.pid }, 'pwsh session starting');
@@ -171,7 +176,7 @@ export class PwshPool {
     return s;
   }
 
-  private onHostLine(s: Session, proc: PwshProcess, line: string, stream: 'stdout' | 'stderr') {
+  private onHostLine(s: Session, proc: PwshProcess | PacProcess, line: string, stream: 'stdout' | 'stderr') {
     if (s.proc !== proc) return;
     const clean = scrubSecrets(line);
     const context = { connection: s.connection.name, module: s.module, pwshPid: proc.pid, stream };
@@ -187,7 +192,7 @@ export class PwshPool {
     this.changed(s);
   }
 
-  private onConnected(s: Session, proc: PwshProcess, result: FrameResult) {
+  private onConnected(s: Session, proc: PwshProcess | PacProcess, result: FrameResult) {
     if (s.proc !== proc || s.state === 'closed') return;
     if (result.kind === 'error') {
       this.breakSession(s, `sign-in failed: ${scrubSecrets(result.record.message)}`);
@@ -208,7 +213,7 @@ export class PwshPool {
     this.changed(s);
   }
 
-  private onExit(s: Session, proc: PwshProcess, description: string) {
+  private onExit(s: Session, proc: PwshProcess | PacProcess, description: string) {
     if (s.proc !== proc || s.state === 'closed' || s.state === 'broken') return;
     s.state = 'broken';
     s.error = `pwsh ended (${description})`;
@@ -319,6 +324,12 @@ export class PwshPool {
       this.o.logger.warn({ error: (e as Error).message }, 'could not write the pwsh session file');
     }
   }
+}
+
+/** The policy kinds of a pac command: a read only for the read verbs; destructive verbs also count as destructive. */
+function pacKinds(command: string, destructive: string[] | undefined): OperationKind[] {
+  if (pacReadsOnly(command)) return ['read'];
+  return destructive?.length ? ['write', 'destructive'] : ['write'];
 }
 
 function delay(ms: number) {

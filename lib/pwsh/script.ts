@@ -18,8 +18,16 @@
 // written by the host, warnings on some hosts): the pool reads both streams.
 import { randomBytes } from 'node:crypto';
 import type { Connection } from '../registry/schema';
+import { PAC_CLOUDS } from './pac';
 
-export const PWSH_MODULES = ['exo', 'pnp', 'azure', 'teams'] as const;
+/** A word of a pac command line (pac.ts splits on blanks; connection names and tenants have none). */
+function pacWord(value: string): string {
+  if (!/^[A-Za-z0-9_.@-]+$/.test(value)) throw new ConnectCommandError(`'${value}' cannot be passed to pac as one word`);
+  return value;
+}
+
+// pac (Power Platform CLI) is a module too, though it runs the pac executable, not pwsh (pac.ts).
+export const PWSH_MODULES = ['exo', 'pnp', 'azure', 'teams', 'pac'] as const;
 export type PwshModule = (typeof PWSH_MODULES)[number];
 
 export const PWSH_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'] as const;
@@ -67,7 +75,7 @@ export function quote(value: string): string {
 }
 
 /** The sovereign-cloud parameter of each module's connect command (the sandbox and global need none). */
-const CLOUD_PARAMETERS: Partial<Record<Connection['cloud'], Record<PwshModule, string>>> = {
+const CLOUD_PARAMETERS: Partial<Record<Connection['cloud'], Record<Exclude<PwshModule, 'pac'>, string>>> = {
   usgovhigh: { exo: '-ExchangeEnvironmentName O365USGovGCCHigh', teams: '-TeamsEnvironmentName TeamsGCCH', azure: '-Environment AzureUSGovernment', pnp: '-AzureEnvironment USGovernmentHigh' },
   dod: { exo: '-ExchangeEnvironmentName O365USGovDoD', teams: '-TeamsEnvironmentName TeamsDOD', azure: '-Environment AzureUSGovernment', pnp: '-AzureEnvironment USGovernmentDoD' },
   china: { exo: '-ExchangeEnvironmentName O365China', teams: '-TeamsEnvironmentName TeamsChina', azure: '-Environment AzureChinaCloud', pnp: '-AzureEnvironment China' },
@@ -86,6 +94,10 @@ export class ConnectCommandError extends Error {
  */
 export function connectCommand(connection: Connection, module: PwshModule): string {
   const tenant = connection.tenantId ?? connection.tenant;
+  if (module === 'pac') {
+    // pac's own device-code flow with its first-party app; pac.ts reuses a working profile first.
+    return `auth create --deviceCode --tenant ${pacWord(tenant)} --cloud ${PAC_CLOUDS[connection.cloud] ?? 'Public'} --name ${pacWord(connection.name)}`;
+  }
   const cloud = CLOUD_PARAMETERS[connection.cloud]?.[module];
   const extra = cloud ? ` ${cloud}` : '';
   switch (module) {
@@ -126,6 +138,7 @@ export function connectCommand(connection: Connection, module: PwshModule): stri
 
 /** A cheap command per module that keeps the session and its tokens alive. */
 export const KEEPALIVE_COMMANDS: Record<PwshModule, string> = {
+  pac: 'auth who',
   exo: 'Get-ConnectionInformation | Select-Object State',
   teams: 'Get-CsTenant | Select-Object TenantId',
   azure: 'Get-AzTenant | Select-Object -First 1 Id',
@@ -134,6 +147,8 @@ export const KEEPALIVE_COMMANDS: Record<PwshModule, string> = {
 
 /** Ends the module's session before the process is closed. */
 export const DISCONNECT_COMMANDS: Record<PwshModule, string> = {
+  // Removes the connection's profile (and pac's token cache) from its profile directory.
+  pac: 'auth clear',
   exo: 'Disconnect-ExchangeOnline -Confirm:$false',
   teams: 'Disconnect-MicrosoftTeams',
   azure: 'Disconnect-AzAccount | Out-Null',

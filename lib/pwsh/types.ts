@@ -6,6 +6,8 @@ import type { PwshErrorRecord } from './errors';
 export interface PwshPoolOptions {
   /** The pwsh executable (the stand-in `sandbox/pwsh/pwsh` in tests and the sandbox). */
   executable: string;
+  /** The Power Platform CLI for module pac (default `pac` on PATH; the stand-in `sandbox/pwsh/pac`). */
+  pacExecutable?: string;
   env?: NodeJS.ProcessEnv;
   logger: Logger;
   /** Where pwsh-sessions.json lives (MM_STATE_DIR). */
