@@ -15,7 +15,7 @@ import { PacProcess, checkPacCommand, pacProfileDir, pacReadsOnly } from './pac'
 import { SessionLocks } from './locks';
 import { commandResult } from './output';
 import { PwshProcess, type FrameResult } from './process';
-import { DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, connectCommand, type PwshModule } from './script';
+import { APP_ONLY_MODULES, DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, connectCommand, signsInAppOnly, type PwshModule } from './script';
 import { AUTH_TROUBLE, MODULE_NAMES, newSession, sessionInfo, sessionKey, waitFor, type Session } from './session';
 import { readSessionFile, writeSessionFile, type SessionInfo } from './session-file';
 import type { PwshPoolOptions, PwshRunOptions, PwshRunResult } from './types';
@@ -86,8 +86,12 @@ export class PwshPool {
     const key = sessionKey(connection.name, module);
     const release = await this.locks.acquire(key, options.signal);
     try {
+      if (options.unattended) this.refuseDeviceCode(connection, module);
       const session = await this.ready(connection, module, options.signal);
-      if (session.state === 'auth_pending') return this.authPending(session);
+      if (session.state === 'auth_pending') {
+        if (options.unattended) throw new PwshSignInError(unattendedMessage(connection, module, 'is waiting for a device-code sign-in'));
+        return this.authPending(session);
+      }
       return await this.execute(session, command, options, warnings);
     } finally {
       release();
@@ -130,6 +134,14 @@ export class PwshPool {
   }
 
   // ---- sessions ---------------------------------------------------------------------------------
+
+  /** Unattended callers run only on a signed-in session or one that signs in app-only. */
+  private refuseDeviceCode(connection: Connection, module: PwshModule) {
+    const s = this.sessions.get(sessionKey(connection.name, module));
+    if (s?.state === 'authenticated' && s.proc?.alive) return;
+    if (signsInAppOnly(connection, module)) return;
+    throw new PwshSignInError(unattendedMessage(connection, module, 'is not signed in'));
+  }
 
   private async ready(connection: Connection, module: PwshModule, signal?: AbortSignal): Promise<Session> {
     const key = sessionKey(connection.name, module);
@@ -324,6 +336,18 @@ export class PwshPool {
       this.o.logger.warn({ error: (e as Error).message }, 'could not write the pwsh session file');
     }
   }
+}
+
+/** Why an unattended command cannot run, and the credential that would let it. */
+function unattendedMessage(connection: Connection, module: PwshModule, why: string): string {
+  const start = `Unattended run: the ${MODULE_NAMES[module]} session of '${connection.name}' ${why}, and no person is there to enter a device code.`;
+  if (!APP_ONLY_MODULES.includes(module)) return `${start} ${MODULE_NAMES[module]} has no app-only sign-in here: sign the session in once with run (module ${module}).`;
+  const secretOnly = connection.appOnly?.secretEnv ? ' Its appOnly.secretEnv (a client secret) is not enough: the PowerShell modules sign in app-only with a certificate.' : '';
+  return (
+    `${start} Missing: an app-only certificate, appOnly.certificatePath (a file the module loads; appOnly.certificatePasswordEnv names the variable holding its password, if any), ` +
+    `registered for the connection's app (${connection.appId}) with the module's application permission.${secretOnly} ` +
+    `Set it with mm connections edit ${connection.name} --certificate-path FILE, or sign the session in once with run (module ${module}).`
+  );
 }
 
 /** The policy kinds of a pac command: a read only for the read verbs; destructive verbs also count as destructive. */

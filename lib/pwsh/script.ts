@@ -88,12 +88,81 @@ export class ConnectCommandError extends Error {
   }
 }
 
+/** The connection's certificate for app-only sessions (appOnly.certificatePath), or undefined. */
+export function appOnlyCertificate(connection: Connection): { path: string; thumbprint?: string; passwordEnv?: string } | undefined {
+  const a = connection.appOnly;
+  return a?.certificatePath ? { path: a.certificatePath, thumbprint: a.certificateThumbprint, passwordEnv: a.certificatePasswordEnv } : undefined;
+}
+
+/** Modules that open app-only (certificate) sessions: Exchange, PnP, Teams and Azure all sign in with a certificate. */
+export const APP_ONLY_MODULES: readonly PwshModule[] = ['exo', 'pnp', 'teams', 'azure'];
+
+/** Whether a session of this module opens without a person (a certificate credential it can use). */
+export function signsInAppOnly(connection: Connection, module: PwshModule): boolean {
+  return APP_ONLY_MODULES.includes(module) && appOnlyCertificate(connection) !== undefined;
+}
+
 /**
- * The module's native device-code sign-in (mm-mcp-design.md), followed by a command whose output
- * names the signed-in account so the pool can compare it with expectedEmail.
+ * The module's app-only sign-in with the connection's certificate. The file is referenced by path;
+ * its password (when the file has one) is read by pwsh from the environment variable the registry
+ * names, so neither reaches the command text, the logs or the history.
+ */
+function appOnlyConnectCommand(connection: Connection, module: PwshModule, extra: string): string {
+  const cert = appOnlyCertificate(connection)!;
+  const tenant = connection.tenantId ?? connection.tenant;
+  const password = cert.passwordEnv ? `(ConvertTo-SecureString -String $env:${cert.passwordEnv} -AsPlainText -Force)` : undefined;
+  const thumbprint = cert.thumbprint ? ` -CertificateThumbprint ${quote(cert.thumbprint)}` : '';
+  switch (module) {
+    case 'exo': {
+      // -Organization is the tenant's domain (contoso.onmicrosoft.com); Exchange does not take a GUID here.
+      if (!/\./.test(connection.tenant)) {
+        throw new ConnectCommandError(
+          `Connection '${connection.name}': Exchange app-only sign-in needs tenant as the organisation's domain (e.g. contoso.onmicrosoft.com), not a GUID: set it with registry_update_connection (keep the GUID in tenantId).`,
+        );
+      }
+      return (
+        `Connect-ExchangeOnline -AppId ${quote(connection.appId)} -CertificateFilePath ${quote(cert.path)}${password ? ` -CertificatePassword ${password}` : ''} ` +
+        `-Organization ${quote(connection.tenant)} -ShowBanner:$false${extra}; Get-ConnectionInformation | Select-Object AppId, TenantID, Organization`
+      );
+    }
+    case 'pnp':
+      if (!connection.sharepointUrl) {
+        throw new ConnectCommandError(`Connection '${connection.name}' has no sharepointUrl, which Connect-PnPOnline needs: set it (e.g. https://contoso.sharepoint.com) with registry_update_connection.`);
+      }
+      return (
+        `Connect-PnPOnline -Url ${quote(connection.sharepointUrl)} -ClientId ${quote(connection.appId)} -Tenant ${quote(tenant)} -CertificatePath ${quote(cert.path)}` +
+        `${password ? ` -CertificatePassword ${password}` : ''}${extra}; Get-PnPConnection | Select-Object Url, ClientId`
+      );
+    case 'teams':
+      return (
+        `Connect-MicrosoftTeams -ApplicationId ${quote(connection.appId)} -TenantId ${quote(tenant)} ` +
+        `-Certificate (Get-PfxCertificate -FilePath ${quote(cert.path)}${password ? ` -Password ${password}` : ''})${extra}`
+      );
+    case 'azure': {
+      const subscription = connection.azureSubscription ? ` -Subscription ${quote(connection.azureSubscription)}` : '';
+      return [
+        'Disable-AzContextAutosave -Scope Process | Out-Null',
+        `Connect-AzAccount -ServicePrincipal -ApplicationId ${quote(connection.appId)} -TenantId ${quote(tenant)} -CertificatePath ${quote(cert.path)}` +
+          `${password ? ` -CertificatePassword ${password}` : ''}${thumbprint}${subscription}${extra} | Out-Null`,
+        'Get-AzContext | Select-Object Name, Account, Tenant',
+      ].join('; ');
+    }
+    default:
+      throw new ConnectCommandError(`The ${module} module has no app-only sign-in here.`);
+  }
+}
+
+/**
+ * The module's sign-in: app-only with the connection's certificate where it has one (no person
+ * needed), otherwise the module's native device-code sign-in (mm-mcp-design.md). Either ends with
+ * a command whose output names the account, so the pool can compare it with expectedEmail.
  */
 export function connectCommand(connection: Connection, module: PwshModule): string {
   const tenant = connection.tenantId ?? connection.tenant;
+  if (module !== 'pac' && signsInAppOnly(connection, module)) {
+    const cloud = CLOUD_PARAMETERS[connection.cloud]?.[module];
+    return appOnlyConnectCommand(connection, module, cloud ? ` ${cloud}` : '');
+  }
   if (module === 'pac') {
     // pac's own device-code flow with its first-party app; pac.ts reuses a working profile first.
     return `auth create --deviceCode --tenant ${pacWord(tenant)} --cloud ${PAC_CLOUDS[connection.cloud] ?? 'Public'} --name ${pacWord(connection.name)}`;

@@ -35,6 +35,12 @@ export interface PwshRunOptions {
   signal?: AbortSignal;
   /** The caller showed the send preview and the send was confirmed. */
   confirmed?: boolean;
+  /**
+   * No person is there (schedules, unattended workflows): the command runs only on a signed-in
+   * session or one that signs in app-only; otherwise PwshSignInError names the missing credential,
+   * instead of a device code nobody would enter.
+   */
+  unattended?: boolean;
 }
 
 export type PwshRunResult =
