@@ -1,6 +1,7 @@
 // The PowerShell session pool: one pwsh process per (connection, module), signed in with the
 // module's native device-code flow, commands judged by the guardrails, run one at a time per
 // session through the framing of script.ts. See README.md for the states and the framing.
+import fs from 'node:fs';
 import os from 'node:os';
 import { scrubSecrets } from '../logger';
 import { wrongAccountMessage } from '../auth/errors';
@@ -18,6 +19,7 @@ import { PwshProcess, type FrameResult } from './process';
 import { APP_ONLY_MODULES, DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, connectCommand, signsInAppOnly, type PwshModule } from './script';
 import { AUTH_TROUBLE, MODULE_NAMES, newSession, sessionInfo, sessionKey, waitFor, type Session } from './session';
 import { readSessionFile, writeSessionFile, type SessionInfo } from './session-file';
+import { afterRestart, azureContextFile, prepareAzureContextDir, restoreCommand } from './restore';
 import type { PwshPoolOptions, PwshRunOptions, PwshRunResult } from './types';
 
 export class PwshPool {
@@ -113,6 +115,8 @@ export class PwshPool {
       const s = this.sessions.get(key);
       const lostIndex = this.lost.findIndex((l) => sessionKey(l.connection, l.module) === key);
       if (lostIndex >= 0) this.lost.splice(lostIndex, 1);
+      // Signed out means forgotten: the next session asks for a code instead of importing the saved context.
+      if (module === 'azure') fs.rmSync(azureContextFile(this.o.stateDir, name), { force: true });
       if (!s || s.state === 'closed') {
         this.persist();
         return lostIndex >= 0;
@@ -165,7 +169,10 @@ export class PwshPool {
   }
 
   private start(connection: Connection, module: PwshModule): Session {
-    const command = connectCommand(connection, module); // throws before spawning when the connection lacks a field
+    if (module === 'azure') prepareAzureContextDir(this.o.stateDir);
+    // throws before spawning when the connection lacks a field
+    const command = connectCommand(connection, module, { azureContextFile: azureContextFile(this.o.stateDir, connection.name) });
+    const restore = restoreCommand(connection, module, this.o.stateDir);
     const s = newSession(connection, module);
     const events = {
       env: this.o.env,
@@ -181,7 +188,18 @@ export class PwshPool {
     this.sessions.set(s.key, s);
     this.o.logger.info({ connection: connection.name, module, pwshPid: proc.pid }, 'pwsh session starting');
     this.persist();
-    proc.execute(command, this.o.jsonDepth).then(
+    const signIn = async (): Promise<FrameResult> => {
+      if (restore) {
+        const restored = await proc.execute(restore, this.o.jsonDepth);
+        if (restored.kind === 'result') {
+          this.o.logger.info({ connection: connection.name, module, pwshPid: proc.pid }, 'pwsh session restored from its saved sign-in, without a new code');
+          return restored;
+        }
+        this.o.logger.warn({ connection: connection.name, module, error: scrubSecrets(restored.record.message) }, 'saved sign-in could not be reused; signing in with a device code');
+      }
+      return proc.execute(command, this.o.jsonDepth);
+    };
+    signIn().then(
       (result) => this.onConnected(s, proc, result),
       (e: Error) => s.proc === proc && this.breakSession(s, `sign-in ended: ${e.message}`),
     );
@@ -214,6 +232,8 @@ export class PwshPool {
     const accounts = [...new Set((result.json.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g) ?? []).map((a) => a.toLowerCase()))];
     if (expected && accounts.length && !accounts.includes(expected)) {
       s.refusal = wrongAccountMessage(s.connection.name, s.connection.expectedEmail!, accounts.join(', '), MODULE_NAMES[s.module]);
+      // The wrong account's saved context must not sign the next session in again.
+      if (s.module === 'azure') fs.rmSync(azureContextFile(this.o.stateDir, s.connection.name), { force: true });
       this.breakSession(s, `signed in as ${accounts.join(', ')} but the connection expects ${s.connection.expectedEmail}; sign in again with that account`);
       return;
     }
@@ -326,7 +346,7 @@ export class PwshPool {
   }
 
   private info(s: Session): SessionInfo {
-    return sessionInfo(s, this.host);
+    return { ...sessionInfo(s, this.host), afterRestart: afterRestart(s.connection, s.module) };
   }
 
   private persist() {

@@ -157,7 +157,7 @@ function appOnlyConnectCommand(connection: Connection, module: PwshModule, extra
  * needed), otherwise the module's native device-code sign-in (mm-mcp-design.md). Either ends with
  * a command whose output names the account, so the pool can compare it with expectedEmail.
  */
-export function connectCommand(connection: Connection, module: PwshModule): string {
+export function connectCommand(connection: Connection, module: PwshModule, options: { azureContextFile?: string } = {}): string {
   const tenant = connection.tenantId ?? connection.tenant;
   if (module !== 'pac' && signsInAppOnly(connection, module)) {
     const cloud = CLOUD_PARAMETERS[connection.cloud]?.[module];
@@ -187,6 +187,8 @@ export function connectCommand(connection: Connection, module: PwshModule): stri
           `Get-AzContext -ListAvailable | Where-Object { $_.Account.Id -eq ${quote(connection.expectedEmail)} } | Select-Object -First 1 | Select-AzContext | Out-Null`,
         );
       }
+      // Saved to the connection's own file, so a restarted pool imports it instead of asking for a code (restore.ts).
+      if (options.azureContextFile) steps.push(`Save-AzContext -Path ${quote(options.azureContextFile)} -Force | Out-Null`);
       steps.push('Get-AzContext | Select-Object Name, Account, Tenant');
       return steps.join('; ');
     }

@@ -1,6 +1,7 @@
 // The cmdlets the stand-in pwsh knows: the four modules' connect/disconnect and context cmdlets,
 // a few core cmdlets, and forwarding of every other cmdlet of a connected Exchange, Teams or PnP
 // session to the sandbox's InvokeCommand endpoint (as the EXO v3 module does for its cmdlets).
+import fs from 'node:fs';
 import { FIRST_PARTY_CLIENT_IDS, RESOURCES } from '../../constants';
 import { PwshError, commandNotFound, property, runtimeError, type Cmdlet, type CmdletCall, type ScriptBlockValue } from './interpreter';
 import { SignInFailed, certificateSignIn, currentToken, deviceCodeSignIn, sandboxUrl, type CertificateCredential, type SignIn } from './signin';
@@ -182,9 +183,36 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
       if (!s || name !== azContext(s).Name) throw runtimeError(`Provided context '${name}' does not exist.`, 'InvalidArgument', 'Microsoft.Azure.Commands.Profile.Context.SelectAzureRmContext');
       return [azContext(s)];
     },
-    'get-aztenant': () => {
+    'get-aztenant': async () => {
       const s = requireSignIn(services, 'azure', 'Run Connect-AzAccount to login.');
+      try {
+        await currentToken(s); // Azure is called with the context's token: refreshed as MSAL would, or refused
+      } catch (e) {
+        throw new PwshError({ message: (e as Error).message, category: 'AuthenticationError', fullyQualifiedErrorId: 'TokenRefreshFailed', exceptionType: 'Microsoft.Identity.Client.MsalUiRequiredException' });
+      }
       return [{ Id: s.tenantId, Name: 'Contoso (sandbox)' }];
+    },
+    // The context and its token cache, as Save-AzContext writes them (a file the pool keeps 0600 in a 0700 directory).
+    'save-azcontext': (call) => {
+      const s = requireSignIn(services, 'azure', 'Run Connect-AzAccount to login.');
+      const file = str(call, 'path');
+      if (!file) throw runtimeError('Save-AzContext needs -Path.', 'InvalidArgument', 'StandInUnsupported');
+      if (fs.existsSync(file) && call.named.get('force') !== true) throw runtimeError(`File ${file} already exists; use -Force to overwrite it.`, 'InvalidOperation', 'FileExists');
+      fs.writeFileSync(file, JSON.stringify({ DefaultContextKey: azContext(s).Name, Contexts: { [azContext(s).Name]: azContext(s) }, TokenCache: s }), { mode: 0o600 });
+      return [];
+    },
+    'import-azcontext': (call) => {
+      const file = str(call, 'path');
+      if (!file) throw runtimeError('Import-AzContext needs -Path.', 'InvalidArgument', 'StandInUnsupported');
+      let saved: { TokenCache?: SignIn };
+      try {
+        saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { TokenCache?: SignIn };
+      } catch {
+        throw runtimeError(`Cannot find path '${file}' because it does not exist or is not a saved context.`, 'ObjectNotFound', 'Microsoft.Azure.Commands.Profile.ImportAzureRMContextCommand');
+      }
+      if (!saved.TokenCache) throw runtimeError(`The file '${file}' holds no context.`, 'InvalidData', 'Microsoft.Azure.Commands.Profile.ImportAzureRMContextCommand');
+      services.signedIn.set('azure', saved.TokenCache);
+      return [{ Context: azContext(saved.TokenCache) }];
     },
     'get-connectioninformation': () => {
       const s = services.signedIn.get('exo');
