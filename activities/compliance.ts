@@ -17,6 +17,7 @@ import type { Registry } from '../lib/registry';
 import type { Store } from '../lib/store';
 import type { CheckStatus } from '../lib/store/compliance';
 import { classified, FAILURE_TYPES } from './failures';
+import { configuredPwshTaskQueue } from '../lib/temporal/queues';
 import { sendOnce, withSendId } from './send-once';
 
 export interface ComplianceActivityDeps {
@@ -37,7 +38,12 @@ export interface CheckResult {
 export interface ScanPlan {
   confirmWith: 'assistant' | 'human';
   checkIds: string[];
+  /** The checks read through the PowerShell pool (Exchange cmdlets), and the pool worker's queue. */
+  pwsh?: { taskQueue: string; commands: Record<string, { module: 'exo'; command: string }> };
 }
+
+/** What the pool answered for a check's command: its parsed output, or why it did not run. */
+export type PwshCheckData = { output: unknown } | { missing: string };
 
 export interface AlertPlan {
   recipients: string[];
@@ -138,12 +144,20 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
           throw err;
         }
       }
-      return { confirmWith: connection.confirmWith, checkIds: input.checks?.length ? input.checks : CHECK_IDS };
+      const checkIds = input.checks?.length ? input.checks : CHECK_IDS;
+      const commands = Object.fromEntries(checkIds.flatMap((id) => (checkById(id)?.pwsh ? [[id, checkById(id)!.pwsh!]] : [])));
+      return { confirmWith: connection.confirmWith, checkIds, pwsh: { taskQueue: configuredPwshTaskQueue(deps.config), commands } };
     },
 
-    async runComplianceCheck(input: { connection: string; checkId: string }): Promise<CheckResult> {
+    /** Evaluates a check; a PowerShell check is given what the pool answered (`pwsh`), read by the workflow on the pool's queue. */
+    async runComplianceCheck(input: { connection: string; checkId: string; pwsh?: PwshCheckData }): Promise<CheckResult> {
       const check = checkById(input.checkId);
       if (!check) throw ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message: `Unknown check ${input.checkId}.` });
+      if (check.meta.needs === 'pwsh' && input.pwsh) {
+        const data = 'output' in input.pwsh ? { pwsh: input.pwsh.output } : { pwshMissing: input.pwsh.missing };
+        const outcome = check.evaluate(data, new Date());
+        return { checkId: check.meta.id, status: outcome.status, summary: outcome.summary, facts: outcome.observed };
+      }
       return evaluateCheck(graphOf(input.connection), check);
     },
 

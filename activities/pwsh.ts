@@ -26,6 +26,8 @@ export interface PwshCommandInput {
   /** The send was confirmed (by the workflow's confirmation step, or the assistant where allowed). */
   confirmed?: boolean;
   timeoutMs?: number;
+  /** No person is there (schedules): never wait for a device code; fail naming the missing credential. */
+  unattended?: boolean;
 }
 
 /** What one attempt answered. History keeps the output once: parsed, or as cut text when truncated. */
@@ -90,6 +92,7 @@ export function createPwshActivities(deps: PwshActivityDeps) {
         const r = await pool.run(connection, input.module, input.command, {
           confirmed: input.confirmed,
           timeoutMs: input.timeoutMs,
+          unattended: input.unattended,
           signal: ctx.cancellationSignal,
         });
         observe(input.module, r.kind, seconds());

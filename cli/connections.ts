@@ -54,6 +54,7 @@ const FIELD_FLAGS: ReadonlyArray<{ flag: string; field: ConnectionField }> = [
 const APP_ONLY_FLAGS = [
   { flag: '--certificate-path <file>', key: 'certificatePath' },
   { flag: '--certificate-thumbprint <hex>', key: 'certificateThumbprint' },
+  { flag: '--certificate-password-env <VAR>', key: 'certificatePasswordEnv' },
   { flag: '--secret-env <VAR>', key: 'secretEnv' },
 ] as const;
 

@@ -45,6 +45,7 @@ const KNOWN_PERMISSIONS: Record<string, string[]> = {
   [RESOURCES.sharepoint]: ['AllSites.FullControl', 'Sites.FullControl.All', 'User.Read.All'],
   [RESOURCES.sharepointAdmin]: ['AllSites.FullControl', 'Sites.FullControl.All'],
   [RESOURCES.flow]: ['Flows.Read.All', 'Flows.Manage.All', 'Activity.Read.All', 'User'],
+  [RESOURCES.powerApps]: ['user_impersonation'],
 };
 
 const RESOURCE_ALIASES: Record<string, string> = {
@@ -94,6 +95,7 @@ export function builtInApps(): AppRegistration[] {
     { appId: FIRST_PARTY_CLIENT_IDS.exchangeOnline, displayName: 'Microsoft Exchange REST API Based Powershell', publicClient: true, delegated: powershellDelegated },
     { appId: FIRST_PARTY_CLIENT_IDS.microsoftTeams, displayName: 'Microsoft Teams PowerShell', publicClient: true, delegated: powershellDelegated },
     { appId: FIRST_PARTY_CLIENT_IDS.azurePowerShell, displayName: 'Microsoft Azure PowerShell', publicClient: true, delegated: { ...powershellDelegated, [RESOURCES.azure]: everything(RESOURCES.azure) } },
+    { appId: FIRST_PARTY_CLIENT_IDS.powerPlatformCli, displayName: 'Power Platform CLI', publicClient: true, delegated: { [RESOURCES.powerApps]: ['user_impersonation'] } },
   ];
 }
 

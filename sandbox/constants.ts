@@ -27,6 +27,8 @@ export const FIRST_PARTY_CLIENT_IDS = {
   microsoftTeams: '12128f48-ec9e-42f0-b203-ea49fb6af367',
   /** Az.Accounts (Connect-AzAccount). */
   azurePowerShell: '1950a258-227b-4e31-a9cf-717495945fc2',
+  /** Power Platform CLI (pac auth create). */
+  powerPlatformCli: '9cee029c-6210-4654-90bb-17e6e9d36617',
 } as const;
 
 /** Resource (audience) identifiers tokens are issued for. */
@@ -40,6 +42,8 @@ export const RESOURCES = {
   sharepointAdmin: `https://${SANDBOX_INITIAL_DOMAIN.split('.')[0]}-admin.sharepoint.com`,
   /** Power Automate; its scope is written with a double slash: https://service.flow.microsoft.com//.default. */
   flow: 'https://service.flow.microsoft.com',
+  /** Power Platform (PowerApps / BAP) service, what pac signs in to. */
+  powerApps: 'https://service.powerapps.com',
 } as const;
 
 /** The real hosts whose origin clients rewrite to the sandbox URL (they keep https and these names). */

@@ -44,6 +44,18 @@ export function findPwsh(executable: string, pathVar = process.env.PATH ?? ''): 
     .find(executableFile);
 }
 
+/**
+ * The Power Platform CLI for module pac: MM_PAC, else the stand-in beside the stand-in pwsh (the
+ * sandbox), else `pac` on PATH. Only a session of module pac needs it, so a missing one is reported
+ * by that session (the reason names MM_PAC), not at start.
+ */
+export function pacExecutable(pwsh: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MM_PAC) return findPwsh(env.MM_PAC, env.PATH) ?? env.MM_PAC;
+  const standIn = path.join(path.dirname(pwsh), 'pac');
+  if (path.basename(path.dirname(pwsh)) === 'pwsh' && path.basename(path.dirname(path.dirname(pwsh))) === 'sandbox' && findPwsh(standIn)) return standIn;
+  return findPwsh('pac', env.PATH) ?? 'pac';
+}
+
 export interface PwshWorkerOptions {
   taskQueue?: string;
   connection?: NativeConnection;
@@ -132,6 +144,7 @@ export async function createPwshWorker(config: Config, logger: Logger, options: 
   const log = logger.child({ part: 'pwsh' });
   const pool = new PwshPool({
     executable,
+    pacExecutable: pacExecutable(executable),
     // The stand-in finds the sandbox through MM_SANDBOX_URL; real pwsh ignores it.
     env: config.sandboxUrl ? { ...process.env, MM_SANDBOX_URL: config.sandboxUrl } : process.env,
     logger: log,

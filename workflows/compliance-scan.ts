@@ -2,8 +2,9 @@
 // Schedule (`compliance/<connection>`). Runs every check (at most 4 at once), stores the results,
 // writes the report, and on drift mails the connection's alertRecipients: at once when the
 // connection allows unattended alerts, otherwise after confirmation like any send.
-import { allHandlersFinished, condition, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
-import type { CheckResult, createComplianceActivities, RecordedScan } from '../activities/compliance';
+import { ActivityFailure, allHandlersFinished, condition, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import type { CheckResult, createComplianceActivities, PwshCheckData, RecordedScan, ScanPlan } from '../activities/compliance';
+import type { createPwshActivities } from '../activities/pwsh';
 import { graphRead, graphSend, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { complianceAlert, complianceAlertId } from './compliance-alert';
@@ -16,6 +17,12 @@ type ComplianceActivities = ReturnType<typeof createComplianceActivities>;
 const { prepareComplianceScan, recordComplianceScan } = proxyActivities<ComplianceActivities>(quick);
 const { runComplianceCheck } = proxyActivities<ComplianceActivities>(graphRead);
 const { sendComplianceAlert } = proxyActivities<ComplianceActivities>(graphSend);
+
+/** The Exchange checks read their cmdlet through the PowerShell pool (unattended: never a device code). */
+export const EXCHANGE_CHECKS_THROUGH_POOL = 'compliance-exchange-checks-through-pool';
+
+/** How long a check waits for a pool worker to pick its command up before it is skipped saying so. */
+const POOL_PICKUP_SECONDS = 15;
 
 export const SCAN_CONCURRENCY = 4;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -60,6 +67,8 @@ export async function complianceScan(input: ComplianceScanInput): Promise<Compli
   const plan = await prepareComplianceScan({ connection: input.connection, unattended: input.unattended === true, checks: input.checks });
   if (!input.unattended) await ensureConnectionSignedIn(input.connection, show);
 
+  const pool = plan.pwsh && Object.keys(plan.pwsh.commands).length > 0 && patched(EXCHANGE_CHECKS_THROUGH_POOL) ? plan.pwsh : undefined;
+
   const results: CheckResult[] = new Array<CheckResult>(plan.checkIds.length);
   let next = 0;
   let done = 0;
@@ -69,7 +78,9 @@ export async function complianceScan(input: ComplianceScanInput): Promise<Compli
     while (next < plan.checkIds.length) {
       const i = next++;
       try {
-        results[i] = await runComplianceCheck({ connection: input.connection, checkId: plan.checkIds[i] });
+        const command = pool?.commands[plan.checkIds[i]];
+        const pwsh = command && pool ? await readThroughPool(input.connection, pool, command) : undefined;
+        results[i] = await runComplianceCheck({ connection: input.connection, checkId: plan.checkIds[i], ...(pwsh ? { pwsh } : {}) });
       } catch (err) {
         // Retries exhausted (throttling that never cleared, network): the check errors, the scan goes on.
         results[i] = { checkId: plan.checkIds[i], status: 'error', summary: failureMessage(err) };
@@ -118,4 +129,31 @@ export async function complianceScan(input: ComplianceScanInput): Promise<Compli
   show({ phase: 'done' });
   await condition(allHandlersFinished);
   return { ...base, alert };
+}
+
+type PwshActivities = ReturnType<typeof createPwshActivities>;
+
+/**
+ * Runs a check's cmdlet on the pool worker's queue, unattended: it runs on a signed-in Exchange
+ * session or one that signs in app-only, and otherwise the pool says what is missing (the check is
+ * then skipped with that reason). Never a device code, and the scan never waits for a person here.
+ */
+async function readThroughPool(connection: string, pool: NonNullable<ScanPlan['pwsh']>, read: { module: 'exo'; command: string }): Promise<PwshCheckData> {
+  const { runPwshCommand } = proxyActivities<PwshActivities>({
+    taskQueue: pool.taskQueue,
+    scheduleToStartTimeout: `${POOL_PICKUP_SECONDS} seconds`,
+    startToCloseTimeout: '3 minutes',
+    heartbeatTimeout: '10 seconds',
+    retry: { maximumAttempts: 2 },
+  });
+  try {
+    const answer = await runPwshCommand({ connection, module: read.module, command: read.command, unattended: true });
+    if (answer.kind === 'output') return { output: answer.output };
+    return { missing: answer.kind === 'needs_confirmation' ? `the pool held '${read.command}' for confirmation` : 'the Exchange session waits for a device-code sign-in' };
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
+      return { missing: `no PowerShell pool worker took the command from queue '${pool.taskQueue}' within ${POOL_PICKUP_SECONDS} s; start one with mm worker --pwsh (mm up starts it where MM_PWSH finds pwsh).` };
+    }
+    return { missing: failureMessage(err) };
+  }
 }

@@ -50,9 +50,19 @@ export interface PatchFix {
   body: Record<string, unknown>;
 }
 
+/**
+ * A read through the PowerShell pool (checks with `needs: 'pwsh'`): the command's parsed output is
+ * given to evaluate() as `data.pwsh`; when the pool cannot run it, `data.pwshMissing` says why.
+ */
+export interface PwshRead {
+  module: 'exo';
+  command: string;
+}
+
 export interface ComplianceCheck {
   meta: CheckMeta;
   reads: GraphRead[];
+  pwsh?: PwshRead;
   evaluate(data: ReadData, now: Date): CheckOutcome;
   fix?: PatchFix;
 }
@@ -73,3 +83,14 @@ export const ADMIN_ROLE_TEMPLATES = [
 
 export const asArray = <T = Record<string, unknown>>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 export const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/**
+ * The outcome of a PowerShell check whose command did not run: skipped, saying exactly what is
+ * missing (the pool's reason: no signed-in Exchange session and no app-only certificate, no pool
+ * worker...). Undefined when the command ran and `data.pwsh` holds its output.
+ */
+export function pwshSkipped(data: ReadData, cmdlet: string): CheckOutcome | undefined {
+  if (typeof data.pwshMissing === 'string') return { status: 'skipped', summary: `Needs Exchange Online PowerShell (${cmdlet}), which did not run: ${data.pwshMissing}` };
+  if (!('pwsh' in data)) return { status: 'skipped', summary: `Needs Exchange Online PowerShell (${cmdlet}); Graph has no equivalent.` };
+  return undefined;
+}

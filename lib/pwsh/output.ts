@@ -1,11 +1,21 @@
 // A finished command's frame turned into what the pool answers: scrubbed of token-shaped strings,
-// the parsed items as null, one object or an array, and a log line per command.
+// the parsed items as null, one object or an array, and log lines per command: its outcome, and its
+// output (the seed logs every command's output) at the default level, cut at OUTPUT_LOG_CHARS.
 import type { Logger } from '../logger';
 import { scrubSecrets } from '../logger';
 import { PwshCommandError } from './errors';
 import type { FrameResult } from './process';
 import { AUTH_TROUBLE } from './session';
 import type { PwshRunResult } from './types';
+
+/** How much of a command's output (and of its host lines) one log line keeps. */
+export const OUTPUT_LOG_CHARS = 4000;
+
+function bounded(text: string): { text: string; cut: boolean } {
+  // Scrubbed before the cut, so a token is never logged half-scrubbed across the boundary.
+  const clean = scrubSecrets(text);
+  return clean.length > OUTPUT_LOG_CHARS ? { text: clean.slice(0, OUTPUT_LOG_CHARS), cut: true } : { text: clean, cut: false };
+}
 
 export interface CommandContext {
   connection: string;
@@ -32,7 +42,12 @@ export function commandResult(
   const errors = result.errors.map((r) => ({ ...r, message: scrubSecrets(String(r.message)) }));
   const authTrouble = errors.some((r) => AUTH_TROUBLE.test(r.message)) || hostLines.some((l) => AUTH_TROUBLE.test(l));
   logger[authTrouble ? 'warn' : 'info']({ ...context, durationMs, outputBytes: result.bytes, truncated: result.truncated, errors: errors.length }, 'pwsh command');
-  logger.debug({ ...context, output: scrubSecrets(result.json.slice(0, 4000)) }, 'pwsh command output');
+  const output = bounded(result.json);
+  const host = bounded(hostLines.join('\n'));
+  logger.info(
+    { ...context, output: output.text, ...(output.cut || result.truncated ? { outputCut: true } : {}), ...(host.text ? { hostLines: host.text } : {}) },
+    'pwsh command output',
+  );
   const items = result.output?.map(scrubValue);
   return {
     kind: 'output',

@@ -1,6 +1,7 @@
 // The PowerShell session pool: one pwsh process per (connection, module), signed in with the
 // module's native device-code flow, commands judged by the guardrails, run one at a time per
 // session through the framing of script.ts. See README.md for the states and the framing.
+import fs from 'node:fs';
 import os from 'node:os';
 import { scrubSecrets } from '../logger';
 import { wrongAccountMessage } from '../auth/errors';
@@ -8,15 +9,17 @@ import type { Connection } from '../registry/schema';
 import { withDeadline } from './deadline';
 import { findDeviceCode } from './device-code';
 import { GuardrailError, PwshSignInError, PwshTimeoutError } from './errors';
-import { enforce } from '../policy/decide';
+import { enforce, type OperationKind } from '../policy/decide';
 import { commandKinds } from '../policy/kinds';
 import { checkCommand } from './guardrails';
+import { PacProcess, checkPacCommand, pacProfileDir, pacReadsOnly } from './pac';
 import { SessionLocks } from './locks';
 import { commandResult } from './output';
 import { PwshProcess, type FrameResult } from './process';
-import { DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, connectCommand, type PwshModule } from './script';
+import { APP_ONLY_MODULES, DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, connectCommand, signsInAppOnly, type PwshModule } from './script';
 import { AUTH_TROUBLE, MODULE_NAMES, newSession, sessionInfo, sessionKey, waitFor, type Session } from './session';
 import { readSessionFile, writeSessionFile, type SessionInfo } from './session-file';
+import { afterRestart, azureContextFile, prepareAzureContextDir, restoreCommand } from './restore';
 import type { PwshPoolOptions, PwshRunOptions, PwshRunResult } from './types';
 
 export class PwshPool {
@@ -38,6 +41,7 @@ export class PwshPool {
       connectTimeoutMs: 2 * 60_000,
       jsonDepth: 8,
       sendGuards: true,
+      pacExecutable: 'pac',
       ...options,
     };
     this.lost = readSessionFile(this.o.stateDir)
@@ -62,7 +66,7 @@ export class PwshPool {
   async run(connection: Connection, module: PwshModule, command: string, options: PwshRunOptions = {}): Promise<PwshRunResult> {
     if (this.closing) throw new Error('The pwsh pool is closed.');
     if (!PWSH_MODULES.includes(module)) throw new Error(`module: expected one of ${PWSH_MODULES.join(', ')}, got ${JSON.stringify(module)}`);
-    const verdict = checkCommand(command);
+    const verdict = module === 'pac' ? checkPacCommand(command) : checkCommand(command);
     const logContext = { connection: connection.name, module, command: scrubSecrets(command) };
     if (verdict.verdict === 'block') {
       this.o.logger.warn({ ...logContext, reasons: verdict.reasons }, 'pwsh command blocked by guardrails');
@@ -71,7 +75,7 @@ export class PwshPool {
     // The policy decision point (lib/policy): read-only connections run only provable reads; sends wait
     // unless send guards are off (the connection's skipSendGuards, else the pool's MM_SEND_GUARDS);
     // destructive commands wait for confirmation regardless.
-    const decisions = commandKinds(command).map((kind) => enforce(connection, { kind, target: `${module} command` }, { sendGuards: this.o.sendGuards ?? true }));
+    const decisions = (module === 'pac' ? pacKinds(command, verdict.destructive) : commandKinds(command)).map((kind) => enforce(connection, { kind, target: `${module} command` }, { sendGuards: this.o.sendGuards ?? true }));
     const held = decisions.some((d) => d.decision === 'confirm');
     if (held && !options.confirmed) {
       this.o.logger.info({ ...logContext, sends: verdict.sends?.map((s) => s.cmdlet), destructive: verdict.destructive }, 'pwsh command held for confirmation');
@@ -84,8 +88,12 @@ export class PwshPool {
     const key = sessionKey(connection.name, module);
     const release = await this.locks.acquire(key, options.signal);
     try {
+      if (options.unattended) this.refuseDeviceCode(connection, module);
       const session = await this.ready(connection, module, options.signal);
-      if (session.state === 'auth_pending') return this.authPending(session);
+      if (session.state === 'auth_pending') {
+        if (options.unattended) throw new PwshSignInError(unattendedMessage(connection, module, 'is waiting for a device-code sign-in'));
+        return this.authPending(session);
+      }
       return await this.execute(session, command, options, warnings);
     } finally {
       release();
@@ -107,6 +115,8 @@ export class PwshPool {
       const s = this.sessions.get(key);
       const lostIndex = this.lost.findIndex((l) => sessionKey(l.connection, l.module) === key);
       if (lostIndex >= 0) this.lost.splice(lostIndex, 1);
+      // Signed out means forgotten: the next session asks for a code instead of importing the saved context.
+      if (module === 'azure') fs.rmSync(azureContextFile(this.o.stateDir, name), { force: true });
       if (!s || s.state === 'closed') {
         this.persist();
         return lostIndex >= 0;
@@ -128,6 +138,14 @@ export class PwshPool {
   }
 
   // ---- sessions ---------------------------------------------------------------------------------
+
+  /** Unattended callers run only on a signed-in session or one that signs in app-only. */
+  private refuseDeviceCode(connection: Connection, module: PwshModule) {
+    const s = this.sessions.get(sessionKey(connection.name, module));
+    if (s?.state === 'authenticated' && s.proc?.alive) return;
+    if (signsInAppOnly(connection, module)) return;
+    throw new PwshSignInError(unattendedMessage(connection, module, 'is not signed in'));
+  }
 
   private async ready(connection: Connection, module: PwshModule, signal?: AbortSignal): Promise<Session> {
     const key = sessionKey(connection.name, module);
@@ -151,27 +169,44 @@ export class PwshPool {
   }
 
   private start(connection: Connection, module: PwshModule): Session {
-    const command = connectCommand(connection, module); // throws before spawning when the connection lacks a field
+    if (module === 'azure') prepareAzureContextDir(this.o.stateDir);
+    // throws before spawning when the connection lacks a field
+    const command = connectCommand(connection, module, { azureContextFile: azureContextFile(this.o.stateDir, connection.name) });
+    const restore = restoreCommand(connection, module, this.o.stateDir);
     const s = newSession(connection, module);
-    const proc = new PwshProcess({
-      executable: this.o.executable,
+    const events = {
       env: this.o.env,
       outputCapBytes: this.o.outputCapBytes,
-      onHostLine: (line, stream) => this.onHostLine(s, proc, line, stream),
-      onExit: (description) => this.onExit(s, proc, description),
-    });
+      onHostLine: (line: string, stream: 'stdout' | 'stderr') => this.onHostLine(s, proc, line, stream),
+      onExit: (description: string) => this.onExit(s, proc, description),
+    };
+    const proc: PwshProcess | PacProcess =
+      module === 'pac'
+        ? new PacProcess({ ...events, executable: this.o.pacExecutable, profileDir: pacProfileDir(this.o.stateDir, connection.name) })
+        : new PwshProcess({ ...events, executable: this.o.executable });
     s.proc = proc;
     this.sessions.set(s.key, s);
     this.o.logger.info({ connection: connection.name, module, pwshPid: proc.pid }, 'pwsh session starting');
     this.persist();
-    proc.execute(command, this.o.jsonDepth).then(
+    const signIn = async (): Promise<FrameResult> => {
+      if (restore) {
+        const restored = await proc.execute(restore, this.o.jsonDepth);
+        if (restored.kind === 'result') {
+          this.o.logger.info({ connection: connection.name, module, pwshPid: proc.pid }, 'pwsh session restored from its saved sign-in, without a new code');
+          return restored;
+        }
+        this.o.logger.warn({ connection: connection.name, module, error: scrubSecrets(restored.record.message) }, 'saved sign-in could not be reused; signing in with a device code');
+      }
+      return proc.execute(command, this.o.jsonDepth);
+    };
+    signIn().then(
       (result) => this.onConnected(s, proc, result),
       (e: Error) => s.proc === proc && this.breakSession(s, `sign-in ended: ${e.message}`),
     );
     return s;
   }
 
-  private onHostLine(s: Session, proc: PwshProcess, line: string, stream: 'stdout' | 'stderr') {
+  private onHostLine(s: Session, proc: PwshProcess | PacProcess, line: string, stream: 'stdout' | 'stderr') {
     if (s.proc !== proc) return;
     const clean = scrubSecrets(line);
     const context = { connection: s.connection.name, module: s.module, pwshPid: proc.pid, stream };
@@ -187,7 +222,7 @@ export class PwshPool {
     this.changed(s);
   }
 
-  private onConnected(s: Session, proc: PwshProcess, result: FrameResult) {
+  private onConnected(s: Session, proc: PwshProcess | PacProcess, result: FrameResult) {
     if (s.proc !== proc || s.state === 'closed') return;
     if (result.kind === 'error') {
       this.breakSession(s, `sign-in failed: ${scrubSecrets(result.record.message)}`);
@@ -197,6 +232,8 @@ export class PwshPool {
     const accounts = [...new Set((result.json.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g) ?? []).map((a) => a.toLowerCase()))];
     if (expected && accounts.length && !accounts.includes(expected)) {
       s.refusal = wrongAccountMessage(s.connection.name, s.connection.expectedEmail!, accounts.join(', '), MODULE_NAMES[s.module]);
+      // The wrong account's saved context must not sign the next session in again.
+      if (s.module === 'azure') fs.rmSync(azureContextFile(this.o.stateDir, s.connection.name), { force: true });
       this.breakSession(s, `signed in as ${accounts.join(', ')} but the connection expects ${s.connection.expectedEmail}; sign in again with that account`);
       return;
     }
@@ -208,7 +245,7 @@ export class PwshPool {
     this.changed(s);
   }
 
-  private onExit(s: Session, proc: PwshProcess, description: string) {
+  private onExit(s: Session, proc: PwshProcess | PacProcess, description: string) {
     if (s.proc !== proc || s.state === 'closed' || s.state === 'broken') return;
     s.state = 'broken';
     s.error = `pwsh ended (${description})`;
@@ -309,7 +346,7 @@ export class PwshPool {
   }
 
   private info(s: Session): SessionInfo {
-    return sessionInfo(s, this.host);
+    return { ...sessionInfo(s, this.host), afterRestart: afterRestart(s.connection, s.module) };
   }
 
   private persist() {
@@ -319,6 +356,24 @@ export class PwshPool {
       this.o.logger.warn({ error: (e as Error).message }, 'could not write the pwsh session file');
     }
   }
+}
+
+/** Why an unattended command cannot run, and the credential that would let it. */
+function unattendedMessage(connection: Connection, module: PwshModule, why: string): string {
+  const start = `Unattended run: the ${MODULE_NAMES[module]} session of '${connection.name}' ${why}, and no person is there to enter a device code.`;
+  if (!APP_ONLY_MODULES.includes(module)) return `${start} ${MODULE_NAMES[module]} has no app-only sign-in here: sign the session in once with run (module ${module}).`;
+  const secretOnly = connection.appOnly?.secretEnv ? ' Its appOnly.secretEnv (a client secret) is not enough: the PowerShell modules sign in app-only with a certificate.' : '';
+  return (
+    `${start} Missing: an app-only certificate, appOnly.certificatePath (a file the module loads; appOnly.certificatePasswordEnv names the variable holding its password, if any), ` +
+    `registered for the connection's app (${connection.appId}) with the module's application permission.${secretOnly} ` +
+    `Set it with mm connections edit ${connection.name} --certificate-path FILE, or sign the session in once with run (module ${module}).`
+  );
+}
+
+/** The policy kinds of a pac command: a read only for the read verbs; destructive verbs also count as destructive. */
+function pacKinds(command: string, destructive: string[] | undefined): OperationKind[] {
+  if (pacReadsOnly(command)) return ['read'];
+  return destructive?.length ? ['write', 'destructive'] : ['write'];
 }
 
 function delay(ms: number) {

@@ -18,8 +18,16 @@
 // written by the host, warnings on some hosts): the pool reads both streams.
 import { randomBytes } from 'node:crypto';
 import type { Connection } from '../registry/schema';
+import { PAC_CLOUDS } from './pac';
 
-export const PWSH_MODULES = ['exo', 'pnp', 'azure', 'teams'] as const;
+/** A word of a pac command line (pac.ts splits on blanks; connection names and tenants have none). */
+function pacWord(value: string): string {
+  if (!/^[A-Za-z0-9_.@-]+$/.test(value)) throw new ConnectCommandError(`'${value}' cannot be passed to pac as one word`);
+  return value;
+}
+
+// pac (Power Platform CLI) is a module too, though it runs the pac executable, not pwsh (pac.ts).
+export const PWSH_MODULES = ['exo', 'pnp', 'azure', 'teams', 'pac'] as const;
 export type PwshModule = (typeof PWSH_MODULES)[number];
 
 export const PWSH_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'] as const;
@@ -67,7 +75,7 @@ export function quote(value: string): string {
 }
 
 /** The sovereign-cloud parameter of each module's connect command (the sandbox and global need none). */
-const CLOUD_PARAMETERS: Partial<Record<Connection['cloud'], Record<PwshModule, string>>> = {
+const CLOUD_PARAMETERS: Partial<Record<Connection['cloud'], Record<Exclude<PwshModule, 'pac'>, string>>> = {
   usgovhigh: { exo: '-ExchangeEnvironmentName O365USGovGCCHigh', teams: '-TeamsEnvironmentName TeamsGCCH', azure: '-Environment AzureUSGovernment', pnp: '-AzureEnvironment USGovernmentHigh' },
   dod: { exo: '-ExchangeEnvironmentName O365USGovDoD', teams: '-TeamsEnvironmentName TeamsDOD', azure: '-Environment AzureUSGovernment', pnp: '-AzureEnvironment USGovernmentDoD' },
   china: { exo: '-ExchangeEnvironmentName O365China', teams: '-TeamsEnvironmentName TeamsChina', azure: '-Environment AzureChinaCloud', pnp: '-AzureEnvironment China' },
@@ -80,12 +88,85 @@ export class ConnectCommandError extends Error {
   }
 }
 
+/** The connection's certificate for app-only sessions (appOnly.certificatePath), or undefined. */
+export function appOnlyCertificate(connection: Connection): { path: string; thumbprint?: string; passwordEnv?: string } | undefined {
+  const a = connection.appOnly;
+  return a?.certificatePath ? { path: a.certificatePath, thumbprint: a.certificateThumbprint, passwordEnv: a.certificatePasswordEnv } : undefined;
+}
+
+/** Modules that open app-only (certificate) sessions: Exchange, PnP, Teams and Azure all sign in with a certificate. */
+export const APP_ONLY_MODULES: readonly PwshModule[] = ['exo', 'pnp', 'teams', 'azure'];
+
+/** Whether a session of this module opens without a person (a certificate credential it can use). */
+export function signsInAppOnly(connection: Connection, module: PwshModule): boolean {
+  return APP_ONLY_MODULES.includes(module) && appOnlyCertificate(connection) !== undefined;
+}
+
 /**
- * The module's native device-code sign-in (mm-mcp-design.md), followed by a command whose output
- * names the signed-in account so the pool can compare it with expectedEmail.
+ * The module's app-only sign-in with the connection's certificate. The file is referenced by path;
+ * its password (when the file has one) is read by pwsh from the environment variable the registry
+ * names, so neither reaches the command text, the logs or the history.
  */
-export function connectCommand(connection: Connection, module: PwshModule): string {
+function appOnlyConnectCommand(connection: Connection, module: PwshModule, extra: string): string {
+  const cert = appOnlyCertificate(connection)!;
   const tenant = connection.tenantId ?? connection.tenant;
+  const password = cert.passwordEnv ? `(ConvertTo-SecureString -String $env:${cert.passwordEnv} -AsPlainText -Force)` : undefined;
+  const thumbprint = cert.thumbprint ? ` -CertificateThumbprint ${quote(cert.thumbprint)}` : '';
+  switch (module) {
+    case 'exo': {
+      // -Organization is the tenant's domain (contoso.onmicrosoft.com); Exchange does not take a GUID here.
+      if (!/\./.test(connection.tenant)) {
+        throw new ConnectCommandError(
+          `Connection '${connection.name}': Exchange app-only sign-in needs tenant as the organisation's domain (e.g. contoso.onmicrosoft.com), not a GUID: set it with registry_update_connection (keep the GUID in tenantId).`,
+        );
+      }
+      return (
+        `Connect-ExchangeOnline -AppId ${quote(connection.appId)} -CertificateFilePath ${quote(cert.path)}${password ? ` -CertificatePassword ${password}` : ''} ` +
+        `-Organization ${quote(connection.tenant)} -ShowBanner:$false${extra}; Get-ConnectionInformation | Select-Object AppId, TenantID, Organization`
+      );
+    }
+    case 'pnp':
+      if (!connection.sharepointUrl) {
+        throw new ConnectCommandError(`Connection '${connection.name}' has no sharepointUrl, which Connect-PnPOnline needs: set it (e.g. https://contoso.sharepoint.com) with registry_update_connection.`);
+      }
+      return (
+        `Connect-PnPOnline -Url ${quote(connection.sharepointUrl)} -ClientId ${quote(connection.appId)} -Tenant ${quote(tenant)} -CertificatePath ${quote(cert.path)}` +
+        `${password ? ` -CertificatePassword ${password}` : ''}${extra}; Get-PnPConnection | Select-Object Url, ClientId`
+      );
+    case 'teams':
+      return (
+        `Connect-MicrosoftTeams -ApplicationId ${quote(connection.appId)} -TenantId ${quote(tenant)} ` +
+        `-Certificate (Get-PfxCertificate -FilePath ${quote(cert.path)}${password ? ` -Password ${password}` : ''})${extra}`
+      );
+    case 'azure': {
+      const subscription = connection.azureSubscription ? ` -Subscription ${quote(connection.azureSubscription)}` : '';
+      return [
+        'Disable-AzContextAutosave -Scope Process | Out-Null',
+        `Connect-AzAccount -ServicePrincipal -ApplicationId ${quote(connection.appId)} -TenantId ${quote(tenant)} -CertificatePath ${quote(cert.path)}` +
+          `${password ? ` -CertificatePassword ${password}` : ''}${thumbprint}${subscription}${extra} | Out-Null`,
+        'Get-AzContext | Select-Object Name, Account, Tenant',
+      ].join('; ');
+    }
+    default:
+      throw new ConnectCommandError(`The ${module} module has no app-only sign-in here.`);
+  }
+}
+
+/**
+ * The module's sign-in: app-only with the connection's certificate where it has one (no person
+ * needed), otherwise the module's native device-code sign-in (mm-mcp-design.md). Either ends with
+ * a command whose output names the account, so the pool can compare it with expectedEmail.
+ */
+export function connectCommand(connection: Connection, module: PwshModule, options: { azureContextFile?: string } = {}): string {
+  const tenant = connection.tenantId ?? connection.tenant;
+  if (module !== 'pac' && signsInAppOnly(connection, module)) {
+    const cloud = CLOUD_PARAMETERS[connection.cloud]?.[module];
+    return appOnlyConnectCommand(connection, module, cloud ? ` ${cloud}` : '');
+  }
+  if (module === 'pac') {
+    // pac's own device-code flow with its first-party app; pac.ts reuses a working profile first.
+    return `auth create --deviceCode --tenant ${pacWord(tenant)} --cloud ${PAC_CLOUDS[connection.cloud] ?? 'Public'} --name ${pacWord(connection.name)}`;
+  }
   const cloud = CLOUD_PARAMETERS[connection.cloud]?.[module];
   const extra = cloud ? ` ${cloud}` : '';
   switch (module) {
@@ -106,6 +187,8 @@ export function connectCommand(connection: Connection, module: PwshModule): stri
           `Get-AzContext -ListAvailable | Where-Object { $_.Account.Id -eq ${quote(connection.expectedEmail)} } | Select-Object -First 1 | Select-AzContext | Out-Null`,
         );
       }
+      // Saved to the connection's own file, so a restarted pool imports it instead of asking for a code (restore.ts).
+      if (options.azureContextFile) steps.push(`Save-AzContext -Path ${quote(options.azureContextFile)} -Force | Out-Null`);
       steps.push('Get-AzContext | Select-Object Name, Account, Tenant');
       return steps.join('; ');
     }
@@ -126,6 +209,7 @@ export function connectCommand(connection: Connection, module: PwshModule): stri
 
 /** A cheap command per module that keeps the session and its tokens alive. */
 export const KEEPALIVE_COMMANDS: Record<PwshModule, string> = {
+  pac: 'auth who',
   exo: 'Get-ConnectionInformation | Select-Object State',
   teams: 'Get-CsTenant | Select-Object TenantId',
   azure: 'Get-AzTenant | Select-Object -First 1 Id',
@@ -134,6 +218,8 @@ export const KEEPALIVE_COMMANDS: Record<PwshModule, string> = {
 
 /** Ends the module's session before the process is closed. */
 export const DISCONNECT_COMMANDS: Record<PwshModule, string> = {
+  // Removes the connection's profile (and pac's token cache) from its profile directory.
+  pac: 'auth clear',
   exo: 'Disconnect-ExchangeOnline -Confirm:$false',
   teams: 'Disconnect-MicrosoftTeams',
   azure: 'Disconnect-AzAccount | Out-Null',

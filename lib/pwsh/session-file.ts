@@ -21,6 +21,8 @@ export interface SessionInfo {
   error?: string;
   /** Held by an earlier pool (read from the session file); its process is gone. */
   lost?: boolean;
+  /** What a restart of the pool worker does to it (restore.ts): reconnects silently, or needs a new code. */
+  afterRestart?: string;
 }
 
 export const SESSION_FILE = 'pwsh-sessions.json';

@@ -3,6 +3,7 @@
 import { EventEmitter, once } from 'node:events';
 import type { Connection } from '../registry/schema';
 import type { DeviceCodePrompt } from './device-code';
+import type { PacProcess } from './pac';
 import type { PwshProcess } from './process';
 import type { PwshModule } from './script';
 import type { SessionInfo, SessionState } from './session-file';
@@ -12,7 +13,8 @@ export interface Session {
   connection: Connection;
   module: PwshModule;
   state: SessionState;
-  proc?: PwshProcess;
+  /** The pwsh process, or for pac the runner of pac commands in the connection's profile directory. */
+  proc?: PwshProcess | PacProcess;
   startedAt: number;
   lastUsedAt?: number;
   lastKeepaliveAt: number;
@@ -31,6 +33,7 @@ export const MODULE_NAMES: Record<PwshModule, string> = {
   pnp: 'SharePoint through PnP (pnp)',
   azure: 'Azure (azure)',
   teams: 'Microsoft Teams (teams)',
+  pac: 'Power Platform CLI (pac)',
 };
 
 /** Lines and errors that mean the module's sign-in is in trouble (logged as warnings). */

@@ -6,6 +6,8 @@ import type { PwshErrorRecord } from './errors';
 export interface PwshPoolOptions {
   /** The pwsh executable (the stand-in `sandbox/pwsh/pwsh` in tests and the sandbox). */
   executable: string;
+  /** The Power Platform CLI for module pac (default `pac` on PATH; the stand-in `sandbox/pwsh/pac`). */
+  pacExecutable?: string;
   env?: NodeJS.ProcessEnv;
   logger: Logger;
   /** Where pwsh-sessions.json lives (MM_STATE_DIR). */
@@ -33,6 +35,12 @@ export interface PwshRunOptions {
   signal?: AbortSignal;
   /** The caller showed the send preview and the send was confirmed. */
   confirmed?: boolean;
+  /**
+   * No person is there (schedules, unattended workflows): the command runs only on a signed-in
+   * session or one that signs in app-only; otherwise PwshSignInError names the missing credential,
+   * instead of a device code nobody would enter.
+   */
+  unattended?: boolean;
 }
 
 export type PwshRunResult =

@@ -5,7 +5,7 @@ import { fieldMessage, isConnectionField, CONNECTION_FIELDS, type ConnectionFiel
 
 const BOOLEAN_FIELDS: ReadonlySet<string> = new Set(['skipSendGuards', 'skipSignatureStrip', 'readOnly', 'unattendedAlerts']);
 const LIST_FIELDS: ReadonlySet<string> = new Set(['mcps', 'allowedTools', 'alertRecipients']);
-const APP_ONLY_KEYS = ['certificatePath', 'certificateThumbprint', 'secretEnv'] as const;
+const APP_ONLY_KEYS = ['certificatePath', 'certificateThumbprint', 'certificatePasswordEnv', 'secretEnv'] as const;
 
 export function fieldFromText(field: string): ConnectionField {
   if (isConnectionField(field)) return field;

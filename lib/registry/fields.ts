@@ -66,6 +66,10 @@ export const FIELD_HELP = {
     what: 'Certificate SHA-1 thumbprint',
     fix: 'give the 40 hex digits shown under Certificates & secrets',
   },
+  'appOnly.certificatePasswordEnv': {
+    what: 'NAME of the variable holding the certificate file password (PowerShell modules)',
+    fix: 'give a variable name such as CONTOSO_CERT_PASSWORD (letters, digits, _), never the password itself',
+  },
   'appOnly.secretEnv': {
     what: 'NAME of the variable holding the secret',
     fix: 'give a variable name such as CONTOSO_SECRET (letters, digits, _), never the secret itself',

@@ -80,6 +80,11 @@ export const appOnlySchema = z
         .regex(/^[0-9A-Fa-f]{40}$/, { error: says('appOnly.certificateThumbprint', 'must be 40 hex digits') })
         .optional()
         .describe(FIELD_HELP['appOnly.certificateThumbprint'].what),
+      certificatePasswordEnv: z
+        .string({ error: says('appOnly.certificatePasswordEnv') })
+        .regex(ENV_NAME, { error: says('appOnly.certificatePasswordEnv', 'must be the NAME of an environment variable, not the password') })
+        .optional()
+        .describe(FIELD_HELP['appOnly.certificatePasswordEnv'].what),
       secretEnv: z
         .string({ error: says('appOnly.secretEnv') })
         .regex(ENV_NAME, { error: says('appOnly.secretEnv', 'must be the NAME of an environment variable, not the secret') })
@@ -90,6 +95,9 @@ export const appOnlySchema = z
   )
   .refine((v) => Boolean(v.certificatePath) !== Boolean(v.secretEnv), {
     error: says('appOnly', 'needs exactly one of certificatePath or secretEnv'),
+  })
+  .refine((v) => !v.certificatePasswordEnv || v.certificatePath, {
+    error: says('appOnly.certificatePasswordEnv', 'goes with certificatePath (the password of that certificate file)'),
   });
 
 export const connectionSchema = z.looseObject({

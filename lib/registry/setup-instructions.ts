@@ -2,17 +2,31 @@
 // and MCP) and by the registry_setup_instructions tool. Every connection uses its own app
 // registration: since September 2024 there is no shared PnP multi-tenant app to fall back on.
 import { CHECKS } from '../compliance/checks';
+import { CLOUD_ENDPOINTS } from '../clouds';
 import type { Cloud } from './schema';
 
 export interface RequiredPermission {
   permission: string;
   for: string;
-  /** The API that grants it: Microsoft Graph, or Office 365 Exchange Online (the PowerShell worker's cmdlets). */
-  api: 'graph' | 'exchange';
+  /**
+   * The API that grants it: Microsoft Graph; Office 365 Exchange Online (the PowerShell worker's
+   * cmdlets); SharePoint (PnP PowerShell signs in with the connection's app); Power Automate
+   * (graph_request with resource "flow").
+   */
+  api: 'graph' | 'exchange' | 'sharepoint' | 'flow';
 }
 
+type OtherApi = Exclude<RequiredPermission['api'], 'graph'>;
+
+/** Where the portal's "Add a permission" lists the APIs besides Microsoft Graph. */
+const API_NAMES: Record<OtherApi, string> = {
+  exchange: 'APIs my organization uses > Office 365 Exchange Online',
+  sharepoint: 'Microsoft APIs > SharePoint',
+  flow: 'APIs my organization uses > Power Automate (older tenants: "Microsoft Flow Service")',
+};
+
 /** Delegated permissions the tools need besides the compliance checks' (mm-readme.md), in the order the portal shows them. */
-const TOOL_PERMISSIONS: ReadonlyArray<Omit<RequiredPermission, 'api'> & { api?: 'exchange' }> = [
+const TOOL_PERMISSIONS: ReadonlyArray<Omit<RequiredPermission, 'api'> & { api?: OtherApi }> = [
   { permission: 'Mail.ReadWrite', for: 'Email (read, send, manage)' },
   { permission: 'Calendars.ReadWrite', for: 'Calendar operations' },
   { permission: 'Files.ReadWrite.All', for: 'OneDrive / SharePoint files' },
@@ -43,6 +57,10 @@ const TOOL_PERMISSIONS: ReadonlyArray<Omit<RequiredPermission, 'api'> & { api?: 
   { permission: 'AuditLog.Read.All', for: 'Sign-in logs (sign_in_logs; Entra ID P1)' },
   { permission: 'SharePointTenantSettings.Read.All', for: 'Tenant sharing capability (sharepoint_sharing_audit)' },
   { permission: 'Exchange.Manage', for: 'Exchange cmdlets: mailboxes, forwarding, tracking, add-ins, Exchange features (Exchange Administrator)', api: 'exchange' },
+  // Connect-PnPOnline -DeviceLogin signs in with this app and asks SharePoint for it: without it PnP sign-in fails.
+  { permission: 'AllSites.FullControl', for: 'PnP PowerShell (run with module pnp) signs in with this app', api: 'sharepoint' },
+  { permission: 'Flows.Read.All', for: 'graph_request with resource "flow": read flows and runs', api: 'flow' },
+  { permission: 'Flows.Manage.All', for: 'graph_request with resource "flow": create, change, turn on/off flows', api: 'flow' },
 ];
 
 /** A check's permission text ("User.Read.All + AuditLog.Read.All", "A or B") as permission names; the first of alternatives. */
@@ -88,6 +106,17 @@ interface CloudHosts {
   m365Cloud?: string;
 }
 
+/** SharePoint Online's API as `m365 entra app add --apisDelegated` resolves it (a service principal name of 00000003-0000-0ff1-ce00-000000000000). */
+const SHAREPOINT_API = 'https://microsoft.sharepoint-df.com';
+
+/** The resource a permission of `api` is written against in a scope (`<resource>/<permission>`). */
+function resourceOf(api: RequiredPermission['api'], hosts: CloudHosts, cloud: Exclude<Cloud, 'sandbox'>): string {
+  if (api === 'exchange') return hosts.exchange;
+  if (api === 'sharepoint') return SHAREPOINT_API;
+  if (api === 'flow') return CLOUD_ENDPOINTS[cloud].flowScope.replace(/\/+\.default$/, '');
+  return hosts.graph;
+}
+
 const HOSTS: Record<Exclude<Cloud, 'sandbox'>, CloudHosts> = {
   global: { portal: 'https://portal.azure.com', login: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com', exchange: 'https://outlook.office365.com' },
   usgov: { portal: 'https://portal.azure.us', login: 'https://login.microsoftonline.us', graph: 'https://graph.microsoft.com', exchange: 'https://outlook.office365.com', m365Cloud: 'USGov' },
@@ -112,8 +141,7 @@ export function setupInstructions(options: SetupOptions = {}): string {
   const name = options.name ?? '<Name>';
   const portalTenant = options.tenant ? `#@${options.tenant}/` : '#';
   const graphPermissions = DELEGATED_PERMISSIONS.filter((p) => p.api === 'graph');
-  const exchangePermissions = DELEGATED_PERMISSIONS.filter((p) => p.api === 'exchange');
-  const scopes = DELEGATED_PERMISSIONS.map((p) => `${p.api === 'exchange' ? hosts.exchange : hosts.graph}/${p.permission}`).join(',');
+  const scopes = DELEGATED_PERMISSIONS.map((p) => `${resourceOf(p.api, hosts, cloud)}/${p.permission}`).join(',');
   const cloudFlag = hosts.m365Cloud ? ` --cloud ${hosts.m365Cloud}` : '';
   const tenantFlag = options.tenant ? ` --tenant ${options.tenant}` : '';
   const width = Math.max(...DELEGATED_PERMISSIONS.map((p) => p.permission.length)) + 2;
@@ -134,8 +162,9 @@ Option A: Azure Portal
   7. API permissions > Add a permission > Microsoft Graph > Delegated permissions, add:
     | ${'Permission'.padEnd(width)} | For
 ${table}
-     Then Add a permission > APIs my organization uses > Office 365 Exchange Online > Delegated permissions, add:
-${rows(exchangePermissions)}
+${(Object.keys(API_NAMES) as OtherApi[])
+  .map((api) => `     Then Add a permission > ${API_NAMES[api]} > Delegated permissions, add:\n${rows(DELEGATED_PERMISSIONS.filter((p) => p.api === api))}`)
+  .join('\n')}
   8. Click "Grant admin consent" (needs an admin role).
 
 Option B: CLI for Microsoft 365

@@ -58,7 +58,7 @@ export async function graphSignIns(deps: ServerDeps): Promise<GraphSignIn[]> {
 }
 
 function sessionLine(s: SessionInfo): string {
-  const state = s.lost ? `lost (${s.error ?? 'held by an earlier pool'}); reconnects on next use` : s.state;
+  const state = s.lost ? `lost (${s.error ?? 'held by an earlier pool'}); ${s.afterRestart ?? 'reconnects on next use'}` : s.state;
   const parts = [`- ${s.connection}/${s.module}: ${state}`, `host ${s.host}`];
   if (!s.lost && s.pid) parts.push(`pid ${s.pid}`);
   if (s.lastUsedAt) parts.push(`last used ${s.lastUsedAt}`);
@@ -78,7 +78,7 @@ export function registerMmStatusTool(server: McpServer, deps: ServerDeps): void 
     {
       title: 'Sessions and sign-ins',
       description:
-        'Lists the PowerShell sessions the pool worker holds (connection, module, state, host, last used; sessions lost in a worker restart) and the Graph sign-in state of every connection (signed in as whom, not signed in, app-only).',
+        'Lists the PowerShell sessions the pool worker holds (connection, module, state, host, last used; sessions lost in a worker restart and whether they come back without a new device code) and the Graph sign-in state of every connection (signed in as whom, not signed in, app-only).',
       inputSchema: {
         connection: z.string().optional().describe('Only this connection (default: all)'),
       },

@@ -5,7 +5,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { oneOf } from './one-of';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
-import { PWSH_MODULES } from '../../lib/pwsh/script';
+import { PWSH_MODULES, type PwshModule } from '../../lib/pwsh/script';
+import { pacReadsOnly } from '../../lib/pwsh/pac';
 import { summarize as summarizeConnection } from '../../lib/registry/listing';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { RunCommandInput, RunCommandResult } from '../../workflows/run-command';
@@ -18,8 +19,8 @@ import { runCommand } from '../operations';
 
 export const runShape = {
   connection: connectionNameSchema.optional().describe('Connection name from the registry; omit every argument to list connections'),
-  module: oneOf(PWSH_MODULES).optional().describe('exo (Exchange Online), pnp (SharePoint), azure (Az), teams'),
-  command: z.string().min(1).max(100_000).optional().describe('PowerShell to run in that session, e.g. "Get-Mailbox -ResultSize 1"'),
+  module: oneOf(PWSH_MODULES).optional().describe('exo (Exchange Online), pnp (SharePoint), azure (Az), teams, pac (Power Platform CLI)'),
+  command: z.string().min(1).max(100_000).optional().describe('PowerShell to run in that session, e.g. "Get-Mailbox -ResultSize 1"; for pac, pac\'s arguments, e.g. "env list"'),
   confirmed: z
     .boolean()
     .optional()
@@ -34,8 +35,9 @@ export const runShape = {
 
 const READ_VERBS = new Set(['get', 'test', 'find', 'search', 'select', 'where', 'sort', 'format', 'measure', 'convertto', 'out', 'group']);
 
-/** Every command in it reads (Get-*, Select-Object, ...): ran fresh each time, never adopted. */
-export function isReadOnlyCommand(command: string): boolean {
+/** Every command in it reads (Get-*, Select-Object, ...; pac's list, who, show): ran fresh each time, never adopted. */
+export function isReadOnlyCommand(command: string, module?: PwshModule): boolean {
+  if (module === 'pac') return pacReadsOnly(command);
   const names = [...command.matchAll(/(?:^|[|;({]|&&|\|\|)\s*([A-Za-z]+)-[A-Za-z0-9]+/g)].map((m) => m[1].toLowerCase());
   if (!names.length) return false;
   return names.every((verb) => READ_VERBS.has(verb)) || /^\s*write-output\b/i.test(command);
@@ -63,7 +65,7 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
     {
       title: 'Run PowerShell',
       description:
-        'Runs PowerShell in a persistent session per connection and module (exo, pnp, azure, teams), as a durable workflow. A session not signed in answers with a DEVICE CODE; the command then runs by itself after sign-in (follow it with workflow_status). Sends and destructive cmdlets (Remove-*, Disable-*) wait for confirmation; dangerous commands and code built from data are refused. No arguments: list connections.',
+        'Runs PowerShell in a persistent session per connection and module (exo, pnp, azure, teams), or a Power Platform CLI command (module pac, e.g. "env list", "solution list"), as a durable workflow. A session not signed in answers with a DEVICE CODE; the command then runs by itself after sign-in (follow it with workflow_status). Sends and destructive commands (Remove-*, Disable-*, pac delete/reset) wait for confirmation; dangerous commands (pac auth, role grants) and code built from data are refused. No arguments: list connections.',
       inputSchema: runShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
@@ -91,7 +93,7 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
         { server, deps, extra, tool: 'run', waitSeconds: args.waitSeconds, confirmed: args.confirmed, precheck: (client) => missingPwshWorker(client, input.pwshTaskQueue) },
         runCommand,
         input,
-        { requestId: args.requestId, read: isReadOnlyCommand(input.command) },
+        { requestId: args.requestId, read: isReadOnlyCommand(input.command, input.module) },
         (answer) => answerResult(answer, summarizeRun),
       );
     },

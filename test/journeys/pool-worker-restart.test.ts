@@ -1,5 +1,7 @@
 // The pool worker killed with SIGKILL (a spawned `mm worker --pwsh --task-queue Q`): after a restart
-// mm_status reports the sessions it held as lost, and the next command signs in again.
+// mm_status reports the sessions it held as lost, and says which come back by themselves. Exchange
+// (a person's device code, kept in the process) signs in again; Azure imports the context the pool
+// saved for the connection and runs the next command without a new code.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,8 +40,8 @@ describe('a pool worker killed with SIGKILL', () => {
     const result = await callTool(mcp.client, 'mm_status', {});
     return { result, s: result.structuredContent as unknown as StatusStructured };
   };
-  const signedInRun = async (command: string) => {
-    const first = await run({ connection: 'Contoso', module: 'exo', command });
+  const signedInRun = async (command: string, module = 'exo') => {
+    const first = await run({ connection: 'Contoso', module, command });
     assert.equal(first.s.status, 'waiting_for_sign_in', textOf(first.result));
     sandbox.approve(first.s.waitingFor!.userCode!);
     const done = await follow(first.s.workflowId);
@@ -83,7 +85,7 @@ describe('a pool worker killed with SIGKILL', () => {
     }, 'the restarted pool worker to answer mm_status');
     const lost = after.s.sessions!.find((x) => x.connection === 'Contoso' && x.module === 'exo');
     assert.equal(lost?.lost, true, JSON.stringify(after.s));
-    assert.match(textOf(after.result), /Contoso\/exo: lost \(.*\); reconnects on next use/);
+    assert.match(textOf(after.result), /Contoso\/exo: lost \(.*\); needs a new device code on next use \(the module keeps its sign-in inside the pwsh process\)/);
 
     const again = await signedInRun(`Get-Mailbox -Identity 'admin@contoso.example'`);
     assert.notEqual(again.code, before.code, 'a new device code');
@@ -94,5 +96,30 @@ describe('a pool worker killed with SIGKILL', () => {
       [['authenticated', false]],
       'the new session replaces the lost one',
     );
+  });
+
+  test('Azure: the pool worker restarted between two calls; the second runs without a new code', async (t) => {
+    const before = await signedInRun('Get-AzContext | Select-Object Account', 'azure');
+    const running = pools[pools.length - 1];
+    running.kill('SIGKILL');
+    await new Promise((r) => running.once('exit', r));
+    spawnPool();
+    const after = await waitUntil(async () => {
+      const s = await status();
+      return s.s.sessions ? s : undefined;
+    }, 'the restarted pool worker to answer mm_status');
+    assert.match(textOf(after.result), /Contoso\/azure: lost \(.*\); reconnects without a new code \(its Azure context is saved for this connection\)/);
+
+    const started = performance.now();
+    const second = await run({ connection: 'Contoso', module: 'azure', command: 'Get-AzTenant | Select-Object Id' });
+    t.diagnostic(`second Azure call after the restart: ${second.s.status} in ${Math.round(performance.now() - started)} ms, pid ${second.s.result?.pid} (before the restart: pid ${before.pid})`);
+    assert.equal(second.s.status, 'done', `no new device code: ${textOf(second.result)}`);
+    assert.equal(second.s.result?.signedInDuringRequest, false);
+    assert.notEqual(second.s.result?.pid, before.pid, 'a new pwsh process, signed in from the saved context');
+
+    const disconnected = await callTool(mcp.client, 'mm_disconnect', { connection: 'Contoso', module: 'azure' });
+    assert.match(textOf(disconnected), /Disconnected Contoso\/azure/);
+    const third = await run({ connection: 'Contoso', module: 'azure', command: 'Get-AzTenant | Select-Object Id' });
+    assert.equal(third.s.status, 'waiting_for_sign_in', 'after mm_disconnect the saved context is forgotten: a new code');
   });
 });

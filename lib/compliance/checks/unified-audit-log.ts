@@ -1,7 +1,7 @@
 // id: unified-audit-log · Unified audit log ingestion on · high · CIS 3.1.1 · needs: pwsh
 // reads: Exchange Online Get-AdminAuditLogConfig → UnifiedAuditLogIngestionEnabled (Exchange.ManageAsApp + Global Reader)
 // expected: True · remediation: Set-AdminAuditLogConfig -UnifiedAuditLogIngestionEnabled $true (yes). No Graph equivalent.
-import type { ComplianceCheck } from '../types';
+import { pwshSkipped, fail, pass, type ComplianceCheck } from '../types';
 
 export const unifiedAuditLog: ComplianceCheck = {
   meta: {
@@ -15,5 +15,14 @@ export const unifiedAuditLog: ComplianceCheck = {
     remediation: { text: 'Set-AdminAuditLogConfig -UnifiedAuditLogIngestionEnabled $true (run Enable-OrganizationCustomization first on a dehydrated org).', auto: 'yes', permission: 'Exchange.ManageAsApp + Exchange Administrator' },
   },
   reads: [],
-  evaluate: () => ({ status: 'skipped', summary: 'Needs Exchange Online PowerShell (Get-AdminAuditLogConfig); Graph has no equivalent and the scan does not run pwsh yet.' }),
+  pwsh: { module: 'exo', command: 'Get-AdminAuditLogConfig | Select-Object UnifiedAuditLogIngestionEnabled' },
+  evaluate: (data) => {
+    const skipped = pwshSkipped(data, 'Get-AdminAuditLogConfig');
+    if (skipped) return skipped;
+    const on = (data.pwsh as { UnifiedAuditLogIngestionEnabled?: unknown } | null)?.UnifiedAuditLogIngestionEnabled;
+    if (typeof on !== 'boolean') return { status: 'error', summary: 'Get-AdminAuditLogConfig answered without UnifiedAuditLogIngestionEnabled.' };
+    return on
+      ? pass('Unified audit log ingestion is on.', { UnifiedAuditLogIngestionEnabled: true })
+      : fail('Unified audit log ingestion is off: no audit trail of admin and user activity is kept.', { UnifiedAuditLogIngestionEnabled: false });
+  },
 };

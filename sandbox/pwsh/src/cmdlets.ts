@@ -1,9 +1,10 @@
 // The cmdlets the stand-in pwsh knows: the four modules' connect/disconnect and context cmdlets,
 // a few core cmdlets, and forwarding of every other cmdlet of a connected Exchange, Teams or PnP
 // session to the sandbox's InvokeCommand endpoint (as the EXO v3 module does for its cmdlets).
+import fs from 'node:fs';
 import { FIRST_PARTY_CLIENT_IDS, RESOURCES } from '../../constants';
 import { PwshError, commandNotFound, property, runtimeError, type Cmdlet, type CmdletCall, type ScriptBlockValue } from './interpreter';
-import { SignInFailed, currentToken, deviceCodeSignIn, sandboxUrl, type SignIn } from './signin';
+import { SignInFailed, certificateSignIn, currentToken, deviceCodeSignIn, sandboxUrl, type CertificateCredential, type SignIn } from './signin';
 
 type Service = 'exo' | 'teams' | 'azure' | 'pnp';
 
@@ -49,6 +50,36 @@ async function signIn(call: CmdletCall, services: Services, service: Service, te
   }
 }
 
+/** A -CertificatePassword / -Password value: what ConvertTo-SecureString made, or plain text. */
+function secureText(v: unknown): string | undefined {
+  if (v === undefined || v === true) return undefined;
+  if (v && typeof v === 'object' && 'SecureString' in v) return String((v as { SecureString: unknown }).SecureString);
+  return String(v);
+}
+
+/** App-only sign-in with the certificate a connect cmdlet was given; failures read as the module's. */
+async function appOnlySignIn(services: Services, service: Service, tenant: string, clientId: string, resource: string, credential: CertificateCredential, url?: string) {
+  try {
+    const result = await certificateSignIn({ tenant, clientId, resource, credential });
+    services.signedIn.set(service, { ...result, url });
+    return result;
+  } catch (e) {
+    if (e instanceof SignInFailed) {
+      throw new PwshError({ message: e.message, category: 'AuthenticationError', fullyQualifiedErrorId: `${service}AppOnlySignInFailed`, exceptionType: 'Microsoft.Identity.Client.MsalServiceException' });
+    }
+    throw e;
+  }
+}
+
+/** The certificate of -CertificateFilePath / -CertificatePath / -Certificate (Get-PfxCertificate's object). */
+function certificateOf(call: CmdletCall, pathParameter: string): CertificateCredential | undefined {
+  const object = call.named.get('certificate') as { PSPath?: string; Password?: string; Thumbprint?: string } | undefined;
+  if (object && typeof object === 'object' && object.PSPath) return { path: object.PSPath, password: object.Password };
+  const file = str(call, pathParameter);
+  if (!file) return undefined;
+  return { path: file, password: secureText(call.named.get('certificatepassword')), thumbprint: str(call, 'certificatethumbprint') };
+}
+
 function requireSignIn(services: Services, service: Service, hint: string): SignIn & { url?: string } {
   const s = services.signedIn.get(service);
   if (!s) throw runtimeError(hint, 'InvalidOperation', 'NotConnected');
@@ -56,9 +87,10 @@ function requireSignIn(services: Services, service: Service, hint: string): Sign
 }
 
 function azContext(s: SignIn) {
+  const account = s.appOnly ? s.clientId : s.account;
   return {
-    Name: `Sandbox subscription (00000000-0000-0000-0000-000000000000) - ${s.tenantId} - ${s.account}`,
-    Account: { Id: s.account, Type: 'User' },
+    Name: `Sandbox subscription (00000000-0000-0000-0000-000000000000) - ${s.tenantId} - ${account}`,
+    Account: { Id: account, Type: s.appOnly ? 'ServicePrincipal' : 'User' },
     Tenant: { Id: s.tenantId },
     Subscription: { Id: '00000000-0000-0000-0000-000000000000', Name: 'Sandbox subscription', TenantId: s.tenantId },
     Environment: { Name: 'AzureCloud' },
@@ -69,16 +101,40 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
   const local: Record<string, Cmdlet> = {
     // ---- modules' sign-in ----
     'connect-exchangeonline': async (call) => {
+      const appId = str(call, 'appid');
+      if (appId) {
+        const credential = certificateOf(call, 'certificatefilepath');
+        const organization = str(call, 'organization');
+        if (!credential || !organization) throw runtimeError('App-only Connect-ExchangeOnline needs -AppId, -CertificateFilePath (or -Certificate) and -Organization.', 'InvalidArgument', 'StandInUnsupported');
+        await appOnlySignIn(services, 'exo', organization, appId, RESOURCES.exchange, credential);
+        return [];
+      }
       if (call.named.get('device') !== true) throw runtimeError('The stand-in pwsh signs in to Exchange with -Device only.', 'InvalidArgument', 'StandInUnsupported');
       await signIn(call, services, 'exo', 'organizations', FIRST_PARTY_CLIENT_IDS.exchangeOnline, `${RESOURCES.exchange}/.default`);
       return [];
     },
     'connect-microsoftteams': async (call) => {
+      const applicationId = str(call, 'applicationid');
+      if (applicationId) {
+        const credential = certificateOf(call, 'certificatepath');
+        const tenant = str(call, 'tenantid');
+        if (!credential || !tenant) throw runtimeError('App-only Connect-MicrosoftTeams needs -ApplicationId, -TenantId and -Certificate.', 'InvalidArgument', 'StandInUnsupported');
+        const s = await appOnlySignIn(services, 'teams', tenant, applicationId, RESOURCES.teamsAdmin, credential);
+        return [{ Account: applicationId, Environment: 'AzureCloud', Tenant: s.tenantId, TenantId: s.tenantId }];
+      }
       if (call.named.get('usedeviceauthentication') !== true) throw runtimeError('The stand-in pwsh signs in to Teams with -UseDeviceAuthentication only.', 'InvalidArgument', 'StandInUnsupported');
       const s = await signIn(call, services, 'teams', str(call, 'tenantid') ?? 'organizations', FIRST_PARTY_CLIENT_IDS.microsoftTeams, `${RESOURCES.teamsAdmin}/.default`);
       return [{ Account: s.account, Environment: 'AzureCloud', Tenant: s.tenantId, TenantId: s.tenantId }];
     },
     'connect-azaccount': async (call) => {
+      if (call.named.get('serviceprincipal') === true) {
+        const applicationId = str(call, 'applicationid');
+        const credential = certificateOf(call, 'certificatepath');
+        const tenant = str(call, 'tenantid') ?? str(call, 'tenant');
+        if (!applicationId || !credential || !tenant) throw runtimeError('Connect-AzAccount -ServicePrincipal needs -ApplicationId, -TenantId and -CertificatePath.', 'InvalidArgument', 'StandInUnsupported');
+        const s = await appOnlySignIn(services, 'azure', tenant, applicationId, RESOURCES.azure, credential);
+        return [{ Context: azContext(s) }];
+      }
       if (call.named.get('usedeviceauthentication') !== true) throw runtimeError('The stand-in pwsh signs in to Azure with -UseDeviceAuthentication only.', 'InvalidArgument', 'StandInUnsupported');
       const tenant = str(call, 'tenantid') ?? str(call, 'tenant') ?? (call.named.has('subscription') ? 'organizations' : undefined);
       if (!tenant) {
@@ -91,6 +147,11 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
     'connect-pnponline': async (call) => {
       const url = str(call, 'url') ?? (call.positional[0] === undefined ? undefined : String(call.positional[0]));
       const clientId = str(call, 'clientid');
+      const credential = certificateOf(call, 'certificatepath');
+      if (url && clientId && credential) {
+        await appOnlySignIn(services, 'pnp', str(call, 'tenant') ?? 'organizations', clientId, new URL(url).origin, credential, url);
+        return [];
+      }
       if (!url || !clientId || call.named.get('devicelogin') !== true) {
         throw runtimeError('The stand-in pwsh signs in to SharePoint with -Url <url> -DeviceLogin -ClientId <appId> only.', 'InvalidArgument', 'StandInUnsupported');
       }
@@ -101,6 +162,12 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
     'disconnect-microsoftteams': () => (services.signedIn.delete('teams'), []),
     'disconnect-azaccount': () => (services.signedIn.delete('azure'), []),
     'disconnect-pnponline': () => (services.signedIn.delete('pnp'), []),
+    'convertto-securestring': (call) => [{ SecureString: str(call, 'string') ?? (call.positional[0] === undefined ? '' : String(call.positional[0])) }],
+    'get-pfxcertificate': (call) => {
+      const file = str(call, 'filepath') ?? (call.positional[0] === undefined ? undefined : String(call.positional[0]));
+      if (!file) throw runtimeError('Get-PfxCertificate needs -FilePath.', 'InvalidArgument', 'StandInUnsupported');
+      return [{ PSPath: file, Password: secureText(call.named.get('password')) }];
+    },
     // One process holds one Azure context here, so there is no shared ~/.Azure to keep out of.
     'disable-azcontextautosave': () => [{ ContextDirectory: null, ContextFile: null, Mode: 'Process' }],
     'get-azcontext': () => {
@@ -116,13 +183,42 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
       if (!s || name !== azContext(s).Name) throw runtimeError(`Provided context '${name}' does not exist.`, 'InvalidArgument', 'Microsoft.Azure.Commands.Profile.Context.SelectAzureRmContext');
       return [azContext(s)];
     },
-    'get-aztenant': () => {
+    'get-aztenant': async () => {
       const s = requireSignIn(services, 'azure', 'Run Connect-AzAccount to login.');
+      try {
+        await currentToken(s); // Azure is called with the context's token: refreshed as MSAL would, or refused
+      } catch (e) {
+        throw new PwshError({ message: (e as Error).message, category: 'AuthenticationError', fullyQualifiedErrorId: 'TokenRefreshFailed', exceptionType: 'Microsoft.Identity.Client.MsalUiRequiredException' });
+      }
       return [{ Id: s.tenantId, Name: 'Contoso (sandbox)' }];
+    },
+    // The context and its token cache, as Save-AzContext writes them (a file the pool keeps 0600 in a 0700 directory).
+    'save-azcontext': (call) => {
+      const s = requireSignIn(services, 'azure', 'Run Connect-AzAccount to login.');
+      const file = str(call, 'path');
+      if (!file) throw runtimeError('Save-AzContext needs -Path.', 'InvalidArgument', 'StandInUnsupported');
+      if (fs.existsSync(file) && call.named.get('force') !== true) throw runtimeError(`File ${file} already exists; use -Force to overwrite it.`, 'InvalidOperation', 'FileExists');
+      fs.writeFileSync(file, JSON.stringify({ DefaultContextKey: azContext(s).Name, Contexts: { [azContext(s).Name]: azContext(s) }, TokenCache: s }), { mode: 0o600 });
+      return [];
+    },
+    'import-azcontext': (call) => {
+      const file = str(call, 'path');
+      if (!file) throw runtimeError('Import-AzContext needs -Path.', 'InvalidArgument', 'StandInUnsupported');
+      let saved: { TokenCache?: SignIn };
+      try {
+        saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { TokenCache?: SignIn };
+      } catch {
+        throw runtimeError(`Cannot find path '${file}' because it does not exist or is not a saved context.`, 'ObjectNotFound', 'Microsoft.Azure.Commands.Profile.ImportAzureRMContextCommand');
+      }
+      if (!saved.TokenCache) throw runtimeError(`The file '${file}' holds no context.`, 'InvalidData', 'Microsoft.Azure.Commands.Profile.ImportAzureRMContextCommand');
+      services.signedIn.set('azure', saved.TokenCache);
+      return [{ Context: azContext(saved.TokenCache) }];
     },
     'get-connectioninformation': () => {
       const s = services.signedIn.get('exo');
-      return s ? [{ UserPrincipalName: s.account, TenantID: s.tenantId, State: 'Connected', TokenStatus: 'Active', ConnectionUsedForInbuiltCmdlets: true }] : [];
+      return s
+        ? [{ UserPrincipalName: s.appOnly ? null : s.account, AppId: s.appOnly ? s.clientId : null, Organization: s.appOnly?.tenant ?? null, TenantID: s.tenantId, State: 'Connected', TokenStatus: 'Active', ConnectionUsedForInbuiltCmdlets: true }]
+        : [];
     },
     'get-cstenant': () => {
       const s = requireSignIn(services, 'teams', 'Session is not established, run Connect-MicrosoftTeams before requesting access token');

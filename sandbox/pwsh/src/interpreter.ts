@@ -175,6 +175,7 @@ export class Runtime {
     if (n === 'false') return false;
     if (n === 'null') return null;
     if (n === '_' || n === 'psitem') return scope[0];
+    if (n.startsWith('env:')) return process.env[name.slice(4)];
     return this.variables.get(n);
   }
 

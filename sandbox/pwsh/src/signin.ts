@@ -1,6 +1,9 @@
 // Device-code sign-in as the PowerShell modules do it (through MSAL): ask the sandbox's real
 // device-code endpoint for a code, print the module's prompt, poll the token endpoint until the
-// code is approved, refresh the access token when it runs out.
+// code is approved, refresh the access token when it runs out. App-only sign-in with a certificate
+// (client credentials with a signed assertion), renewed the same way when the token runs out.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 
 export interface SignIn {
   accessToken: string;
@@ -11,6 +14,8 @@ export interface SignIn {
   clientId: string;
   scope: string;
   authority: string;
+  /** App-only sessions: what to sign in with again when the token runs out (no refresh token exists). */
+  appOnly?: { resource: string; credential: CertificateCredential; tenant: string };
 }
 
 export class SignInFailed extends Error {
@@ -110,7 +115,12 @@ function toSignIn(body: TokenReply, clientId: string, scope: string, authority: 
 
 /** A valid access token, refreshed (as MSAL would, silently) when it is about to expire. */
 export async function currentToken(signIn: SignIn): Promise<string> {
-  if (signIn.expiresAt - 30_000 > Date.now() || !signIn.refreshToken) return signIn.accessToken;
+  if (signIn.expiresAt - 30_000 > Date.now()) return signIn.accessToken;
+  if (signIn.appOnly) {
+    Object.assign(signIn, await certificateSignIn({ tenant: signIn.appOnly.tenant, clientId: signIn.clientId, resource: signIn.appOnly.resource, credential: signIn.appOnly.credential }));
+    return signIn.accessToken;
+  }
+  if (!signIn.refreshToken) return signIn.accessToken;
   const reply = await post(`${signIn.authority}/token`, {
     grant_type: 'refresh_token',
     client_id: signIn.clientId,
@@ -123,4 +133,67 @@ export async function currentToken(signIn: SignIn): Promise<string> {
   }
   Object.assign(signIn, toSignIn(body, signIn.clientId, signIn.scope, signIn.authority), { account: signIn.account, tenantId: signIn.tenantId });
   return signIn.accessToken;
+}
+
+export interface CertificateCredential {
+  /** A PEM file holding the certificate and its private key (the stand-in reads PEM; the real modules also take .pfx). */
+  path: string;
+  password?: string;
+  /** When given, must match the certificate's SHA-1 thumbprint. */
+  thumbprint?: string;
+}
+
+/** The certificate and key of a credential file, or SignInFailed naming what is wrong with it. */
+function readCertificate(credential: CertificateCredential): { certPem: string; key: crypto.KeyObject; x5t: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(credential.path, 'utf8');
+  } catch (e) {
+    throw new SignInFailed(`Could not find or read the certificate file '${credential.path}' (${(e as NodeJS.ErrnoException).code}).`);
+  }
+  const certPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(text)?.[0];
+  const keyPem = /-----BEGIN (?:ENCRYPTED |RSA )?PRIVATE KEY-----[\s\S]+?-----END (?:ENCRYPTED |RSA )?PRIVATE KEY-----/.exec(text)?.[0];
+  if (!certPem || !keyPem) throw new SignInFailed(`The certificate file '${credential.path}' must hold a certificate and its private key.`);
+  let key: crypto.KeyObject;
+  try {
+    key = crypto.createPrivateKey({ key: keyPem, passphrase: credential.password });
+  } catch {
+    throw new SignInFailed(`The private key in '${credential.path}' could not be read: the specified network password is not correct.`);
+  }
+  const der = new crypto.X509Certificate(certPem).raw;
+  const sha1 = crypto.createHash('sha1').update(der).digest();
+  if (credential.thumbprint && credential.thumbprint.toUpperCase() !== sha1.toString('hex').toUpperCase()) {
+    throw new SignInFailed(`The certificate with thumbprint ${credential.thumbprint} was not found (the file holds ${sha1.toString('hex').toUpperCase()}).`);
+  }
+  return { certPem, key, x5t: sha1.toString('base64url') };
+}
+
+/** App-only sign-in as the modules do it with a certificate: client credentials with a signed client assertion. */
+export async function certificateSignIn(request: { tenant: string; clientId: string; resource: string; credential: CertificateCredential }): Promise<SignIn> {
+  const { key, x5t } = readCertificate(request.credential);
+  const base = `${sandboxUrl()}/${encodeURIComponent(request.tenant)}/oauth2/v2.0`;
+  const now = Math.floor(Date.now() / 1000);
+  const part = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const unsigned = `${part({ alg: 'RS256', typ: 'JWT', x5t })}.${part({ aud: `${base}/token`, iss: request.clientId, sub: request.clientId, jti: crypto.randomUUID(), nbf: now, iat: now, exp: now + 600 })}`;
+  const assertion = `${unsigned}.${crypto.sign('RSA-SHA256', Buffer.from(unsigned), key).toString('base64url')}`;
+  const reply = await post(`${base}/token`, {
+    grant_type: 'client_credentials',
+    client_id: request.clientId,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+    scope: `${request.resource}/.default`,
+  });
+  const body = reply.body as TokenReply;
+  if (reply.status !== 200 || !body.access_token) throw new SignInFailed(body.error_description ?? body.error ?? `token endpoint answered ${reply.status}`);
+  const access = claims(body.access_token);
+  return {
+    accessToken: body.access_token,
+    expiresAt: Date.now() + Number(body.expires_in ?? 3600) * 1000,
+    account: '',
+    tenantId: String(access.tid ?? request.tenant),
+    clientId: request.clientId,
+    scope: `${request.resource}/.default`,
+    authority: base,
+    appOnly: { resource: request.resource, credential: request.credential, tenant: request.tenant },
+  };
 }

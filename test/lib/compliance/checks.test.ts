@@ -80,12 +80,26 @@ describe('compliance checks: pure evaluation', () => {
     }
   });
 
+  /** The cmdlets' output (after Select-Object) when the check passes, and when it fails. */
+  const PWSH_CASES: Record<string, [unknown, unknown]> = {
+    'unified-audit-log': [{ UnifiedAuditLogIngestionEnabled: true }, { UnifiedAuditLogIngestionEnabled: false }],
+    'mailbox-audit-org': [{ AuditDisabled: false }, { AuditDisabled: true }],
+  };
+
   for (const check of CHECKS) {
     if (check.meta.needs === 'pwsh') {
-      test(`${check.meta.id}: skipped with a reason (needs pwsh)`, () => {
+      test(`${check.meta.id}: evaluates its cmdlet's output; skipped saying what is missing when the pool could not run it`, () => {
         const outcome = check.evaluate({}, NOW);
         assert.equal(outcome.status, 'skipped');
         assert.match(outcome.summary, /PowerShell/);
+        assert.ok(check.pwsh?.command.startsWith('Get-'), 'a read cmdlet');
+        const missing = check.evaluate({ pwshMissing: 'no app-only certificate (appOnly.certificatePath)' }, NOW);
+        assert.equal(missing.status, 'skipped');
+        assert.match(missing.summary, /which did not run: no app-only certificate \(appOnly\.certificatePath\)$/);
+        const [good, bad] = PWSH_CASES[check.meta.id];
+        assert.equal(check.evaluate({ pwsh: good }, NOW).status, 'pass');
+        assert.equal(check.evaluate({ pwsh: bad }, NOW).status, 'fail');
+        assert.equal(check.evaluate({ pwsh: {} }, NOW).status, 'error', 'an answer without the property is an error, not a pass');
       });
       continue;
     }

@@ -3,7 +3,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../../../sandbox';
-import { PWSH_MODULES, PwshPool } from '../../../lib/pwsh';
+import { PWSH_MODULES as ALL_MODULES, PwshPool } from '../../../lib/pwsh';
+
+/** The four PowerShell modules (pac runs pac commands, not PowerShell: see pac.test.ts). */
+const PWSH_MODULES = ALL_MODULES.filter((m) => m !== 'pac');
 import { makeTestEnv, type TestEnv } from '../../helpers/env';
 import { STAND_IN_PWSH, memoryLogger, sandboxConnection, waitForState } from '../../helpers/pwsh-pool';
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { SANDBOX_ADMIN_UPN, SANDBOX_DOMAIN, startSandbox, type Sandbox } from '../../../sandbox';
 import { GuardrailError, PwshCommandError, PwshPool, PwshSignInError, PwshTimeoutError, type PwshRunResult } from '../../../lib/pwsh';
 import { createLogger } from '../../../lib/logger';
+import { OUTPUT_LOG_CHARS } from '../../../lib/pwsh/output';
 import { makeTestEnv, type TestEnv } from '../../helpers/env';
 import { addMailboxUsers } from '../../helpers/admin-mailboxes';
 import { STAND_IN_PWSH, memoryLogger, sandboxConnection, sessionOf, waitForState, waitUntil } from '../../helpers/pwsh-pool';
@@ -326,6 +327,24 @@ describe('pwsh pool housekeeping', () => {
       assert.equal(typeof line.outputBytes, 'number');
       assert.equal(line.connection, 'Logged-GA');
       assert.ok(!fs.readFileSync(file, 'utf8').includes(jwt), 'the token never reaches the log');
+
+      // The output itself is logged at the default level (info), scrubbed and cut at OUTPUT_LOG_CHARS.
+      expectKind(await pool.run(c, 'exo', "Write-Output 'visible-output-7f3a password=hunter2'"), 'output');
+      const long = 'L'.repeat(OUTPUT_LOG_CHARS * 2);
+      expectKind(await pool.run(c, 'exo', `Write-Output '${long}'`), 'output');
+      const outputs = await waitUntil(() => {
+        const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+        const found = lines.filter((l) => l.msg === 'pwsh command output');
+        return found.length >= 3 ? found : undefined;
+      }, 'three output log lines');
+      const visible = outputs.find((l) => String(l.output).includes('visible-output-7f3a'));
+      assert.ok(visible, 'the output is logged at info');
+      assert.equal(visible.level, 30);
+      assert.match(String(visible.output), /password=\[redacted\]/);
+      assert.ok(!fs.readFileSync(file, 'utf8').includes('hunter2'), 'a password in the output never reaches the log');
+      const cut = outputs.find((l) => String(l.output).includes('LLLL'))!;
+      assert.equal(String(cut.output).length, OUTPUT_LOG_CHARS);
+      assert.equal(cut.outputCut, true);
     } finally {
       await pool.close();
     }

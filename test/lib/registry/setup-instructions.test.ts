@@ -22,6 +22,21 @@ test('every Graph permission a check reads with, and every one remediate_finding
   assert.equal(listed.size, DELEGATED_PERMISSIONS.length, 'no permission twice');
   for (const p of ['SharePointTenantSettings.Read.All', 'SecurityAlert.Read.All', 'Policy.ReadWrite.Authorization', 'Exchange.Manage']) assert.ok(listed.has(p), p);
   assert.deepEqual(DELEGATED_PERMISSIONS.filter((p) => p.api === 'exchange').map((p) => p.permission), ['Exchange.Manage']);
+  assert.deepEqual(DELEGATED_PERMISSIONS.filter((p) => p.api === 'sharepoint').map((p) => p.permission), ['AllSites.FullControl']);
+  assert.deepEqual(DELEGATED_PERMISSIONS.filter((p) => p.api === 'flow').map((p) => p.permission), ['Flows.Read.All', 'Flows.Manage.All']);
+});
+
+test('PnP sign-in (SharePoint AllSites.FullControl) and graph_request resource "flow" (Power Automate) are in the portal steps and the CLI scopes', () => {
+  const text = setupInstructions({ tenant: 'contoso.com' });
+  assert.match(text, /Microsoft APIs > SharePoint > Delegated permissions, add:\n\s+\| `AllSites\.FullControl`/);
+  assert.match(text, /Power Automate .*> Delegated permissions, add:\n\s+\| `Flows\.Read\.All`[^\n]*\n\s+\| `Flows\.Manage\.All`/);
+  assert.ok(text.includes('https://microsoft.sharepoint-df.com/AllSites.FullControl,'));
+  assert.ok(text.includes('https://service.flow.microsoft.com/Flows.Manage.All'));
+  assert.ok(setupInstructions({ cloud: 'usgovhigh' }).includes('https://high.service.flow.microsoft.us/Flows.Read.All'));
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Permissions'), readme.indexOf('## Compliance'));
+  assert.match(section, /`AllSites\.FullControl`/);
+  assert.match(section, /`Flows\.Read\.All`.*`Flows\.Manage\.All`/);
 });
 
 test("the README's rows for the compliance tools and the Exchange cmdlets name only listed permissions", () => {
