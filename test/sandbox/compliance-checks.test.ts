@@ -2,6 +2,9 @@
 // permissions its metadata names: the seeded tenant fails some and passes others, and each automatic
 // fix round-trips (PATCH → the check passes → the previous values restore the failure).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { CHECKS, checkById } from '../../lib/compliance/checks';
@@ -149,5 +152,32 @@ describe('compliance checks against the sandbox tenant', () => {
     const sp = (await call(sandbox.mintToken({ roles: ['Application.Read.All'] }), 'GET', "/servicePrincipals?$filter=appId eq '00000003-0000-0000-c000-000000000000'")).body.value as { id: string }[];
     assert.equal(sp.length, 1);
     assert.equal(checkById('sp-high-priv-app-roles')!.meta.reads.length, 2);
+  });
+
+  test('a snapshot saved before these settings existed gets their seed, and keeps what it had', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-compliance-snapshot-'));
+    try {
+      const file = path.join(dir, 'tenant.json');
+      const first = await startSandbox({ snapshotFile: file, throttle: 'off' });
+      const token = first.mintToken();
+      await fetch(`${first.url}/v1.0/policies/authorizationPolicy`, { method: 'PATCH', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ allowInvitesFrom: 'none' }) });
+      await first.close();
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { compliance: Record<string, unknown> };
+      delete saved.compliance.appManagementPolicy;
+      delete saved.compliance.authenticationMethodsPolicy;
+      fs.writeFileSync(file, JSON.stringify(saved));
+      const second = await startSandbox({ snapshotFile: file, throttle: 'off' });
+      try {
+        const t = second.mintToken();
+        const get = async (p: string) => (await fetch(`${second.url}/v1.0${p}`, { headers: { Authorization: `Bearer ${t}` } })).json() as Promise<Record<string, unknown>>;
+        assert.equal((await get('/policies/defaultAppManagementPolicy')).isEnabled, false);
+        assert.ok(Array.isArray((await get('/policies/authenticationMethodsPolicy')).authenticationMethodConfigurations));
+        assert.equal((await get('/policies/authorizationPolicy')).allowInvitesFrom, 'none');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
