@@ -94,7 +94,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.snapshotFile && fs.existsSync(options.snapshotFile)) {
     initial = JSON.parse(fs.readFileSync(options.snapshotFile, 'utf8')) as TenantSnapshot;
     for (const app of [...builtInApps(), ...extraApps]) initial.apps[app.appId] ??= app;
-    initial.compliance ??= fresh().compliance;
+    // A snapshot saved before a compliance setting existed gets that setting's seed.
+    initial.compliance = { ...fresh().compliance, ...initial.compliance };
   }
   const state = new TenantState(initial);
   const writer = options.snapshotFile ? snapshotWriter(options.snapshotFile, state) : undefined;

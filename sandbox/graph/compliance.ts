@@ -8,12 +8,16 @@ import { badRequest, notFound } from '../errors';
 import { newId, type Json } from '../state';
 import { certificateThumbprint } from '../tokens';
 import type { ThrottleClass } from '../throttle';
+import { GRAPH_SP_ID } from '../compliance-seed';
 import { GRAPH_BASE, listResponse, type EntityInfo } from './odata';
 import { securityRoutes } from './security';
 import { identity, noContent, ok, requireBody, route, type Ctx, type Permission, type Route } from './router';
 
 const p = (delegated: string[], application = delegated): Permission => ({ delegated, application });
 const POLICY_READ = p(['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess', 'Directory.Read.All']);
+const APPS_READ = p(['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All']);
+const AUTH_METHODS_READ = p(['Policy.ReadWrite.AuthenticationMethod']);
+const AUTH_METHODS_WRITE = p(['Policy.ReadWrite.AuthenticationMethod']);
 const ROLES_READ = p(['RoleManagement.Read.Directory', 'Directory.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.ReadWrite.All']);
 
 /** Identity protection and conditional access: 1 request per second per tenant for all apps. */
@@ -117,6 +121,44 @@ function applications(ctx: Ctx) {
   return list(ctx, rows, '/applications', 'application');
 }
 
+/** Active directory role assignments (unifiedRoleAssignment), one per role a user holds; roleDefinitionId is the template id. */
+function roleAssignments(ctx: Ctx) {
+  const rows = Object.values(ctx.state.data.users).flatMap((u) =>
+    u.roles
+      .filter((name) => ROLE_TEMPLATE_IDS[name as keyof typeof ROLE_TEMPLATE_IDS])
+      .map((name) => {
+        const roleDefinitionId = ROLE_TEMPLATE_IDS[name as keyof typeof ROLE_TEMPLATE_IDS];
+        return { id: `${roleDefinitionId.slice(0, 8)}_${u.graph.id}`, principalId: u.graph.id, roleDefinitionId, directoryScopeId: '/', appScopeId: null, principalOrganizationId: null };
+      }),
+  );
+  return list(ctx, rows, '/roleManagement/directory/roleAssignments', 'unifiedRoleAssignment');
+}
+
+/** The tenant's service principals the compliance reads need: Microsoft Graph's, whose app role assignments are listed. */
+function servicePrincipals(ctx: Ctx) {
+  const rows = [{ id: GRAPH_SP_ID, appId: '00000003-0000-0000-c000-000000000000', displayName: 'Microsoft Graph', servicePrincipalType: 'Application', accountEnabled: true, appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a' }];
+  return list(ctx, rows, '/servicePrincipals', 'servicePrincipal');
+}
+
+function authConfiguration(ctx: Ctx): Json {
+  const found = ctx.state.data.compliance.authenticationMethodsPolicy.authenticationMethodConfigurations.find((c) => String(c.id).toLowerCase() === ctx.params.id.toLowerCase());
+  if (!found) throw notFound(ctx.params.id);
+  return found;
+}
+
+/** Graph refuses a PATCH of an authentication method configuration without the matching @odata.type. */
+function patchConfiguration(ctx: Ctx) {
+  const target = authConfiguration(ctx);
+  const body = requireBody(ctx);
+  if (body['@odata.type'] !== undefined && body['@odata.type'] !== target['@odata.type']) {
+    throw badRequest(`The @odata.type '${String(body['@odata.type'])}' does not match '${String(target['@odata.type'])}'.`, 'BadRequest');
+  }
+  const { '@odata.type': _type, ...rest } = body;
+  patchInto(target, rest, Object.keys(target).filter((k) => k !== 'id' && k !== '@odata.type'));
+  ctx.state.changed();
+  return noContent();
+}
+
 const newIdFor = (appId: string, i: number) => `${appId.slice(0, 24)}${String(i).padStart(12, '0')}`;
 
 export const complianceRoutes: Route[] = [
@@ -149,6 +191,42 @@ export const complianceRoutes: Route[] = [
     ctx.state.changed();
     return noContent();
   }),
+  route('GET', '/roleManagement/directory/roleAssignments', ROLES_READ, (ctx) => identity(ctx), roleAssignments),
+  route('GET', '/roleManagement/directory/roleEligibilitySchedules', p(['RoleEligibilitySchedule.Read.Directory', 'RoleManagement.Read.Directory', 'RoleEligibilitySchedule.ReadWrite.Directory', 'RoleManagement.ReadWrite.Directory']), (ctx) => identity(ctx), (ctx) =>
+    list(ctx, ctx.state.data.compliance.roleEligibilitySchedules, '/roleManagement/directory/roleEligibilitySchedules', 'unifiedRoleEligibilitySchedule'),
+  ),
+  route('GET', '/identityGovernance/accessReviews/definitions', p(['AccessReview.Read.All', 'AccessReview.ReadWrite.All']), (ctx) => identity(ctx), (ctx) =>
+    list(ctx, ctx.state.data.compliance.accessReviews, '/identityGovernance/accessReviews/definitions', 'accessReviewScheduleDefinition'),
+  ),
+  route('GET', '/servicePrincipals', APPS_READ, (ctx) => identity(ctx, 2), servicePrincipals),
+  route('GET', '/servicePrincipals/{id}/appRoleAssignedTo', APPS_READ, (ctx) => identity(ctx, 2), (ctx) => {
+    if (ctx.params.id !== GRAPH_SP_ID) throw notFound(ctx.params.id);
+    return list(ctx, ctx.state.data.compliance.graphAppRoleAssignments, `/servicePrincipals/${GRAPH_SP_ID}/appRoleAssignedTo`, 'appRoleAssignment');
+  }),
+  route('GET', '/policies/defaultAppManagementPolicy', p(['Policy.Read.All', 'Policy.Read.ApplicationConfiguration', 'Policy.ReadWrite.ApplicationConfiguration']), (ctx) => identity(ctx), (ctx) =>
+    single('policies/defaultAppManagementPolicy/$entity', ctx.state.data.compliance.appManagementPolicy),
+  ),
+  route('PATCH', '/policies/defaultAppManagementPolicy', p(['Policy.ReadWrite.ApplicationConfiguration']), (ctx) => identity(ctx), (ctx) => {
+    patchInto(ctx.state.data.compliance.appManagementPolicy, requireBody(ctx), ['isEnabled', 'displayName', 'description', 'applicationRestrictions', 'servicePrincipalRestrictions']);
+    ctx.state.changed();
+    return noContent();
+  }),
+  route('GET', '/policies/adminConsentRequestPolicy', p(['Policy.Read.All', 'Policy.ReadWrite.ConsentRequest']), (ctx) => identity(ctx), (ctx) =>
+    single('policies/adminConsentRequestPolicy/$entity', ctx.state.data.compliance.adminConsentRequestPolicy),
+  ),
+  route('GET', '/groupSettings', p(['Directory.Read.All', 'Directory.ReadWrite.All']), (ctx) => identity(ctx), (ctx) => list(ctx, ctx.state.data.compliance.groupSettings, '/groupSettings', 'groupSetting')),
+  route('GET', '/policies/authenticationMethodsPolicy', AUTH_METHODS_READ, (ctx) => identity(ctx), (ctx) =>
+    single('policies/authenticationMethodsPolicy/$entity', ctx.state.data.compliance.authenticationMethodsPolicy),
+  ),
+  route('PATCH', '/policies/authenticationMethodsPolicy', AUTH_METHODS_WRITE, (ctx) => identity(ctx), (ctx) => {
+    patchInto(ctx.state.data.compliance.authenticationMethodsPolicy, requireBody(ctx), ['registrationEnforcement', 'reportSuspiciousActivitySettings', 'systemCredentialPreferences', 'policyMigrationState']);
+    ctx.state.changed();
+    return noContent();
+  }),
+  route('GET', '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}', AUTH_METHODS_READ, (ctx) => identity(ctx), (ctx) =>
+    single('policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity', authConfiguration(ctx)),
+  ),
+  route('PATCH', '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}', AUTH_METHODS_WRITE, (ctx) => identity(ctx), patchConfiguration),
   route('GET', '/admin/sharepoint/settings', p(['SharePointTenantSettings.Read.All', 'SharePointTenantSettings.ReadWrite.All']), () => ({ family: 'none' }), (ctx) => single('admin/sharepoint/settings/$entity', ctx.state.data.compliance.sharepointSettings)),
   route('PATCH', '/admin/sharepoint/settings', p(['SharePointTenantSettings.ReadWrite.All']), () => ({ family: 'none' }), (ctx) => {
     const b = requireBody(ctx);

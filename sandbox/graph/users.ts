@@ -14,7 +14,7 @@ export const USER: EntityInfo = {
   all: [
     ...USER_DEFAULTS,
     'accountEnabled', 'usageLocation', 'assignedLicenses', 'department', 'companyName', 'city', 'country', 'employeeId',
-    'createdDateTime', 'userType', 'otherMails', 'proxyAddresses', 'mailNickname', 'deletedDateTime', 'signInActivity',
+    'createdDateTime', 'userType', 'otherMails', 'proxyAddresses', 'mailNickname', 'deletedDateTime', 'signInActivity', 'onPremisesSyncEnabled',
   ],
   // aad-advanced-queries § user properties: companyName only with advanced queries; range operators on
   // createdDateTime and signInActivity by default; $orderby on displayName and userPrincipalName.
@@ -307,7 +307,8 @@ function organization() {
   return ok({ '@odata.context': `${GRAPH_BASE}/$metadata#organization`, value });
 }
 
-function domains() {
+function domains(ctx: Ctx) {
+  const validity = ctx.state.data.compliance.passwordValidityPeriodInDays;
   const value = VERIFIED_DOMAINS.map((name, i) => ({
     id: name,
     authenticationType: 'Managed',
@@ -317,6 +318,8 @@ function domains() {
     isRoot: true,
     isVerified: true,
     supportedServices: ['Email', 'OfficeCommunicationsOnline'],
+    passwordValidityPeriodInDays: validity,
+    passwordNotificationWindowInDays: 14,
   }));
   return ok({ '@odata.context': `${GRAPH_BASE}/$metadata#domains`, value });
 }

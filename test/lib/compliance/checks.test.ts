@@ -24,6 +24,37 @@ const sdOn = { id: 'sd', isEnabled: true };
 const reg = (upn: string, isAdmin: boolean, mfa: boolean) => ({ userPrincipalName: upn, isAdmin, isMfaRegistered: mfa, isMfaCapable: mfa });
 const user = (upn: string, extra: Record<string, unknown>) => ({ id: upn, userPrincipalName: upn, accountEnabled: true, userType: 'Member', createdDateTime: days(-400), ...extra });
 
+const assign = (principalId: string, roleDefinitionId = GA) => ({ id: `${principalId}-${roleDefinitionId}`, principalId, roleDefinitionId, directoryScopeId: '/' });
+const ca = (displayName: string, conditions: Record<string, unknown>, grantControls: Record<string, unknown>, sessionControls: Record<string, unknown> | null = null, state = 'enabled') => ({
+  id: displayName, displayName, state, conditions: { applications: { includeApplications: ['All'] }, clientAppTypes: ['all'], ...conditions }, grantControls, sessionControls,
+});
+const userRisk = ca('User risk', { users: { includeUsers: ['All'] }, userRiskLevels: ['high'] }, { operator: 'AND', builtInControls: ['mfa', 'passwordChange'] }, { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime', authenticationType: 'primaryAndSecondaryAuthentication' } });
+const restriction = (restrictionType: string, maxLifetime: string | null = null) => ({ restrictionType, state: 'enabled', maxLifetime, restrictForAppsCreatedAfterDateTime: '2025-01-01T00:00:00Z' });
+const appPolicy = (lifetime: string) => ({
+  isEnabled: true,
+  applicationRestrictions: { passwordCredentials: [restriction('passwordAddition'), restriction('passwordLifetime', lifetime)] },
+  servicePrincipalRestrictions: { passwordCredentials: [restriction('passwordAddition'), restriction('passwordLifetime', lifetime)] },
+});
+const graphSp = [{ id: 'sp-graph', appId: '00000003-0000-0000-c000-000000000000' }];
+const grant = (principalDisplayName: string, appRoleId: string) => ({ principalDisplayName, principalId: principalDisplayName, principalType: 'ServicePrincipal', appRoleId, resourceId: 'sp-graph' });
+const bgUser = (id: string, extra: Record<string, unknown> = {}) => ({ id, userPrincipalName: `${id}@x.onmicrosoft.com`, accountEnabled: true, onPremisesSyncEnabled: null, ...extra });
+
+const settings = (templateId: string, values: Record<string, string>) => ({ id: templateId, templateId, values: Object.entries(values).map(([name, value]) => ({ name, value })) });
+const UNIFIED = '62375ab9-6b52-47ed-826b-58e47e0e304b';
+const PASSWORD_RULES = '5cf42378-d67d-4f36-ba46-e8b86229381d';
+const allUsersTarget = { targetType: 'group', id: 'all_users' };
+const authenticator = (location: string) => ({
+  id: 'MicrosoftAuthenticator', state: 'enabled',
+  featureSettings: { displayAppInformationRequiredState: { state: 'enabled', includeTarget: allUsersTarget }, displayLocationInformationRequiredState: { state: location, includeTarget: allUsersTarget } },
+});
+const adminCa = (conditionsUsers: Record<string, unknown>, grant: Record<string, unknown>, session: Record<string, unknown> | null = null) => ca('Admins', { users: conditionsUsers }, grant, session);
+const signInRisk = ca('Sign-in risk', { users: { includeUsers: ['All'] }, signInRiskLevels: ['high', 'medium'] }, { operator: 'OR', builtInControls: ['mfa'] }, { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime' } });
+const guestReview = (status: string) => ({
+  displayName: 'Guests quarterly', status,
+  scope: { '@odata.type': '#microsoft.graph.accessReviewQueryScope', query: "./members/microsoft.graph.user/?$count=true&$filter=(userType eq 'Guest')", queryType: 'MicrosoftGraph' },
+  settings: { recurrence: { pattern: { type: 'absoluteMonthly', interval: 1 }, range: { type: 'noEnd' } } },
+});
+
 /** check id → [passing data, failing data] */
 const CASES: Record<string, [ReadData, ReadData]> = {
   'admin-ga-count': [
@@ -62,6 +93,82 @@ const CASES: Record<string, [ReadData, ReadData]> = {
     { users: [user('a@x', { assignedLicenses: [{ skuId: 's' }] }), user('guest@x', { userType: 'Guest', assignedLicenses: [] }), user('off@x', { accountEnabled: false, assignedLicenses: [] })] },
     { users: [user('megan@x', { assignedLicenses: [] })] },
   ],
+  'admin-cloud-only': [
+    { roles: [{ roleTemplateId: GA, displayName: 'Global Administrator' }], assignments: [assign('u1')], users: [user('admin@x', { id: 'u1', onPremisesSyncEnabled: null }), user('synced@x', { id: 'u2', onPremisesSyncEnabled: true })] },
+    { roles: [{ roleTemplateId: GA, displayName: 'Global Administrator' }], assignments: [assign('u1'), assign('u2')], users: [user('admin@x', { id: 'u1' }), user('synced@x', { id: 'u2', onPremisesSyncEnabled: true })] },
+  ],
+  'breakglass-accounts': [
+    { breakGlassIds: ['bg1', 'bg2'], users: [bgUser('bg1'), bgUser('bg2')], assignments: [assign('bg1'), assign('bg2')], policies: [{ ...mfaAll, conditions: { ...mfaAll.conditions, users: { includeUsers: ['All'], excludeUsers: ['bg1', 'bg2'] } } }] },
+    { breakGlassIds: ['bg1', 'bg2'], users: [bgUser('bg1'), bgUser('bg2', { onPremisesSyncEnabled: true })], assignments: [assign('bg1'), assign('bg2')], policies: [mfaAll] },
+  ],
+  'user-consent-restricted': [
+    { policy: { defaultUserRolePermissions: { permissionGrantPoliciesAssigned: ['ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team'] } } },
+    { policy: { defaultUserRolePermissions: { permissionGrantPoliciesAssigned: ['ManagePermissionGrantsForSelf.microsoft-user-default-low'] } } },
+  ],
+  'password-no-expiry': [
+    { domains: [{ id: 'contoso.example', isVerified: true, authenticationType: 'Managed', passwordValidityPeriodInDays: 2147483647 }, { id: 'fed.example', isVerified: true, authenticationType: 'Federated', passwordValidityPeriodInDays: 90 }] },
+    { domains: [{ id: 'contoso.example', isVerified: true, authenticationType: 'Managed', passwordValidityPeriodInDays: 90 }] },
+  ],
+  'sspr-enabled-all': [
+    { details: [{ userPrincipalName: 'guest@x', userType: 'guest', isSsprEnabled: false }] },
+    { details: [{ userPrincipalName: 'megan@x', userType: 'member', isSsprEnabled: false }] },
+  ],
+  'user-risk-policy': [{ policies: [userRisk] }, { policies: [{ ...userRisk, sessionControls: null }] }],
+  'app-credential-policy': [{ policy: appPolicy('P90D') }, { policy: appPolicy('P365D') }],
+  'sp-high-priv-app-roles': [
+    { graphSp, assignments: [grant('daemon', 'df021288-bdef-4463-88db-98f22de89214')] },
+    { graphSp, assignments: [grant('daemon', '19dbc75e-c2e2-444c-a770-ec69d8559fc7')] },
+  ],
+  'admin-consent-workflow': [
+    { policy: { isEnabled: true, reviewers: [{ query: '/users/u1', queryType: 'MicrosoftGraph' }] } },
+    { policy: { isEnabled: false, reviewers: [] } },
+  ],
+  'users-cannot-register-apps': [{ policy: { defaultUserRolePermissions: { allowedToCreateApps: false } } }, { policy: { defaultUserRolePermissions: { allowedToCreateApps: true } } }],
+  'users-cannot-create-tenants': [{ policy: { defaultUserRolePermissions: { allowedToCreateTenants: false } } }, { policy: { defaultUserRolePermissions: {} } }],
+  'm365-group-creation-restricted': [
+    { settings: [settings(UNIFIED, { EnableGroupCreation: 'False', GroupCreationAllowedGroupId: 'g1' })] },
+    { settings: [settings(PASSWORD_RULES, { EnableBannedPasswordCheck: 'True' })] },
+  ],
+  'custom-banned-passwords': [
+    { settings: [settings(PASSWORD_RULES, { EnableBannedPasswordCheck: 'True', BannedPasswordList: 'contoso\tfabrikam' })] },
+    { settings: [settings(PASSWORD_RULES, { EnableBannedPasswordCheck: 'True', BannedPasswordList: '' })] },
+  ],
+  'password-protection-onprem': [
+    { settings: [settings(PASSWORD_RULES, { EnableBannedPasswordCheckOnPremises: 'True', BannedPasswordCheckOnPremisesMode: 'Enforce' })] },
+    { settings: [settings(PASSWORD_RULES, { EnableBannedPasswordCheckOnPremises: 'True', BannedPasswordCheckOnPremisesMode: 'Audit' })] },
+  ],
+  'authenticator-fatigue': [{ config: authenticator('enabled') }, { config: authenticator('default') }],
+  'report-suspicious-activity': [
+    { policy: { reportSuspiciousActivitySettings: { state: 'enabled', includeTarget: allUsersTarget, voiceReportingCode: 0 } } },
+    { policy: { reportSuspiciousActivitySettings: { state: 'default', includeTarget: allUsersTarget, voiceReportingCode: 0 } } },
+  ],
+  'system-preferred-mfa': [
+    { policy: { systemCredentialPreferences: { state: 'enabled', includeTargets: [allUsersTarget], excludeTargets: [] } } },
+    { policy: { systemCredentialPreferences: { state: 'disabled', includeTargets: [allUsersTarget], excludeTargets: [] } } },
+  ],
+  'sms-auth-disabled': [{ config: { id: 'Sms', state: 'disabled' } }, { config: { id: 'Sms', state: 'enabled' } }],
+  'voice-auth-disabled': [{ config: { id: 'Voice', state: 'disabled' } }, { config: { id: 'Voice', state: 'enabled' } }],
+  'email-otp-disabled': [{ config: { id: 'Email', state: 'disabled' } }, { config: { id: 'Email', state: 'enabled' } }],
+  'signin-risk-policy': [{ policies: [signInRisk] }, { policies: [{ ...signInRisk, state: 'enabledForReportingButNotEnforced' }] }],
+  'admin-phishing-resistant-mfa': [
+    { policies: [adminCa({ includeRoles: [GA] }, { operator: 'OR', authenticationStrength: { id: '00000000-0000-0000-0000-000000000004' } })] },
+    { policies: [adminCa({ includeRoles: [GA] }, { operator: 'OR', authenticationStrength: { id: '00000000-0000-0000-0000-000000000002' } })] },
+  ],
+  'admin-signin-frequency': [
+    { policies: [adminCa({ includeRoles: [GA] }, { builtInControls: ['mfa'] }, { signInFrequency: { isEnabled: true, type: 'hours', value: 4 }, persistentBrowser: { isEnabled: true, mode: 'never' } })] },
+    { policies: [adminCa({ includeRoles: [GA] }, { builtInControls: ['mfa'] }, { signInFrequency: { isEnabled: true, type: 'days', value: 1 }, persistentBrowser: { isEnabled: true, mode: 'never' } })] },
+  ],
+  'spo-resharing-external-off': [{ settings: { isResharingByExternalUsersEnabled: false } }, { settings: { isResharingByExternalUsersEnabled: true } }],
+  'spo-domain-restriction': [
+    { settings: { sharingCapability: 'externalUserSharingOnly', sharingDomainRestrictionMode: 'allowList', sharingAllowedDomainList: ['partner.example'] } },
+    { settings: { sharingCapability: 'externalUserSharingOnly', sharingDomainRestrictionMode: 'allowList', sharingAllowedDomainList: [] } },
+  ],
+  'spo-invite-match': [{ settings: { isRequireAcceptingUserToMatchInvitedUserEnabled: true } }, { settings: { isRequireAcceptingUserToMatchInvitedUserEnabled: false } }],
+  'pim-used': [
+    { schedules: [{ principalId: 'u1', roleDefinitionId: GA, directoryScopeId: '/', memberType: 'Direct', status: 'Provisioned' }] },
+    { schedules: [{ principalId: 'u1', roleDefinitionId: 'fe930be7-5e62-47db-91af-98c3a49a38b1', directoryScopeId: '/', memberType: 'Direct', status: 'Provisioned' }] },
+  ],
+  'guest-access-reviews': [{ reviews: [guestReview('InProgress')] }, { reviews: [guestReview('Completed')] }],
   'app-secrets-hygiene': [
     { apps: [{ displayName: 'daemon', passwordCredentials: [{ displayName: 'current', startDateTime: days(-30), endDateTime: days(90) }] }] },
     { apps: [{ displayName: 'daemon', passwordCredentials: [{ displayName: 'expiring', startDateTime: days(-350), endDateTime: days(15) }, { displayName: 'expired', startDateTime: days(-800), endDateTime: days(-70) }] }] },
@@ -69,8 +176,8 @@ const CASES: Record<string, [ReadData, ReadData]> = {
 };
 
 describe('compliance checks: pure evaluation', () => {
-  test('the catalog has at least 15 checks, unique ids, full metadata', () => {
-    assert.ok(CHECKS.length >= 15, `${CHECKS.length} checks`);
+  test('the catalog has at least 40 checks, unique ids, full metadata', () => {
+    assert.ok(CHECKS.length >= 40, `${CHECKS.length} checks`);
     assert.equal(new Set(CHECKS.map((c) => c.meta.id)).size, CHECKS.length);
     for (const c of CHECKS) {
       assert.ok(c.meta.title && c.meta.expected && c.meta.remediation.text, c.meta.id);
@@ -113,6 +220,27 @@ describe('compliance checks: pure evaluation', () => {
       assert.notDeepEqual(good.observed, bad.observed);
     });
   }
+
+  test('break-glass accounts: skipped naming the field while none are configured; the problems named otherwise', () => {
+    const check = checkById('breakglass-accounts')!;
+    const outcome = check.evaluate({}, NOW);
+    assert.equal(outcome.status, 'skipped');
+    assert.match(outcome.summary, /breakGlassAccountIds/);
+    const reads = check.reads.map((r) => (typeof r.path === 'function' ? r.path({}) : r.path));
+    assert.deepEqual(reads, [undefined, undefined, undefined], 'nothing is read without a list');
+    assert.deepEqual(check.evaluate(CASES['breakglass-accounts'][1], NOW).observed?.problems, [
+      '1 usable account, 2 needed',
+      'bg2@x.onmicrosoft.com: synced from on-premises',
+      'none is excluded from every conditional access policy',
+    ]);
+  });
+
+  test('app credential policy: a restriction dated in the future is not in force', () => {
+    const later = appPolicy('P90D');
+    for (const side of [later.applicationRestrictions, later.servicePrincipalRestrictions]) for (const r of side.passwordCredentials) r.restrictForAppsCreatedAfterDateTime = days(10);
+    assert.equal(checkById('app-credential-policy')!.evaluate({ policy: later }, NOW).status, 'fail');
+    assert.equal(checkById('app-credential-policy')!.evaluate({ policy: {} }, NOW).status, 'fail');
+  });
 
   test('stale accounts and unlicensed users name the offenders', () => {
     assert.deepEqual(checkById('stale-accounts')!.evaluate(CASES['stale-accounts'][1], NOW).observed, { stale: ['alex@x', 'megan@x'] });
