@@ -1,0 +1,123 @@
+// The npm package as a user gets it: packed, installed from the tarball into an empty folder with a
+// fresh HOME, then started the way a Claude Desktop configuration does (`npx -y m365-durable-mcp mcp`)
+// through a real MCP client: tools/list, health with autostart, and `mm demo` from the installed copy.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { freePort } from '../../lib/temporal/dev-server';
+import { PROJECT_ROOT } from '../../lib/paths';
+import { textOf } from '../helpers/mcp';
+import { packAndInstall, PACKAGE_NAME, stopBackgroundUp, type Installed } from './install';
+
+const say = (line: string) => process.stdout.write(`# package: ${line}\n`);
+
+describe('the npm package, installed from its tarball', () => {
+  let installed: Installed;
+  let address: string;
+  let uiPort: string;
+  let stateDir: string;
+
+  before(async () => {
+    installed = await packAndInstall();
+    const { packed, timings } = installed;
+    say(
+      `tarball ${(packed.size / 1024).toFixed(0)} KiB, ${packed.entryCount} files, unpacked ${(packed.unpackedSize / 1024).toFixed(0)} KiB; ` +
+        `pack ${timings.packSeconds.toFixed(1)} s, install ${timings.installSeconds.toFixed(1)} s`,
+    );
+    address = `127.0.0.1:${await freePort()}`;
+    uiPort = String(await freePort());
+    stateDir = path.join(installed.home, '.m365-state');
+  });
+
+  after(async () => {
+    if (!installed) return;
+    await stopBackgroundUp(stateDir);
+    fs.rmSync(installed.root, { recursive: true, force: true });
+  });
+
+  test('the tarball ships the compiled command, the workflow bundle and the templates, and no sources, tests or maps', () => {
+    const files = installed.packed.files.map((f) => f.path).sort();
+    for (const needed of ['package.json', 'README.md', 'bin/mm.js', 'bin/sources.js', 'dist/main.js', 'dist/build.json', 'dist/workflow-bundle.js', 'templates/welcome.json']) {
+      assert.ok(files.includes(needed), `${needed} is in the tarball`);
+    }
+    const unwanted = files.filter((f) => /\.ts$|\.map$|^(test|bench|cli|lib|mcp|workflows|activities|workers|sandbox|packaging|\.ci)\//.test(f));
+    assert.deepEqual(unwanted, [], 'no TypeScript, source maps, tests, bench or packaging files');
+    assert.ok(installed.packed.size < 2 * 1024 * 1024, `the tarball stays small (${installed.packed.size} bytes)`);
+    const pkg = JSON.parse(fs.readFileSync(path.join(installed.packageDir, 'package.json'), 'utf8'));
+    assert.equal(pkg.name, PACKAGE_NAME);
+    assert.equal(pkg.private, undefined, 'publishable');
+    assert.equal(pkg.bin.mm, 'bin/mm.js');
+    assert.equal(pkg.scripts.prepack, 'node bin/build.js --workflows', 'npm pack and publish build dist/ and the workflow bundle');
+  });
+
+  test('npx -y m365-durable-mcp mcp lists the tools, and health starts Temporal and a worker from the installed package', async () => {
+    const env = installed.userEnv({
+      // npx finds the package in the folder's node_modules (it is not on the registry yet): offline
+      // proves nothing is fetched. TEMPORAL_CLI: the run's CLI instead of building one with Go.
+      npm_config_offline: 'true',
+      TEMPORAL_CLI: process.env.TEMPORAL_CLI ?? 'temporal',
+      TEMPORAL_ADDRESS: address,
+      MM_UI_PORT: uiPort,
+      MM_AUTOSTART: 'true',
+      MM_LOG_LEVEL: 'info',
+    });
+    const started = Date.now();
+    const transport = new StdioClientTransport({ command: 'npx', args: ['-y', PACKAGE_NAME, 'mcp'], cwd: installed.prefix, env, stderr: 'pipe' });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const client = new Client({ name: 'package-test', version: '0' });
+    try {
+      await client.connect(transport);
+      const { tools } = await client.listTools();
+      const toolsListSeconds = (Date.now() - started) / 1000;
+      for (const name of ['health', 'create_user', 'registry_list_connections', 'workflow_status']) {
+        assert.ok(tools.some((t) => t.name === name), `${name} is listed`);
+      }
+      const result = await client.callTool({ name: 'health', arguments: { waitSeconds: 120 } }, undefined, { timeout: 600_000 });
+      const healthSeconds = (Date.now() - started) / 1000;
+      assert.notEqual(result.isError, true, `${textOf(result)}\n${stderr}`);
+      assert.equal((result.structuredContent as { status: string }).status, 'done');
+      assert.match(textOf(result), /^Healthy/);
+      say(`${tools.length} tools listed ${toolsListSeconds.toFixed(1)} s after spawning npx; healthy health ${healthSeconds.toFixed(1)} s after`);
+      assert.ok(fs.existsSync(path.join(stateDir, 'temporal.db')), 'the dev server persists under the fresh HOME');
+      const upLog = fs.readFileSync(path.join(installed.home, '.m365-logs', 'mm-up.log'), 'utf8');
+      assert.doesNotMatch(upLog, /bundling workflow code/, 'the worker loads the prebuilt workflow bundle');
+      assert.ok(!fs.existsSync(path.join(installed.packageDir, '.tools')), 'nothing is written into the installed package');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('mm demo --exit runs the tour from the installed package on the sandbox', async () => {
+    const env = installed.userEnv({ npm_config_offline: 'true', TEMPORAL_CLI: process.env.TEMPORAL_CLI ?? 'temporal', TEMPORAL_ADDRESS: address, MM_UI_PORT: uiPort });
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile('npx', ['-y', PACKAGE_NAME, 'demo', '--exit'], { cwd: installed.prefix, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (err, out, errOut) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: out, stderr: errOut }),
+      );
+    });
+    assert.equal(code, 0, `${stdout}\n${stderr}`);
+    assert.match(stdout, /^ {4}Healthy \(workflow health\//m);
+    assert.match(stdout, /^ {4}DONE: Created jane\.doe@contoso\.example/m);
+    assert.match(stdout, /^ {4}ROLLEDBACK: channels step failed/m);
+    assert.match(stdout, /Waiting for confirmation/);
+    assert.ok(fs.existsSync(path.join(stateDir, 'demo', 'connections.json')), 'demo state under the fresh HOME');
+  });
+
+  test('the checkout is not what ran: the installed copy has no TypeScript and runs outside it', () => {
+    assert.ok(!installed.packageDir.startsWith(PROJECT_ROOT));
+    const ts: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.ts')) ts.push(full);
+      }
+    };
+    walk(installed.packageDir);
+    assert.deepEqual(ts, []);
+  });
+});
