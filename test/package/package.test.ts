@@ -11,6 +11,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { freePort } from '../../lib/temporal/dev-server';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { textOf } from '../helpers/mcp';
+import { unpackExtension, validateManifest } from '@anthropic-ai/mcpb';
+import { buildBundle } from '../../packaging/mcpb.js';
 import { packAndInstall, PACKAGE_NAME, stopBackgroundUp, type Installed } from './install';
 
 const say = (line: string) => process.stdout.write(`# package: ${line}\n`);
@@ -105,6 +107,60 @@ describe('the npm package, installed from its tarball', () => {
     assert.match(stdout, /^ {4}ROLLEDBACK: channels step failed/m);
     assert.match(stdout, /Waiting for confirmation/);
     assert.ok(fs.existsSync(path.join(stateDir, 'demo', 'connections.json')), 'demo state under the fresh HOME');
+  });
+
+  test('the desktop extension: mcpb packs the installed package, and the server starts from the unpacked bundle with its user configuration', async () => {
+    const started = Date.now();
+    const bundle = await buildBundle({ installed: installed.prefix, out: path.join(installed.root, 'mm.mcpb') });
+    const packSeconds = (Date.now() - started) / 1000;
+    const unpacked = path.join(installed.root, 'unpacked');
+    assert.equal(await unpackExtension({ mcpbPath: bundle, outputDir: unpacked, silent: true }), true, 'the bundle is a zip mcpb unpacks');
+    assert.equal(validateManifest(path.join(unpacked, 'manifest.json')), true, 'the unpacked manifest validates against the MCPB schema');
+    const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.name, PACKAGE_NAME);
+    assert.deepEqual(Object.keys(manifest.user_config).sort(), ['autostart', 'registry_path']);
+    assert.deepEqual(manifest.server.mcp_config.env, { M365_CONNECTIONS: '${user_config.registry_path}', MM_AUTOSTART: '${user_config.autostart}' });
+    const bridges = fs.readdirSync(path.join(unpacked, 'node_modules', '@temporalio', 'core-bridge', 'releases'));
+    assert.equal(bridges.length, 1, `only this platform's core bridge: ${bridges.join(', ')}`);
+    say(`bundle ${(fs.statSync(bundle).size / 1024 / 1024).toFixed(1)} MiB, packed in ${packSeconds.toFixed(1)} s`);
+
+    // What Claude Desktop does: ${__dirname} is the unpacked folder, ${user_config.*} the user's
+    // answers. TEMPORAL_ADDRESS: a port where nothing answers, so only autostart could bring one up.
+    const home = path.join(installed.root, 'desktop-home');
+    fs.mkdirSync(home);
+    const registry = path.join(home, 'desktop-connections.json');
+    const answers: Record<string, string> = { registry_path: registry, autostart: 'false' };
+    const expand = (value: string) =>
+      value.replaceAll('${__dirname}', unpacked).replace(/\$\{user_config\.(\w+)\}/g, (_, key: string) => answers[key] ?? '');
+    const { command, args, env } = manifest.server.mcp_config as { command: string; args: string[]; env: Record<string, string> };
+    assert.equal(command, 'node');
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: args.map(expand),
+      cwd: home,
+      env: installed.userEnv({
+        ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, expand(v)])),
+        HOME: home,
+        TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      }),
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const client = new Client({ name: 'bundle-test', version: '0' });
+    try {
+      await client.connect(transport);
+      const { tools } = await client.listTools();
+      assert.ok(tools.some((t) => t.name === 'health') && tools.some((t) => t.name === 'registry_list_connections'), stderr);
+      const listed = await client.callTool({ name: 'registry_list_connections', arguments: {} });
+      assert.ok(textOf(listed).includes(`No connections in ${registry}.`), `the registry path answered by the user: ${textOf(listed)}`);
+      const health = await client.callTool({ name: 'health', arguments: {} });
+      assert.equal(health.isError, true, textOf(health));
+      assert.match(textOf(health), /Cannot reach Temporal .*mm up/, 'autostart answered false: nothing is started');
+      assert.ok(!fs.existsSync(path.join(home, '.m365-state', 'mm-up.pid')), 'no background mm up');
+    } finally {
+      await client.close();
+    }
   });
 
   test('the checkout is not what ran: the installed copy has no TypeScript and runs outside it', () => {
