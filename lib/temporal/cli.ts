@@ -77,7 +77,7 @@ export async function ensureTemporalCli(explicit: string | undefined, progress: 
   if (!go) throw new TemporalCliMissingError('Go is not installed');
   const bin = toolsBin();
   fs.mkdirSync(bin, { recursive: true });
-  progress(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run only, a few minutes)…`);
+  progress(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install into ${bin} (first run only, a few minutes)…`);
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
     const child = spawn(go, ['install', '-v', TEMPORAL_CLI_MODULE], {

@@ -3,7 +3,7 @@
 // through a real MCP client: tools/list, health with autostart, and `mm demo` from the installed copy.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -173,6 +173,37 @@ describe('the npm package, installed from its tarball', () => {
     } finally {
       await client.close();
     }
+  });
+
+  test('with no Temporal CLI found, the installed mm builds one into the user cache dir, saying so, not into the package', async () => {
+    // PATH without temporal; Go is found at /usr/local/go or on PATH, else mm says how to get a CLI.
+    const env = installed.userEnv({ PATH: '/usr/bin:/bin', TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`, MM_UI_PORT: String(await freePort()) });
+    delete env.XDG_CACHE_HOME;
+    const expected = path.join(installed.home, '.cache', 'm365-durable-mcp', 'bin');
+    const child = spawn(process.execPath, [path.join(installed.packageDir, 'bin', 'mm.js'), 'server'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const seen = new Promise<void>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/Building the Temporal CLI|No Temporal CLI found/.test(output)) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('exit', () => resolve());
+    });
+    try {
+      await seen;
+    } finally {
+      // The whole group: mm and the go install it started.
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    assert.ok(output.includes(expected), `the tools dir under the fresh HOME's cache is named: ${output}`);
+    if (/Building the Temporal CLI/.test(output)) assert.ok(fs.existsSync(expected), 'and created');
+    assert.ok(!fs.existsSync(path.join(installed.packageDir, '.tools')), 'nothing is written into the installed package');
   });
 
   test('the checkout is not what ran: the installed copy has no TypeScript and runs outside it', () => {
