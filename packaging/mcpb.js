@@ -118,7 +118,15 @@ function packAndInstall() {
 }
 
 export async function buildBundle({ installed, out }) {
-  const dir = installed ?? packAndInstall();
+  if (!installed) {
+    const dir = packAndInstall();
+    try {
+      return await buildBundle({ installed: dir, out });
+    } finally {
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+  }
+  const dir = installed;
   if (!fs.existsSync(path.join(dir, 'node_modules', pkg.name, 'package.json'))) {
     throw new Error(`--installed ${dir}: no node_modules/${pkg.name} there. Give the folder where the package was installed (npm install <tarball>).`);
   }
