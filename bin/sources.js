@@ -21,8 +21,17 @@ export function newestSource(root = PROJECT_ROOT) {
   return newest;
 }
 
-/** True when dist/ was built from sources no older than any there now (MM_FROM_SOURCE=1: never). */
+/** True in a checkout (the TypeScript entry point is there); false in an installed package, which ships only dist/. */
+export function hasSources(root = PROJECT_ROOT) {
+  return fs.existsSync(path.join(root, 'cli', 'main.ts'));
+}
+
+/**
+ * True when dist/ was built from sources no older than any there now (MM_FROM_SOURCE=1: never), and
+ * always in an installed package: without sources, dist/ is all there is.
+ */
 export function distIsCurrent(root = PROJECT_ROOT, env = process.env) {
+  if (!hasSources(root)) return true;
   if (env.MM_FROM_SOURCE === '1') return false;
   try {
     const built = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'build.json'), 'utf8'));

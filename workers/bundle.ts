@@ -1,5 +1,6 @@
 // The workflow bundle, built once per version of the workflow sources and cached, so a worker starts
-// in seconds instead of bundling with webpack on every start.
+// in seconds instead of bundling with webpack on every start. An installed package has no workflow
+// sources: it ships the bundle prebuilt by `npm pack` (bin/build.js --workflows) as PREBUILT_BUNDLE.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { temporalLogger } from '../lib/temporal/log-adapter';
 export const WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'workflows', 'index.ts');
 /** Workflow interceptors bundled with the workflows: the audit's headers (who asked, undo). */
 export const WORKFLOW_INTERCEPTOR_MODULES = [path.join(PROJECT_ROOT, 'workflows', 'audit-context.ts')];
+/** Written by `node bin/build.js --workflows` (the package's prepack); keep the name in step with it. */
+export const PREBUILT_BUNDLE = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
 /** Workflow code may import pure modules from lib/: hash both trees. */
 const SOURCE_DIRS = ['workflows', 'lib'].map((d) => path.join(PROJECT_ROOT, d));
@@ -31,6 +34,10 @@ function sourceHash(): string {
 }
 
 export async function workflowBundle(logger: Logger): Promise<{ codePath: string }> {
+  if (!fs.existsSync(WORKFLOWS_PATH)) {
+    if (fs.existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
+    throw new Error(`No workflow code: neither the sources (${WORKFLOWS_PATH}) nor the prebuilt bundle (${PREBUILT_BUNDLE}) are there. Reinstall the package.`);
+  }
   const codePath = path.join(CACHE_DIR, `workflows-${sourceHash()}.js`);
   if (fs.existsSync(codePath)) return { codePath };
   const started = Date.now();

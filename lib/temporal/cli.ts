@@ -1,19 +1,39 @@
-// Finds the Temporal CLI (TEMPORAL_CLI, then PATH, then the project's tools dir) or builds the pinned
-// version with `go install` into the tools dir.
+// Finds the Temporal CLI (TEMPORAL_CLI, then PATH, then the tools dir) or builds the pinned version
+// with `go install` into the tools dir: the checkout's .tools/bin, or for an installed package (whose
+// folder may be read-only and is replaced by every update) the user's cache dir.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { TOOLS_BIN } from '../paths';
+import { PROJECT_ROOT } from '../paths';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEMPORAL_CLI_MODULE = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
+
+/**
+ * Where mm keeps the Temporal CLI it builds: `.tools/bin` in a checkout (the TypeScript sources are
+ * there), else `m365-durable-mcp/bin` under the user's cache dir (XDG_CACHE_HOME or ~/.cache; on macOS
+ * ~/Library/Caches, on Windows %LOCALAPPDATA%).
+ */
+export function toolsBin(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): string {
+  if (fs.existsSync(path.join(root, 'cli', 'main.ts'))) return path.join(root, '.tools', 'bin');
+  const home = env.HOME || env.USERPROFILE || os.homedir();
+  const cache =
+    env.XDG_CACHE_HOME ||
+    (process.platform === 'darwin'
+      ? path.join(home, 'Library', 'Caches')
+      : process.platform === 'win32'
+        ? env.LOCALAPPDATA || path.join(home, 'AppData', 'Local')
+        : path.join(home, '.cache'));
+  return path.join(cache, 'm365-durable-mcp', 'bin');
+}
 
 export class TemporalCliMissingError extends Error {
   constructor(detail: string) {
     super(
       `No Temporal CLI found and it cannot be built (${detail}). Set TEMPORAL_CLI to a temporal executable, ` +
         `put 'temporal' on PATH (https://docs.temporal.io/cli#install), or install Go and run again: ` +
-        `mm builds ${TEMPORAL_CLI_MODULE} into ${TOOLS_BIN}.`,
+        `mm builds ${TEMPORAL_CLI_MODULE} into ${toolsBin()}.`,
     );
     this.name = 'TemporalCliMissingError';
   }
@@ -42,7 +62,8 @@ export function findTemporalCli(explicit?: string): string | undefined {
     if (!isExecutable(explicit)) throw new TemporalCliMissingError(`TEMPORAL_CLI=${explicit} is not an executable file`);
     return explicit;
   }
-  return onPath('temporal') ?? (isExecutable(path.join(TOOLS_BIN, 'temporal')) ? path.join(TOOLS_BIN, 'temporal') : undefined);
+  const inTools = path.join(toolsBin(), 'temporal');
+  return onPath('temporal') ?? (isExecutable(inTools) ? inTools : undefined);
 }
 
 /**
@@ -54,12 +75,13 @@ export async function ensureTemporalCli(explicit: string | undefined, progress: 
   if (found) return found;
   const go = onPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   if (!go) throw new TemporalCliMissingError('Go is not installed');
-  fs.mkdirSync(TOOLS_BIN, { recursive: true });
-  progress(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run only, a few minutes)…`);
+  const bin = toolsBin();
+  fs.mkdirSync(bin, { recursive: true });
+  progress(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install into ${bin} (first run only, a few minutes)…`);
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
     const child = spawn(go, ['install', '-v', TEMPORAL_CLI_MODULE], {
-      env: { ...process.env, GOBIN: TOOLS_BIN, GOFLAGS: process.env.GOFLAGS ?? '-trimpath' },
+      env: { ...process.env, GOBIN: bin, GOFLAGS: process.env.GOFLAGS ?? '-trimpath' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let count = 0;
@@ -79,7 +101,7 @@ export async function ensureTemporalCli(explicit: string | undefined, progress: 
       code === 0 ? resolve() : reject(new TemporalCliMissingError(`go install failed (exit ${code}): ${tail.join(' | ')}`)),
     );
   });
-  const built = path.join(TOOLS_BIN, 'temporal');
+  const built = path.join(bin, 'temporal');
   if (!isExecutable(built)) throw new TemporalCliMissingError(`go install did not produce ${built}`);
   progress(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s: ${built}`);
   return built;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { distIsCurrent, newestSource } from '../../bin/sources.js';
+import { distIsCurrent, hasSources, newestSource } from '../../bin/sources.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-sources-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -40,4 +40,19 @@ test('dist/ is current while no source is newer than its stamp, and stale once o
 
   write('dist/build.json', 'not json');
   assert.equal(distIsCurrent(root, {}), false, 'an unreadable stamp');
+});
+
+test('an installed package (dist/ and no sources) always runs dist/, whatever the stamps say', () => {
+  const installed = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-installed-'));
+  try {
+    fs.writeFileSync(path.join(installed, 'package.json'), '{}');
+    fs.mkdirSync(path.join(installed, 'dist'));
+    fs.writeFileSync(path.join(installed, 'dist', 'build.json'), JSON.stringify({ newestSource: 0 }));
+    assert.equal(hasSources(installed), false);
+    assert.equal(distIsCurrent(installed, {}), true, 'no source can be newer than the build');
+    assert.equal(distIsCurrent(installed, { MM_FROM_SOURCE: '1' }), true, 'there are no sources to run');
+    assert.equal(hasSources(root), true, 'the checkout above has cli/main.ts');
+  } finally {
+    fs.rmSync(installed, { recursive: true, force: true });
+  }
 });
