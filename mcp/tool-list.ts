@@ -17,6 +17,13 @@ import { checkArguments } from './arguments';
 
 type JsonSchema = Record<string, unknown>;
 
+/**
+ * A choice among more values than this is listed by its count and a few examples instead of every
+ * value (46 compliance check ids cost a kilobyte in each tool that takes one); the server still
+ * checks the value against the whole list and a wrong one is answered with every value.
+ */
+export const LISTED_ENUM_MAX = 16;
+
 /** The JSON Schema of a tool's arguments or result, as McpServer writes it, without the dialect and redundant patterns. */
 function compactJsonSchema(schema: AnySchema | undefined, io: 'input' | 'output'): JsonSchema {
   if (!schema) return { type: 'object', properties: {} };
@@ -28,7 +35,22 @@ function compactJsonSchema(schema: AnySchema | undefined, io: 'input' | 'output'
     },
   }) as JsonSchema;
   delete json.$schema;
+  shortenLongEnums(json);
   return json;
+}
+
+/** Replaces each enum of more than LISTED_ENUM_MAX values by its count and examples in the node's description. */
+function shortenLongEnums(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) return node.forEach(shortenLongEnums);
+  const schema = node as JsonSchema;
+  const values = schema.enum;
+  if (Array.isArray(values) && values.length > LISTED_ENUM_MAX) {
+    delete schema.enum;
+    const examples = values.slice(0, 3).map((v) => JSON.stringify(v)).join(', ');
+    schema.description = `${schema.description ? `${String(schema.description)} ` : ''}(one of ${values.length} values, e.g. ${examples}; a wrong one is answered with them all)`;
+  }
+  Object.values(schema).forEach(shortenLongEnums);
 }
 
 /** The protocol's defaults for the hints a client reads when they are absent (MCP ToolAnnotations). */

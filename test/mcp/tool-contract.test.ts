@@ -91,6 +91,17 @@ describe('the tool contract', () => {
     assert.match(textOf(result), new RegExp(email.field));
   });
 
+  test('a long choice is listed by its count and examples; a wrong value is answered with every value', async () => {
+    const remediate = tools.find((t) => t.name === 'remediate_finding')!;
+    const checkId = (remediate.inputSchema.properties as Record<string, { enum?: unknown[]; description?: string }>).checkId;
+    assert.equal(checkId.enum, undefined);
+    assert.match(checkId.description ?? '', /one of \d{2} values, e\.g\. "[a-z-]+"/);
+    const answer = await mcp.client.callTool({ name: 'remediate_finding', arguments: { connection: 'Nobody', checkId: 'no-such-check' } });
+    assert.equal(answer.isError, true);
+    assert.match(textOf(answer), /checkId/);
+    assert.match(textOf(answer), /guest-invite-restricted/, 'the refusal lists the values');
+  });
+
   test('each field given the wrong type: isError naming the field, nothing written', async () => {
     const files = () => [env.config.registryPath, path.join(env.config.stateDir, 'mm.db')].map((f) => (fs.existsSync(f) ? fs.readFileSync(f).toString('base64') : ''));
     const before = files();
