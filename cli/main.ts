@@ -13,6 +13,7 @@ import { registerMcpCommand } from './mcp';
 import { registerSandboxCommand } from './sandbox';
 import { registerStatusCommand } from './status';
 import { registerTemporalCommands } from './temporal';
+import { registerTokensCommand } from './tokens';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerApproveCommand(program);
   registerComplianceCommand(program);
+  registerTokensCommand(program);
   return program;
 }
 
