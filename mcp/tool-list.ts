@@ -7,7 +7,10 @@
 // It also checks each tool's arguments itself (McpServer is given a schema that takes any object):
 // the problems are worded by mcp/arguments.ts, naming each field and what it is for, where
 // McpServer would answer "Invalid input: expected string, received undefined at password".
+// Before a tool's handler runs, the caller's limits are asked (a CallGuard: mcp/policy.ts callerRefusal).
 import { McpServer, type RegisteredTool, type ToolCallback } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Implementation, CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerOptions } from '@modelcontextprotocol/sdk/server/index.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { ListToolsRequestSchema, type Tool, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -46,11 +49,24 @@ function toolDefinition(name: string, tool: RegisteredTool, inputSchema: AnySche
 /** What McpServer checks the arguments of a tool with a schema against: any object (the tool checks them itself). */
 const ANY_ARGUMENTS = z.looseObject({});
 
+/** Asked before a tool's handler runs: an answer refuses the call. `fields` are the tool's top-level argument names. */
+export type CallGuard = (tool: string, annotations: ToolAnnotations | undefined, fields: readonly string[], args: unknown) => Promise<CallToolResult | undefined>;
+
+const fieldsOf = (schema: z.ZodType | undefined): string[] => (schema instanceof z.ZodObject ? Object.keys(schema.shape) : []);
+
 export class CompactToolListServer extends McpServer {
   /** Every tool registered, by name, in registration order (tools here are never renamed or removed). */
   private readonly tools = new Map<string, RegisteredTool>();
   /** Each tool's own argument schema (McpServer holds ANY_ARGUMENTS for it). */
   private readonly schemas = new Map<string, z.ZodType>();
+
+  constructor(
+    info: Implementation,
+    options?: ServerOptions,
+    private readonly guard?: CallGuard,
+  ) {
+    super(info, options);
+  }
 
   override registerTool<OutputArgs extends ZodRawShapeCompat | AnySchema, InputArgs extends undefined | ZodRawShapeCompat | AnySchema = undefined>(
     name: string,
@@ -65,17 +81,21 @@ export class CompactToolListServer extends McpServer {
     cb: ToolCallback<InputArgs>,
   ): RegisteredTool {
     let tool: RegisteredTool;
+    const refusal = (args: unknown, schema?: z.ZodType) => this.guard?.(name, config.annotations, fieldsOf(schema), args);
     if (config.inputSchema) {
       const schema = config.inputSchema instanceof z.ZodType ? config.inputSchema : z.object(config.inputSchema as z.ZodRawShape);
       const handler = cb as (args: unknown, extra: unknown) => ReturnType<ToolCallback<ZodRawShapeCompat>>;
       const checked = async (args: unknown, extra: unknown) => {
         const verdict = await checkArguments(schema, args);
-        return 'answer' in verdict ? verdict.answer : handler(verdict.data, extra);
+        if ('answer' in verdict) return verdict.answer;
+        return (await refusal(verdict.data, schema)) ?? handler(verdict.data, extra);
       };
       tool = super.registerTool(name, { ...config, inputSchema: ANY_ARGUMENTS }, checked as ToolCallback<typeof ANY_ARGUMENTS>);
       this.schemas.set(name, schema);
     } else {
-      tool = super.registerTool(name, config, cb);
+      const handler = cb as (extra: unknown) => ReturnType<ToolCallback>;
+      const guarded = async (extra: unknown) => (await refusal({})) ?? handler(extra);
+      tool = super.registerTool(name, config, guarded as ToolCallback<InputArgs>);
     }
     // McpServer installs its tools/list handler with the first tool; ours replaces it then.
     if (this.tools.size === 0) this.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.listTools() }));
