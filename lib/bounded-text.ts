@@ -59,7 +59,30 @@ export function multiline(max: number = TEXT_LIMITS.body) {
     .refine((v) => controlCharacterProblem(v, true) === undefined, { error: (issue) => controlCharacterProblem(issue.input as string, true) });
 }
 
-/** A name: single-line, bounded, and not a reserved word, a dot name or a path. */
-export function safeName(max: number = TEXT_LIMITS.name) {
-  return line(max).refine((v) => nameProblem(v) === undefined, { error: (issue) => nameProblem(issue.input as string) });
+/** The first string inside `value` (keys included) with a control character, as "at path: problem". */
+function nestedControlProblem(value: unknown, at = ''): string | undefined {
+  if (typeof value === 'string') {
+    const problem = controlCharacterProblem(value, true);
+    return problem && `${at || 'value'}: ${problem}`;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const problem = nestedControlProblem(item, `${at}[${i}]`);
+      if (problem) return problem;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const problem = controlCharacterProblem(key) ? `${at ? `${at}.` : ''}${key}: a key ${controlCharacterProblem(key)}` : nestedControlProblem(item, at ? `${at}.${key}` : key);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
+/** A free-form JSON object (a Graph body, a settings bag): at most `maxChars` as JSON, no control characters in its strings but line breaks and tabs. */
+export function jsonObject(maxChars: number = TEXT_LIMITS.body) {
+  return z
+    .record(z.string(), z.unknown())
+    .refine((v) => JSON.stringify(v).length <= maxChars, { error: `must be at most ${maxChars} characters as JSON` })
+    .refine((v) => nestedControlProblem(v) === undefined, { error: (issue) => nestedControlProblem(issue.input) });
 }
