@@ -1,7 +1,9 @@
 // The MCP server whose tools/list leaves out what tells a client nothing new: the JSON Schema dialect
 // (`$schema`, draft-07 for every tool), `execution: {taskSupport: 'forbidden'}` (the protocol's
-// default), and the regular expression zod writes beside a `format` it already names (email: 150
-// bytes, date-time: 390). The server validates every argument with the full zod schema either way.
+// default), the regular expression zod writes beside a `format` it already names (email: 150 bytes,
+// date-time: 390), an email's maxLength of 320 (the format's own), and on a free-form object the
+// defaults `propertyNames: {type: 'string'}` (JSON keys are strings) and `additionalProperties: {}`.
+// The server validates every argument with the full zod schema either way.
 // DESIGN.md caps the list at 48 KB. Built on the SDK's public API: registerTool's RegisteredTool
 // handles, and Server.setRequestHandler, which replaces the handler McpServer installs for tools/list.
 // It also checks each tool's arguments itself (McpServer is given a schema that takes any object):
@@ -26,6 +28,12 @@ function compactJsonSchema(schema: AnySchema | undefined, io: 'input' | 'output'
     io,
     override: ({ jsonSchema }) => {
       if (typeof jsonSchema.format === 'string' && typeof jsonSchema.pattern === 'string') delete jsonSchema.pattern;
+      // An email's 320 characters is the format's own limit (RFC 5321), 16 bytes a field here.
+      if (jsonSchema.format === 'email' && jsonSchema.maxLength === 320) delete jsonSchema.maxLength;
+      const keys = jsonSchema.propertyNames as Record<string, unknown> | undefined;
+      if (keys && Object.keys(keys).length === 1 && keys.type === 'string') delete jsonSchema.propertyNames;
+      const values = jsonSchema.additionalProperties;
+      if (values && typeof values === 'object' && Object.keys(values).length === 0) delete jsonSchema.additionalProperties;
     },
   }) as JsonSchema;
   delete json.$schema;

@@ -7,6 +7,7 @@ import type { ServerDeps } from '../deps';
 import { toolError, toolResult } from '../results';
 import { connectionOr, isToolResult } from '../results';
 import { scheduledScan } from '../operations';
+import { line } from '../../lib/bounded-text';
 
 export function describeSchedule(v: ScheduleView): string {
   return [
@@ -25,10 +26,10 @@ export function registerComplianceScheduleTool(server: McpServer, deps: ServerDe
       inputSchema: {
         connection: connectionNameSchema,
         action: oneOf(['upsert', 'pause', 'unpause', 'trigger', 'backfill', 'describe', 'delete']).optional().describe('Default upsert (create or update)'),
-        cron: z.string().max(100).optional().describe('upsert: cron "min hour dom month dow", e.g. "0 2 * * *" for 02:00 daily'),
-        every: z.string().max(20).optional().describe('upsert: interval instead of cron, e.g. "24h", "30m"'),
-        timeZone: z.string().max(64).optional().describe('upsert: IANA time zone of the cron (default UTC)'),
-        note: z.string().max(200).optional().describe('Why (kept on the schedule, for pause/unpause)'),
+        cron: line(100).optional().describe('upsert: cron "min hour dom month dow", e.g. "0 2 * * *" for 02:00 daily'),
+        every: line(20).optional().describe('upsert: interval instead of cron, e.g. "24h", "30m"'),
+        timeZone: line(64).optional().describe('upsert: IANA time zone of the cron (default UTC)'),
+        note: line(200).optional().describe('Why (kept on the schedule, for pause/unpause)'),
         backfillFrom: z.iso.datetime({ offset: true }).optional().describe('backfill: start of the period to run missed scans for'),
         backfillTo: z.iso.datetime({ offset: true }).optional().describe('backfill: end of that period'),
       },
