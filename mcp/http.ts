@@ -1,7 +1,8 @@
 // `mm mcp --http`: streamable HTTP, by default on 127.0.0.1. What comes before a request reaches
 // the MCP server, in order, each refusal answered as a JSON-RPC error object (no HTML, no stack, no
 // path) and logged with the remote address (never the presented token):
-//   1. rejected requests are rate-limited per address (too many refusals: 429 until the window ends);
+//   1. rejected requests are rate-limited per address (too many refusals: 429 until the window ends;
+//      a request with a valid token is never held back);
 //   2. the Host header must name this server (DNS rebinding: the SDK's hostHeaderValidation);
 //   3. an Origin header, if any, must be local (a web page in the user's browser must not drive it);
 //   4. a bearer token must match (named tokens of `mm tokens`, or MM_HTTP_TOKEN / the http-token
@@ -180,8 +181,13 @@ export function buildHttpApp(deps: ServerDeps, host = '127.0.0.1'): express.Expr
     rateLimit({
       windowMs: REJECTION_WINDOW_MS,
       limit: REJECTIONS_PER_WINDOW,
-      // Counts refusals only: a request that succeeds gives its count back when it finishes.
+      // Counts refusals only: a request that succeeds gives its count back when it finishes, and a
+      // request with a valid token is never held back (a local attacker cannot lock out the client).
       skipSuccessfulRequests: true,
+      skip: (req) => {
+        const secret = bearerSecret(req.headers.authorization);
+        return secret !== undefined && verify(secret) !== undefined;
+      },
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       // No proxy is trusted: the address is the socket's, and X-Forwarded-For is ignored.

@@ -177,5 +177,8 @@ describe('mm mcp --http', () => {
     const limited = answers.filter((a) => a.status === 429);
     assert.ok(limited.length > 0, `statuses: ${answers.map((a) => a.status).join(',')}`);
     assertRpcError(limited[0], 429, -32000, /Too many refused requests/);
+    const client = await mcpClient(port, DEFAULT_TOKEN);
+    assert.ok((await client.listTools()).tools.length > 0, 'a client with a valid token is not held back');
+    await client.close();
   });
 });
