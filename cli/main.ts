@@ -29,7 +29,8 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nEnvironment: M365_CONNECTIONS, MM_STATE_DIR, MM_LOG_DIR, MM_TOKEN_DIR, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_CLI,\n' +
-        'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_AUTOSTART (see README.md, Configuration).',
+        'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_AUTOSTART, MM_HTTP_PORT, MM_HTTP_TOKEN, MM_HTTP_ALLOWED_HOSTS\n' +
+        '(see README.md, Configuration).',
     );
   registerDemoCommand(program);
   registerConnectionsCommand(program);
