@@ -83,6 +83,12 @@ async function workflowConnectionRefusal(deps: Pick<ServerDeps, 'temporal'>, cal
   }
 }
 
+/** For a resource read (its errors are thrown): throws the refusal when the caller's token may not use `connection`. */
+export function assertCallerMayRead(deps: Pick<ServerDeps, 'caller'>, connection: string): void {
+  const refused = deps.caller && connectionRefusal(deps.caller, connection);
+  if (refused) throw new Error(refused.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n'));
+}
+
 /** The refusal answer, or undefined when the policy lets the request start (a confirmation is the workflow's to hold). */
 export function policyRefusal(
   deps: Pick<ServerDeps, 'registry' | 'config' | 'caller'>,

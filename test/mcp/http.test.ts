@@ -146,6 +146,7 @@ describe('mm mcp --http', () => {
     assert.match(textOf(graphWrite), /Refused for HTTP token 'auditor': it is read-only, and graph_request is a write/);
     const other = await client.callTool({ name: 'graph_request', arguments: { connection: 'Legacy', method: 'GET', endpoint: '/users' } });
     assert.match(textOf(other), /limited to connections Contoso-GA, not 'Legacy'/);
+    await assert.rejects(client.readResource({ uri: 'm365://users/jane@contoso.com?connection=Legacy' }), /limited to connections Contoso-GA, not 'Legacy'/);
     const registry = await client.callTool({ name: 'registry_remove_connection', arguments: { name: 'Legacy' } });
     assert.match(textOf(registry), /Refused for HTTP token 'auditor'/);
     // A read on its own connection passes every check and goes on to start its workflow.
