@@ -17,6 +17,7 @@ import { registerMcpCommand } from './mcp';
 import { registerSandboxCommand } from './sandbox';
 import { registerStatusCommand } from './status';
 import { registerTemporalCommands } from './temporal';
+import { registerTokensCommand } from './tokens';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -32,7 +33,8 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nEnvironment: M365_CONNECTIONS, MM_STATE_DIR, MM_LOG_DIR, MM_TOKEN_DIR, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_CLI,\n' +
-        'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_PAYLOAD_KEY, MM_CODEC_PORT, MM_AUTOSTART (see README.md, Configuration).',
+        'MM_SEND_GUARDS, MM_SANDBOX_URL, MM_DB_KEY, MM_PAYLOAD_KEY, MM_CODEC_PORT, MM_AUTOSTART, MM_HTTP_PORT, MM_HTTP_TOKEN,\n' +
+        'MM_HTTP_ALLOWED_HOSTS (see README.md, Configuration).',
     );
   registerDemoCommand(program);
   registerConnectionsCommand(program);
@@ -45,6 +47,7 @@ export function buildProgram(): Command {
   registerApprovalsCommand(program);
   registerComplianceCommand(program);
   registerCodecServerCommand(program);
+  registerTokensCommand(program);
   return program;
 }
 

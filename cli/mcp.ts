@@ -14,7 +14,7 @@ export function registerMcpCommand(program: Command): void {
   program
     .command('mcp')
     .description('Serve the MCP tools to an assistant: stdio by default, or streamable HTTP on 127.0.0.1 with --http')
-    .option('--http', 'serve streamable HTTP on 127.0.0.1 (bearer token: MM_HTTP_TOKEN or MM_STATE_DIR/http-token)')
+    .option('--http', 'serve streamable HTTP on 127.0.0.1 (bearer token: one of mm tokens, or MM_HTTP_TOKEN / MM_STATE_DIR/http-token; Host names beyond loopback: MM_HTTP_ALLOWED_HOSTS)')
     .option('--port <port>', 'HTTP port (default MM_HTTP_PORT, 3333)', (v) => Number(v))
     .option('--host <address>', 'HTTP listen address (default 127.0.0.1; 0.0.0.0 only inside a container network)')
     .action(async (options: { http?: boolean; port?: number; host?: string }) => {

@@ -49,6 +49,12 @@ const httpUrl = z
   .refine((u) => /^https?:\/\//.test(u))
   .transform((u) => u.replace(/\/+$/, ''));
 
+/** Host names as a Host header carries them (IPv6 in brackets), comma-separated. */
+const hostNames = z
+  .string()
+  .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^(\[[0-9a-f:]+\]|[a-z0-9.-]{1,253})$/)).min(1));
+
 interface Variable<T> {
   schema: z.ZodType<T>;
   accepts: string;
@@ -106,6 +112,7 @@ export const variables = {
   MM_WAIT_SECONDS: variable(z.coerce.number().min(0).max(600), 'seconds from 0 to 600', () => '20'),
   MM_HTTP_PORT: variable(port, 'a port number 1-65535', () => '3333'),
   MM_HTTP_TOKEN: variable(z.string().min(16), 'a bearer token of at least 16 characters'),
+  MM_HTTP_ALLOWED_HOSTS: variable(hostNames, 'comma-separated host names a client may use in the Host header, e.g. mm.internal,10.0.0.5'),
   MM_WORKER_HEALTH_PORT: variable(port, 'a port number 1-65535'),
   MM_METRICS_PORT: variable(port, 'a port number 1-65535'),
   MM_MCP_METRICS_PORT: variable(port, 'a port number 1-65535'),

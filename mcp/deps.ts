@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { AuditSink } from '../lib/audit';
 import type { Config } from '../lib/config';
+import type { HttpCaller } from '../lib/http-tokens';
 import type { Logger } from '../lib/logger';
 import { Registry } from '../lib/registry';
 import type { Store } from '../lib/store';
@@ -25,6 +26,18 @@ export interface ServerDeps {
   temporal: TemporalAccess;
   /** The encrypted store (templates, usage, audit, compliance), opened on first access. */
   readonly store: Store;
+  /**
+   * Who sent the request being served: under `mm mcp --http`, the bearer token that matched (its
+   * name, and the connections and read-only limits it carries); absent under stdio, where the
+   * caller is the local user who started the process. Tool handlers and audit writers read the
+   * actor here; mcp/policy.ts enforces the limits.
+   */
+  readonly caller?: HttpCaller;
+}
+
+/** `deps` for one HTTP request from `caller`: the same registry, store and Temporal access. */
+export function forCaller(deps: ServerDeps, caller: HttpCaller): ServerDeps {
+  return Object.create(deps, { caller: { value: caller, enumerable: true } }) as ServerDeps;
 }
 
 export function buildServerDeps(config: Config, logger: Logger, temporal: TemporalAccess): ServerDeps {

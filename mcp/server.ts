@@ -31,6 +31,7 @@ import { registerHealthTool, runHealthCheck, summarizeHealth } from './tools/hea
 import { registerListWorkflowsTool } from './tools/list-workflows';
 import { registerWorkflowStatusTool } from './tools/workflow-status';
 import { registerComplianceTools } from './tools/compliance-tools';
+import { callerRefusal } from './policy';
 import { CompactToolListServer } from './tool-list';
 
 const require = createRequire(import.meta.url);
@@ -42,7 +43,9 @@ export const SERVER_INSTRUCTIONS =
   'or waiting for confirmation (show the preview, then confirm only when the user agrees). Follow any workflow with workflow_status.';
 
 export function createServer(deps: ServerDeps): McpServer {
-  const server = new CompactToolListServer({ name: 'mm', version }, { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } });
+  const server = new CompactToolListServer({ name: 'mm', version }, { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } }, (tool, annotations, fields, args) =>
+    callerRefusal(deps, tool, annotations, fields, args),
+  );
   registerRegistryTools(server, deps);
   registerHealthTool(server, deps);
   registerWorkflowStatusTool(server, deps);

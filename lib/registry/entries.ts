@@ -64,7 +64,8 @@ export function checkFree(doc: RegistryDocument, name: string): void {
 }
 
 export function entryOf(doc: RegistryDocument, name: string, file: string): Record<string, unknown> {
-  const entry = doc.connections[name];
+  // Own entries only: '__proto__' or 'constructor' must not find Object.prototype's.
+  const entry = Object.hasOwn(doc.connections, name) ? doc.connections[name] : undefined;
   if (entry === undefined) throw unknownConnection(name, Object.keys(doc.connections), file);
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     throw new RegistryValidationError('entry', `Connection '${name}' in ${file} is not an object. Fix: remove it and add it again`);

@@ -4,7 +4,7 @@
 export const FIELD_HELP = {
   name: {
     what: 'Connection name, e.g. "Contoso-GA"',
-    fix: 'use 1-64 letters, digits, "-", "_" or "." (e.g. "Contoso-GA")',
+    fix: 'use 1-64 letters, digits, "-", "_" or "." (e.g. "Contoso-GA"), not starting with "." and not __proto__, constructor or prototype',
   },
   appId: {
     what: 'Entra app (client) ID GUID',

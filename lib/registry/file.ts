@@ -70,8 +70,8 @@ export function parseRegistry(file: string, text: string): RegistryDocument {
   return { ...doc, connections: (doc.connections as Record<string, unknown> | undefined) ?? {} };
 }
 
-/** Runs `work` holding the registry's cross-process lock (`<file>.lock`, stale after 10 s). */
-export async function withRegistryLock<T>(file: string, work: () => Promise<T> | T): Promise<T> {
+/** Runs `work` holding the cross-process lock of `file` (`<file>.lock`, stale after 10 s). */
+export async function withFileLock<T>(file: string, work: () => Promise<T> | T): Promise<T> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const release = await lockfile.lock(file, {
     realpath: false,
@@ -87,7 +87,7 @@ export async function withRegistryLock<T>(file: string, work: () => Promise<T> |
 
 /**
  * Replaces the file atomically with `doc` (mode 0600), keeping `previous` as `<file>.bak`.
- * Call under withRegistryLock. A symlinked registry is replaced at its target.
+ * Call under withFileLock. A symlinked registry is replaced at its target.
  */
 export function writeRegistry(file: string, doc: RegistryDocument, previous: string | null): void {
   const target = fs.existsSync(file) ? fs.realpathSync(file) : file;
@@ -95,7 +95,8 @@ export function writeRegistry(file: string, doc: RegistryDocument, previous: str
   replaceAtomically(target, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
-function replaceAtomically(file: string, text: string): void {
+/** Replaces `file` with `text` (mode 0600): temp file, fsync, rename, so a reader never sees half of it. */
+export function replaceAtomically(file: string, text: string): void {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const fd = fs.openSync(temp, 'wx', FILE_MODE);

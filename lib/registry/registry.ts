@@ -5,7 +5,7 @@ import type { AuditEntry, AuditSink } from '../audit';
 import { buildEntry, checkFieldNames, checkFree, checkName, describeEntry, entryOf, knownText, mcpsOf, MissingAppIdError, unknownConnection } from './entries';
 import { RegistryValidationError, UnknownConnectionError, isRegistryError } from './errors';
 import { CONNECTION_FIELDS, fieldMessage } from './fields';
-import { readRegistry, registryKey, withRegistryLock, writeRegistry, type RegistryDocument, type RegistrySnapshot } from './file';
+import { readRegistry, registryKey, withFileLock, writeRegistry, type RegistryDocument, type RegistrySnapshot } from './file';
 import { OUR_MCP, SEED_HEADER, type Connection } from './schema';
 import type { Actor, ChangeOrigin, ConnectionInput, ConnectionListing, RegistryOptions } from './types';
 
@@ -149,7 +149,7 @@ export class Registry {
 
   /** Read, change and replace the file under the lock; a throw in `apply` leaves the file as it was. */
   private async change(apply: (doc: RegistryDocument) => void): Promise<void> {
-    await withRegistryLock(this.filePath, () => {
+    await withFileLock(this.filePath, () => {
       const current = readRegistry(this.filePath);
       const doc: RegistryDocument = current ? structuredClone(current.doc) : { ...structuredClone(SEED_HEADER), connections: {} };
       apply(doc);

@@ -2,6 +2,7 @@
 // reading, validating and writing. Unknown fields are kept (loose objects) because other tools read
 // and extend the same file. Every message names the field and the fix (see fields.ts).
 import { z } from 'zod';
+import { controlCharacterProblem, nameProblem, TEXT_LIMITS } from '../bounded-text';
 import { fieldMessage, FIELD_HELP } from './fields';
 
 export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -57,21 +58,31 @@ export const says =
   (issue: IssueLike): string =>
     fieldMessage(field, issue.input === undefined && issue.code === 'invalid_type' ? 'is required' : (problem ?? problemOf(issue)));
 
+/** A single-line text field of at most `max` characters, without control characters. */
+const bounded = (field: string, max: number) =>
+  z
+    .string({ error: says(field) })
+    .max(max, { error: says(field, `is longer than ${max} characters`) })
+    .refine((v) => controlCharacterProblem(v) === undefined, { error: (issue) => fieldMessage(field, controlCharacterProblem(issue.input as string) ?? 'is invalid') });
+
 const guid = (field: string) => z.string({ error: says(field) }).regex(GUID, { error: says(field, 'must be a GUID') });
 const flag = (field: string) => z.boolean({ error: says(field) });
-const names = (field: string) => z.array(z.string({ error: says(field) }).min(1, { error: says(field, 'has an empty name') }), { error: says(field) });
+const names = (field: string) =>
+  z
+    .array(bounded(field, TEXT_LIMITS.name).min(1, { error: says(field, 'has an empty name') }), { error: says(field) })
+    .max(100, { error: says(field, 'lists more than 100 names') });
 
 export const connectionNameSchema = z
   .string({ error: says('name') })
   .regex(CONNECTION_NAME, { error: says('name', 'is not a valid connection name') })
+  .refine((v) => nameProblem(v) === undefined, { error: (issue) => fieldMessage('name', nameProblem(issue.input as string) ?? 'is invalid') })
   .describe('Registry connection name (no default)');
 
 /** A reference to app-only credentials; the secret itself never enters the registry. */
 export const appOnlySchema = z
   .strictObject(
     {
-      certificatePath: z
-        .string({ error: says('appOnly.certificatePath') })
+      certificatePath: bounded('appOnly.certificatePath', 1024)
         .min(1, { error: says('appOnly.certificatePath') })
         .optional()
         .describe(FIELD_HELP['appOnly.certificatePath'].what),
@@ -102,12 +113,11 @@ export const appOnlySchema = z
 
 export const connectionSchema = z.looseObject({
   appId: guid('appId'),
-  tenant: z
-    .string({ error: says('tenant') })
+  tenant: bounded('tenant', 253)
     .refine((v) => DOMAIN.test(v) || GUID.test(v), { error: says('tenant', 'must be a domain or a tenant GUID') }),
   tenantId: guid('tenantId').optional(),
-  expectedEmail: z.email({ error: says('expectedEmail', 'must be an email address') }).optional(),
-  description: z.string({ error: says('description') }).trim().min(1, { error: says('description', 'must not be empty') }),
+  expectedEmail: z.email({ error: says('expectedEmail', 'must be an email address') }).max(320, { error: says('expectedEmail', 'is longer than 320 characters') }).optional(),
+  description: bounded('description', TEXT_LIMITS.note).trim().min(1, { error: says('description', 'must not be empty') }),
   mcps: names('mcps').min(1, { error: says('mcps', 'must list at least one MCP server') }),
   skipSendGuards: flag('skipSendGuards').optional(),
   skipSignatureStrip: flag('skipSignatureStrip').optional(),
@@ -118,10 +128,12 @@ export const connectionSchema = z.looseObject({
   appOnly: appOnlySchema.optional(),
   sharepointUrl: z
     .url({ protocol: /^https$/, error: says('sharepointUrl', 'must be an https URL') })
+    .max(2048, { error: says('sharepointUrl', 'is longer than 2048 characters') })
     .optional(),
-  azureSubscription: z.string({ error: says('azureSubscription') }).trim().min(1, { error: says('azureSubscription') }).optional(),
+  azureSubscription: bounded('azureSubscription', TEXT_LIMITS.short).trim().min(1, { error: says('azureSubscription') }).optional(),
   alertRecipients: z
-    .array(z.email({ error: says('alertRecipients', 'must list email addresses') }), { error: says('alertRecipients') })
+    .array(z.email({ error: says('alertRecipients', 'must list email addresses') }).max(320, { error: says('alertRecipients', 'has an address longer than 320 characters') }), { error: says('alertRecipients') })
+    .max(100, { error: says('alertRecipients', 'lists more than 100 addresses') })
     .optional()
     .describe('Addresses that receive compliance drift alerts (sent through Graph sendMail)'),
   unattendedAlerts: flag('unattendedAlerts')

@@ -1,5 +1,6 @@
 // Turns what a caller gives into what is stored: fields checked, HTML sanitised, the text part
 // derived when absent, variables declared and used agreeing, marketing templates CAN-SPAM complete.
+import { controlCharacterProblem, TEXT_LIMITS } from '../bounded-text';
 import { TEMPLATE_CATEGORIES, type TemplateCategory, type TemplateContent } from '../store';
 import { canSpamProblems } from './can-spam';
 import { TemplateValidationError } from './errors';
@@ -26,7 +27,9 @@ export interface PreparedContent {
   warnings: string[];
 }
 
-const LIMITS = { templateName: 200, subject: 998, bodyHtml: 1_000_000, bodyText: 1_000_000, description: 2000 };
+const LIMITS = { templateName: 200, subject: 998, bodyHtml: TEXT_LIMITS.body, bodyText: TEXT_LIMITS.body, description: TEXT_LIMITS.note };
+/** Fields that may span lines (tab, newline and carriage return kept); the others are one line. */
+const MULTI_LINE = new Set<keyof typeof LIMITS>(['bodyHtml', 'bodyText', 'description']);
 
 function requireText(field: keyof typeof LIMITS, value: unknown, required: boolean): string | undefined {
   if (value === undefined || value === null) {
@@ -38,6 +41,9 @@ function requireText(field: keyof typeof LIMITS, value: unknown, required: boole
   if (value.length > LIMITS[field]) {
     throw new TemplateValidationError(field, `${field} is longer than ${LIMITS[field]} characters.`);
   }
+  if (!MULTI_LINE.has(field) && /[\r\n]/.test(value)) throw new TemplateValidationError(field, `${field} must be a single line.`);
+  const problem = controlCharacterProblem(value, MULTI_LINE.has(field));
+  if (problem) throw new TemplateValidationError(field, `${field} ${problem}.`);
   return value;
 }
 
@@ -54,7 +60,6 @@ export function checkCategory(category: unknown): TemplateCategory {
 export function prepareTemplateContent(input: TemplateInput): PreparedContent {
   const templateName = requireText('templateName', input.templateName, true)!.trim();
   const subject = requireText('subject', input.subject, true)!;
-  if (/[\r\n]/.test(subject)) throw new TemplateValidationError('subject', 'subject must be a single line.');
   const rawHtml = requireText('bodyHtml', input.bodyHtml, true)!;
   const givenText = requireText('bodyText', input.bodyText, false);
   const description = requireText('description', input.description, false);

@@ -4,6 +4,7 @@ import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { GraphRequestInput, GraphRequestResult } from '../../workflows/graph-request';
 import type { ServerDeps } from '../deps';
 import { readResource, runOperation } from '../operations';
+import { assertCallerMayRead } from '../policy';
 
 /** The connections (enabled for this server) whose tenant is this domain. */
 export function connectionsForDomain(deps: ServerDeps, domain: string): string[] {
@@ -14,6 +15,7 @@ export function connectionsForDomain(deps: ServerDeps, domain: string): string[]
 }
 
 export async function readThroughWorkflow(deps: ServerDeps, uri: URL, connection: string, endpoint: string, target: string): Promise<ReadResourceResult> {
+  assertCallerMayRead(deps, connection);
   const name = deps.registry.forMcp(connection).name;
   const input: GraphRequestInput = { connection: name, method: 'GET', endpoint, resource: 'graph' };
   const answer = await runOperation(deps.temporal, readResource, input, { target }, { waitMs: deps.config.waitSeconds * 1000 });

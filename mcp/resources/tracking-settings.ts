@@ -7,6 +7,7 @@ import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import type { TrackingSettingsInput } from '../../workflows/tracking-settings';
 import type { ServerDeps } from '../deps';
 import { runOperation, trackingSettings } from '../operations';
+import { assertCallerMayRead } from '../policy';
 
 /** The connection named, else the only one registered for this server; otherwise an error naming the choices. */
 export function trackingConnection(deps: ServerDeps, named: string | undefined): string {
@@ -22,6 +23,7 @@ export function trackingConnection(deps: ServerDeps, named: string | undefined):
 
 async function readTrackingSettings(deps: ServerDeps, uri: URL, named: string | undefined): Promise<ReadResourceResult> {
   const connection = trackingConnection(deps, named);
+  assertCallerMayRead(deps, connection);
   const input: TrackingSettingsInput = { connection, pwshTaskQueue: configuredPwshTaskQueue(deps.config) };
   const answer = await runOperation(deps.temporal, trackingSettings, input, undefined, { waitMs: deps.config.waitSeconds * 1000 });
   let body: unknown;

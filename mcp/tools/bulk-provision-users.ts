@@ -12,20 +12,21 @@ import { licenceNameSchema } from './provisioning-common';
 import { connectionOr, isToolResult } from '../results';
 import { bulkProvisionUsers } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
+import { line } from '../../lib/bounded-text';
 
 const MAX_USERS = 5000;
 
 const userRow = z.object({
-  email: z.email().describe('UPN'),
-  displayName: z.string().min(1).max(256).describe('Display name'),
-  password: z.string().min(1).max(256).describe('Initial password'),
+  email: z.email().max(320).describe('UPN'),
+  displayName: line(256).min(1).describe('Display name'),
+  password: line(256).min(1).describe('Initial password'),
   license: licenceNameSchema.optional().describe('Licence: product name, short name (Business Premium), part number or skuId'),
-  firstName: z.string().max(64).optional().describe('Given name'),
-  lastName: z.string().max(64).optional().describe('Surname'),
-  department: z.string().max(64).optional().describe('Department'),
-  jobTitle: z.string().max(128).optional().describe('Job title'),
-  usageLocation: z.string().regex(/^[A-Z]{2}$/).optional().describe('Two-letter country'),
-  groups: z.array(z.string().min(1)).max(50).optional().describe('Groups (id, name or mailNickname)'),
+  firstName: line(64).optional().describe('Given name'),
+  lastName: line(64).optional().describe('Surname'),
+  department: line(64).optional().describe('Department'),
+  jobTitle: line(128).optional().describe('Job title'),
+  usageLocation: line().regex(/^[A-Z]{2}$/).optional().describe('Two-letter country'),
+  groups: z.array(line().min(1)).max(50).optional().describe('Groups (id, name or mailNickname)'),
 });
 type UserRow = z.infer<typeof userRow>;
 

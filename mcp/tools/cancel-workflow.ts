@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import type { ServerDeps } from '../deps';
 import { toolError, toolResult } from '../results';
 import { isWorkflowNotFound } from '../workflow-runner';
 import { workflowIdField } from './workflow-status';
+import { line } from '../../lib/bounded-text';
 
 export function registerCancelWorkflowTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(
@@ -14,7 +14,7 @@ export function registerCancelWorkflowTool(server: McpServer, deps: ServerDeps):
         'Asks a running workflow to cancel. Workflows that changed the tenant undo their completed steps (rollback) before they end; the result of workflow_status says what was undone.',
       inputSchema: {
         workflowId: workflowIdField,
-        reason: z.string().max(500).optional().describe('Why, recorded in the audit log'),
+        reason: line(500).optional().describe('Why, recorded in the audit log'),
       },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },

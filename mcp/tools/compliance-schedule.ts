@@ -9,6 +9,7 @@ import { connectionOr, isToolResult } from '../results';
 import { scheduledScan } from '../operations';
 import { FLEET_MAX, fleetConnections } from './compliance-fleet';
 import type { Client } from '@temporalio/client';
+import { line } from '../../lib/bounded-text';
 
 export function describeSchedule(v: ScheduleView): string {
   return [
@@ -70,10 +71,10 @@ export function registerComplianceScheduleTool(server: McpServer, deps: ServerDe
         connection: connectionNameSchema.optional(),
         connections: z.union([z.array(connectionNameSchema).min(1).max(FLEET_MAX), z.literal('all')]).optional().describe('Instead of connection: the same action for each of these, or "all"'),
         action: oneOf(ACTIONS).optional().describe('Default upsert (create or update)'),
-        cron: z.string().max(100).optional().describe('upsert: cron "min hour dom month dow", e.g. "0 2 * * *" for 02:00 daily'),
-        every: z.string().max(20).optional().describe('upsert: interval instead of cron, e.g. "24h", "30m"'),
-        timeZone: z.string().max(64).optional().describe('upsert: IANA time zone of the cron (default UTC)'),
-        note: z.string().max(200).optional().describe('Why (kept on the schedule, for pause/unpause)'),
+        cron: line(100).optional().describe('upsert: cron "min hour dom month dow", e.g. "0 2 * * *" for 02:00 daily'),
+        every: line(20).optional().describe('upsert: interval instead of cron, e.g. "24h", "30m"'),
+        timeZone: line(64).optional().describe('upsert: IANA time zone of the cron (default UTC)'),
+        note: line(200).optional().describe('Why (kept on the schedule, for pause/unpause)'),
         backfillFrom: z.iso.datetime({ offset: true }).optional().describe('backfill: start of the period to run missed scans for'),
         backfillTo: z.iso.datetime({ offset: true }).optional().describe('backfill: end of that period'),
       },

@@ -17,9 +17,10 @@ import { connectionOr, isToolResult, toolError } from '../results';
 import { sagaText } from './provisioning-common';
 import { configureMailbox } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
+import { line, multiline } from '../../lib/bounded-text';
 
 /** An address (tools/list carries only its format; zod checks it like every other email field). */
-export const emailField = (what: string) => z.email().describe(what);
+export const emailField = (what: string) => z.email().max(320).describe(what);
 
 export const READ_RECEIPT_VALUES = ['AlwaysSend', 'NeverSend', 'DoNotAutomaticallySend'] as const;
 
@@ -31,11 +32,11 @@ const checkedObject = () => z.any().meta({ type: 'object' });
 /** The automatic replies, checked in full here (tools/list carries them as one described object). */
 const automaticRepliesSchema = z.strictObject({
   status: oneOf(['disabled', 'alwaysEnabled', 'scheduled']),
-  internalReplyMessage: z.string().max(8000).optional(),
-  externalReplyMessage: z.string().max(8000).optional(),
+  internalReplyMessage: multiline(8000).optional(),
+  externalReplyMessage: multiline(8000).optional(),
   externalAudience: oneOf(['none', 'contactsOnly', 'all']).optional(),
-  scheduledStartDateTime: z.string().optional(),
-  scheduledEndDateTime: z.string().optional(),
+  scheduledStartDateTime: line().optional(),
+  scheduledEndDateTime: line().optional(),
 });
 
 const forwardingRuleSchema = z.strictObject({ to: z.email({ error: 'is not an email address' }), keepCopy: z.boolean().optional() });
@@ -45,7 +46,7 @@ export const configureMailboxShape = {
   userEmail: emailField('Mailbox UPN'),
   settings: z
     .object({
-      readReceipts: z.union([z.boolean(), z.string()]).optional().describe('true/false or DoNotAutomaticallySend'),
+      readReceipts: z.union([z.boolean(), line()]).optional().describe('true/false or DoNotAutomaticallySend'),
       deliveryReceipts: z.boolean().optional().describe('Reported: no such setting'),
       automaticReplies: checkedObject().optional().describe('Graph automaticRepliesSetting; times as ISO strings'),
       forwardingRules: z.array(checkedObject()).optional().describe('[{to, keepCopy=true}], at most 1; [] removes'),

@@ -7,6 +7,7 @@ import { toolError } from '../results';
 import { summaryFor, withFollowUps } from '../summaries';
 import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
 import { workflowIdField } from './workflow-status';
+import { line } from '../../lib/bounded-text';
 
 export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(
@@ -17,7 +18,7 @@ export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
         'Confirms (or rejects) an action waiting for confirmation after the user saw its preview. The hash must be the one shown with the preview (a stale one is refused). Connections with confirmWith "human" refuse this tool: a person approves with `mm approve` or the MCP client prompt.',
       inputSchema: {
         workflowId: workflowIdField,
-        hash: z.string().regex(/^[0-9a-f]{8,64}$/).describe('The hash shown with the preview'),
+        hash: line().regex(/^[0-9a-f]{8,64}$/).describe('The hash shown with the preview'),
         approve: z.boolean().optional().describe('true to go ahead (default), false to reject'),
         waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the result after confirming (default MM_WAIT_SECONDS)'),
       },

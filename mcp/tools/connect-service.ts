@@ -12,12 +12,13 @@ import { connectionOr, isToolResult, toolError } from '../results';
 import { sagaText } from './provisioning-common';
 import { connectService } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
+import { jsonObject, line } from '../../lib/bounded-text';
 
 export const connectServiceShape = {
   connection: connectionNameSchema,
-  sourceService: z.string().min(1).max(64).describe('teams|sharepoint'),
-  targetService: z.string().min(1).max(64).describe('sharepoint|planner|website|teams'),
-  connectionConfig: z.record(z.string(), z.unknown()).optional().describe('teamId|teamName, channel, title; pageUrl|planTitle|url; sharepoint→teams: siteUrl'),
+  sourceService: line(64).min(1).describe('teams|sharepoint'),
+  targetService: line(64).min(1).describe('sharepoint|planner|website|teams'),
+  connectionConfig: jsonObject().optional().describe('teamId|teamName, channel, title; pageUrl|planTitle|url; sharepoint→teams: siteUrl'),
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait'),
 };
 

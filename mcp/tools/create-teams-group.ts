@@ -9,21 +9,22 @@ import { createTeam } from '../operations';
 import { connectionOr, isToolResult } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 import { peopleNames, sagaText } from './provisioning-common';
+import { line, multiline } from '../../lib/bounded-text';
 
-const upns = z.array(z.email()).max(100);
+const upns = z.array(z.email().max(320)).max(100);
 
 export const createTeamsGroupShape = {
   connection: connectionNameSchema,
-  displayName: z.string().min(1).max(256).describe('Team name (mailNickname derived from it)'),
-  description: z.string().max(1024).optional().describe('Description'),
+  displayName: line(256).min(1).describe('Team name (mailNickname derived from it)'),
+  description: multiline(1024).optional().describe('Description'),
   visibility: oneOf(['Private', 'Public']).optional().describe('Private (default) or Public'),
   owners: upns.min(1).describe('Owner UPNs (at least one)'),
   members: upns.optional().describe('Member UPNs'),
   channels: z
     .array(
       z.union([
-        z.string().trim().min(1).max(50).transform((displayName) => ({ displayName })),
-        z.object({ displayName: z.string().min(1).max(50).describe('Channel name'), description: z.string().max(1024).optional().describe('Channel description') }),
+        line(50).trim().min(1).transform((displayName) => ({ displayName })),
+        z.object({ displayName: line(50).min(1).describe('Channel name'), description: multiline(1024).optional().describe('Channel description') }),
       ]),
     )
     .max(30)

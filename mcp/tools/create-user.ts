@@ -16,27 +16,28 @@ import { templateService, templateToolError } from './templates-deps';
 import { provisionUser } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
 import { withFollowUps } from '../summaries';
+import { line, multiline } from '../../lib/bounded-text';
 
-const names = z.array(z.string().min(1).max(256)).max(50);
+const names = z.array(line(256).min(1)).max(50);
 
 export const createUserShape = {
   connection: connectionNameSchema,
   email: z.email().max(113).describe("UPN on a verified domain; before the @ only A-Z a-z 0-9 ' . - _ ! # ^ ~"),
-  displayName: z.string().min(1).max(256).describe('Display name'),
-  firstName: z.string().max(64).optional().describe('Given name'),
-  lastName: z.string().max(64).optional().describe('Surname'),
-  password: z.string().min(1).max(256).describe('Initial password (8+ chars, 3 of upper/lower/digit/symbol), changed at first sign-in'),
+  displayName: line(256).min(1).describe('Display name'),
+  firstName: line(64).optional().describe('Given name'),
+  lastName: line(64).optional().describe('Surname'),
+  password: line(256).min(1).describe('Initial password (8+ chars, 3 of upper/lower/digit/symbol), changed at first sign-in'),
   license: licenceNameSchema.optional().describe('Licence the tenant subscribes to: product name (Microsoft 365 Business Premium), short name (Business Premium, M365 E3), part number (SPB) or skuId'),
-  department: z.string().max(64).optional().describe('Department'),
-  jobTitle: z.string().max(128).optional().describe('Job title'),
-  usageLocation: z.string().regex(/^[A-Z]{2}$/).optional().describe('Country for licensing, e.g. US (default: tenant)'),
-  timeZone: z.string().max(100).optional().describe('Mailbox time zone'),
-  language: z.string().regex(/^[a-z]{2}-[A-Z]{2}$/).optional().describe('Mailbox language, e.g. en-GB'),
+  department: line(64).optional().describe('Department'),
+  jobTitle: line(128).optional().describe('Job title'),
+  usageLocation: line().regex(/^[A-Z]{2}$/).optional().describe('Country for licensing, e.g. US (default: tenant)'),
+  timeZone: line(100).optional().describe('Mailbox time zone'),
+  language: line().regex(/^[a-z]{2}-[A-Z]{2}$/).optional().describe('Mailbox language, e.g. en-GB'),
   groups: names.optional().describe('Groups to join (id, name or mailNickname)'),
   teams: names.optional().describe('Teams to join (id, name or mailNickname)'),
-  welcomeTemplateId: z.string().max(200).optional().describe('Welcome email template (e.g. welcome); sent after confirmation'),
-  welcomeFrom: z.email().optional().describe('Welcome sender mailbox (default: the connection\'s expectedEmail)'),
-  welcomeVariables: z.record(z.string(), z.string().max(2000)).optional().describe('Welcome template variables'),
+  welcomeTemplateId: line(200).optional().describe('Welcome email template (e.g. welcome); sent after confirmation'),
+  welcomeFrom: z.email().max(320).optional().describe('Welcome sender mailbox (default: the connection\'s expectedEmail)'),
+  welcomeVariables: z.record(line(100), multiline(2000)).optional().describe('Welcome template variables'),
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the result'),
 };
 

@@ -16,12 +16,13 @@ import type { RunAnswer } from '../workflow-runner';
 import { sagaText } from './provisioning-common';
 import { deployOutlookAddin } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
+import { line } from '../../lib/bounded-text';
 
 export const deployOutlookAddinShape = {
   connection: connectionNameSchema,
-  addinManifestUrl: z.string().describe('https URL of the manifest'),
+  addinManifestUrl: line().describe('https URL of the manifest'),
   deploymentScope: oneOf(['organization', 'specificUsers']).describe('Everyone, or targetUsers'),
-  targetUsers: z.array(z.string()).optional().describe('UPNs (specificUsers)'),
+  targetUsers: z.array(line()).optional().describe('UPNs (specificUsers)'),
   enabled: z.boolean().optional().describe('Available to users (default true)'),
   defaultState: oneOf(['Enabled', 'Disabled', 'AlwaysEnabled']).optional().describe('Initial state (default Enabled)'),
   waitSeconds: z.number().optional().describe('Wait seconds, max 120'),

@@ -14,6 +14,7 @@ import { connectionOr, isToolResult, toolError } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 import { sagaText } from './provisioning-common';
 import { enableFeature } from '../operations';
+import { line } from '../../lib/bounded-text';
 
 export const enableFeatureShape = {
   connection: connectionNameSchema,
@@ -21,7 +22,7 @@ export const enableFeatureShape = {
     .enum(FEATURE_IDS as [string, ...string[]], { error: () => `featureName must be one of the catalog:\n${catalogListing()}` })
     .describe('Feature'),
   scope: oneOf(['user', 'organization']).describe('user needs targetEmail'),
-  targetEmail: z.string().optional().describe('Mailbox (scope user)'),
+  targetEmail: line().optional().describe('Mailbox (scope user)'),
   configuration: z.looseObject({}).optional().describe('e.g. {"duration":365}'),
   undo: z.boolean().optional().describe('Turn it off'),
   confirmed: z.boolean().optional().describe('Approve org-wide change'),

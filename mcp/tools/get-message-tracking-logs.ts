@@ -15,6 +15,7 @@ import { connectionOr, isToolResult, toolError, toolResult } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 import type { RunAnswer } from '../workflow-runner';
 import { messageTrackingLogs } from '../operations';
+import { line } from '../../lib/bounded-text';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RETENTION_DAYS = 90;
@@ -22,14 +23,14 @@ const TRACE_STATUSES = ['Delivered', 'Expanded', 'Failed', 'FilteredAsSpam', 'Ge
 
 export const getMessageTrackingLogsShape = {
   connection: connectionNameSchema,
-  startDate: z.string().describe('ISO 8601, within 90 days'),
-  endDate: z.string().describe('ISO 8601, exclusive'),
-  senderEmail: z.string().optional().describe('Sender'),
-  recipientEmail: z.string().optional().describe('Recipient'),
-  messageId: z.string().optional().describe('Message-ID'),
+  startDate: line().describe('ISO 8601, within 90 days'),
+  endDate: line().describe('ISO 8601, exclusive'),
+  senderEmail: line().optional().describe('Sender'),
+  recipientEmail: line().optional().describe('Recipient'),
+  messageId: line().optional().describe('Message-ID'),
   status: oneOf(TRACE_STATUSES).optional().describe('Status'),
   pageSize: z.number().int().min(1).max(1000).optional().describe('Rows/page (default 100)'),
-  cursor: z.string().optional().describe('A nextCursor'),
+  cursor: line().optional().describe('A nextCursor'),
   waitSeconds: z.number().optional().describe('Wait seconds, max 120'),
 };
 

@@ -9,6 +9,7 @@ import { answerResult } from '../answers';
 import { connectionOr, isToolResult, toolError } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 import { graphRequest } from '../operations';
+import { jsonObject } from '../../lib/bounded-text';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
@@ -21,7 +22,7 @@ export const graphRequestShape = {
     .regex(/^(\/|https:\/\/)/, 'endpoint: start with "/" (e.g. "/me/messages") or give a full https nextLink')
     .describe('API path, e.g. "/me", "/users?$top=5", "/me/sendMail"; for resource "flow": "/providers/Microsoft.ProcessSimple/environments"'),
   method: oneOf(METHODS).optional().describe('HTTP method (default GET)'),
-  body: z.record(z.string(), z.unknown()).optional().describe('JSON body for POST, PATCH or PUT'),
+  body: jsonObject().optional().describe('JSON body for POST, PATCH or PUT'),
   resource: oneOf(['graph', 'flow']).optional().describe('graph (default) or flow (Power Automate API)'),
   version: oneOf(['v1.0', 'beta']).optional().describe('Graph version (default v1.0; beta only when needed)'),
   confirmed: z

@@ -1,8 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import { toolResult } from '../results';
 import { categoryField } from './template-fields';
 import { templateService, templateSummary, templateToolError, type TemplateToolDeps } from './templates-deps';
+import { line } from '../../lib/bounded-text';
 
 export function registerListEmailTemplatesTool(server: McpServer, deps: TemplateToolDeps): void {
   server.registerTool(
@@ -12,7 +12,7 @@ export function registerListEmailTemplatesTool(server: McpServer, deps: Template
       description: 'List stored email templates (without bodies), optionally by category or matching text in name, subject or description.',
       inputSchema: {
         category: categoryField.optional(),
-        searchQuery: z.string().max(200).optional().describe('Text to find in name, subject or description (case-insensitive)'),
+        searchQuery: line(200).optional().describe('Text to find in name, subject or description (case-insensitive)'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

@@ -5,6 +5,7 @@ import { SEARCH_ATTRIBUTES } from '../../lib/temporal/names';
 import { connectionNameSchema } from '../../lib/registry/schema';
 import type { ServerDeps } from '../deps';
 import { toolError, toolResult } from '../results';
+import { line } from '../../lib/bounded-text';
 
 const STATUSES = { running: 'Running', done: 'Completed', failed: 'Failed', cancelled: 'Canceled', terminated: 'Terminated', timed_out: 'TimedOut' } as const;
 
@@ -27,7 +28,7 @@ export function registerListWorkflowsTool(server: McpServer, deps: ServerDeps): 
       description: 'Recent workflows of this project, newest first, filtered by connection, operation and status. The same list the Temporal UI shows.',
       inputSchema: {
         connection: connectionNameSchema.optional(),
-        operation: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('Operation, e.g. "health", "provision-user", "create-team", "graph-request"'),
+        operation: line().regex(/^[a-z][a-z0-9-]*$/).optional().describe('Operation, e.g. "health", "provision-user", "create-team", "graph-request"'),
         status: oneOf(Object.keys(STATUSES) as [keyof typeof STATUSES]).optional().describe('Only workflows in this state'),
         limit: z.number().int().min(1).max(200).optional().describe('At most this many (default 20)'),
       },

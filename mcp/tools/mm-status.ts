@@ -3,13 +3,13 @@
 // network and no token in the answer).
 import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import { configuredPwshTaskQueue } from '../../lib/temporal/queues';
 import type { TokenManager } from '../../lib/auth';
 import type { SessionInfo } from '../../lib/pwsh';
 import type { ServerDeps } from '../deps';
 import { toolResult } from '../results';
 import { pwshSessions, runOperation } from '../operations';
+import { line } from '../../lib/bounded-text';
 
 export interface GraphSignIn {
   connection: string;
@@ -80,7 +80,7 @@ export function registerMmStatusTool(server: McpServer, deps: ServerDeps): void 
       description:
         'Lists the PowerShell sessions the pool worker holds (connection, module, state, host, last used; sessions lost in a worker restart and whether they come back without a new device code) and the Graph sign-in state of every connection (signed in as whom, not signed in, app-only).',
       inputSchema: {
-        connection: z.string().optional().describe('Only this connection (default: all)'),
+        connection: line().optional().describe('Only this connection (default: all)'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

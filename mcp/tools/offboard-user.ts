@@ -9,15 +9,16 @@ import { connectionOr, isToolResult } from '../results';
 import { sagaText } from './provisioning-common';
 import { offboardUser } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
+import { multiline } from '../../lib/bounded-text';
 
 export const offboardUserShape = {
   connection: connectionNameSchema,
-  userEmail: z.email().describe('UPN of the leaver'),
+  userEmail: z.email().max(320).describe('UPN of the leaver'),
   dryRun: z.boolean().optional().describe('Only list the steps; change nothing'),
   convertToShared: z.boolean().optional().describe('Convert the mailbox to shared (Exchange; default true)'),
-  autoReplyMessage: z.string().min(1).max(4000).optional().describe('Automatic reply text'),
+  autoReplyMessage: multiline(4000).min(1).optional().describe('Automatic reply text'),
   removeFromGroups: z.boolean().optional().describe('Remove from all assigned groups (default true)'),
-  forwardTo: z.email().optional().describe('Forward mail to this address (confirmed with the final step)'),
+  forwardTo: z.email().max(320).optional().describe('Forward mail to this address (confirmed with the final step)'),
   confirmed: z.boolean().optional().describe('true approves the final step where the assistant may confirm'),
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the result'),
 };

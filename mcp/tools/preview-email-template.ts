@@ -4,8 +4,9 @@ import { composeMessage, renderTemplate, TemplateValidationError } from '../../l
 import { toolResult } from '../results';
 import { templateIdField, variableValuesField } from './template-fields';
 import { templateService, templateToolError, type TemplateToolDeps } from './templates-deps';
+import {  } from '../../lib/bounded-text';
 
-const addressList = (who: string) => z.array(z.email()).max(500).describe(`${who} addresses, e.g. ["jane@contoso.com"]`);
+const addressList = (who: string) => z.array(z.email().max(320)).max(500).describe(`${who} addresses, e.g. ["jane@contoso.com"]`);
 
 export function registerPreviewEmailTemplateTool(server: McpServer, deps: TemplateToolDeps): void {
   server.registerTool(
@@ -20,7 +21,7 @@ export function registerPreviewEmailTemplateTool(server: McpServer, deps: Templa
         to: addressList('Recipient').min(1).optional(),
         cc: addressList('Cc').optional(),
         bcc: addressList('Bcc').optional(),
-        from: z.email().optional().describe('Sender address (a mailbox the connection may send as)'),
+        from: z.email().max(320).optional().describe('Sender address (a mailbox the connection may send as)'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

@@ -1,15 +1,15 @@
 // What the provisioning tools share: the licence field, and the text of a saga result (what was
 // done, what failed, what was undone), with the state of a workflow a step left waiting (the welcome email's preview).
 import type { Client } from '@temporalio/client';
-import { z } from 'zod';
 import type { StepRecord } from '../../workflows/saga';
 import { waitForAnswer, type RunAnswer } from '../workflow-runner';
+import { line } from '../../lib/bounded-text';
 
 /** How long a started workflow is given to reach its wait for a person (the preview renders first). */
 const FOLLOW_UP_WAIT_MS = 5000;
 
 /** A licence as a person names it; the worker resolves it against the tenant's subscribed SKUs. */
-export const licenceNameSchema = z.string().trim().min(2).max(120);
+export const licenceNameSchema = line(120).trim().min(2);
 
 export interface SagaLike {
   status: string;

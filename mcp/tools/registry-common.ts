@@ -3,6 +3,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { oneOf } from './one-of';
+import { TEXT_LIMITS } from '../../lib/bounded-text';
 import type { ChangeOrigin } from '../../lib/registry';
 import { MissingAppIdError, RegistryFileError, RegistryValidationError, UnknownConnectionError } from '../../lib/registry';
 import { FIELD_HELP } from '../../lib/registry/fields';
@@ -11,10 +12,15 @@ import { setupInstructions } from '../../lib/registry/setup-instructions';
 import { toolError } from '../results';
 import type { ServerDeps } from '../deps';
 
-const text = (field: keyof typeof FIELD_HELP) => z.string({ error: says(field) }).describe(FIELD_HELP[field].what);
+// Loose here (the registry's schema words every problem and audits refusals), bounded all the same.
+const text = (field: keyof typeof FIELD_HELP) =>
+  z.string({ error: says(field) }).max(TEXT_LIMITS.note, { error: says(field, `is longer than ${TEXT_LIMITS.note} characters`) }).describe(FIELD_HELP[field].what);
 const flag = (field: keyof typeof FIELD_HELP) => z.boolean({ error: says(field) }).describe(FIELD_HELP[field].what);
 const list = (field: keyof typeof FIELD_HELP) =>
-  z.array(z.string({ error: says(field) }), { error: says(field) }).describe(FIELD_HELP[field].what);
+  z
+    .array(z.string({ error: says(field) }).max(TEXT_LIMITS.short, { error: says(field, `has an entry longer than ${TEXT_LIMITS.short} characters`) }), { error: says(field) })
+    .max(100, { error: says(field, 'lists more than 100 entries') })
+    .describe(FIELD_HELP[field].what);
 
 /** Every optional connection field as a tool input. */
 export const optionalFieldInputs = {
@@ -43,7 +49,10 @@ export const optionalFieldInputs = {
   unattendedAlerts: flag('unattendedAlerts').optional(),
 };
 
-export const nameInput = z.string({ error: says('name') }).describe(FIELD_HELP.name.what);
+export const nameInput = z
+  .string({ error: says('name') })
+  .max(TEXT_LIMITS.name, { error: says('name', `is longer than ${TEXT_LIMITS.name} characters`) })
+  .describe(FIELD_HELP.name.what);
 export const requiredFieldInputs = {
   appId: text('appId'),
   tenant: text('tenant'),

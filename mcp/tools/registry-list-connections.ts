@@ -1,12 +1,12 @@
 // registry_list_connections: every connection with its status, or those a given MCP server may use.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import { summarize, type ConnectionSummary } from '../../lib/registry/listing';
 import { toolResult } from '../results';
 import type { ServerDeps } from '../deps';
 import { registryFailure } from './registry-common';
+import { line } from '../../lib/bounded-text';
 
-function line(s: ConnectionSummary): string {
+function row(s: ConnectionSummary): string {
   const mcps = Array.isArray(s.mcps) ? s.mcps.join(', ') : '?';
   const status = s.status === 'valid' ? '' : ` [${s.status}: ${s.problems.map((p) => p.field).join(', ')}]`;
   return `- ${s.name}: ${String(s.description ?? '')} (tenant ${String(s.tenant ?? '?')}, mcps ${mcps})${status}`;
@@ -19,7 +19,7 @@ export function registerRegistryListConnectionsTool(server: McpServer, deps: Ser
       title: 'List connections',
       description: 'List the registered connections (name, tenant, description, mcps, status). Every tenant tool needs one of these names.',
       inputSchema: {
-        mcp: z.string().optional().describe('Only connections this MCP server may use, e.g. "mm"'),
+        mcp: line().optional().describe('Only connections this MCP server may use, e.g. "mm"'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
@@ -27,7 +27,7 @@ export function registerRegistryListConnectionsTool(server: McpServer, deps: Ser
       try {
         const summaries = deps.registry.list({ mcp }).map(summarize);
         const text = summaries.length
-          ? summaries.map(line).join('\n')
+          ? summaries.map(row).join('\n')
           : `No connections${mcp ? ` for ${mcp}` : ''} in ${deps.registry.filePath}. Call registry_setup_instructions, then registry_add_connection.`;
         return toolResult(text, { file: deps.registry.filePath, connections: summaries });
       } catch (error) {

@@ -1,12 +1,12 @@
 // registry_setup_instructions: how to create the app registration a connection needs.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import { oneOf } from './one-of';
 import { FIELD_HELP } from '../../lib/registry/fields';
 import { CLOUDS } from '../../lib/registry/schema';
 import { setupInstructions } from '../../lib/registry/setup-instructions';
 import { toolResult } from '../results';
 import type { ServerDeps } from '../deps';
+import { line } from '../../lib/bounded-text';
 
 export function registerRegistrySetupInstructionsTool(server: McpServer, _deps: ServerDeps): void {
   server.registerTool(
@@ -17,9 +17,9 @@ export function registerRegistrySetupInstructionsTool(server: McpServer, _deps: 
         'Steps to create the Entra app registration a connection needs (Azure Portal or CLI for Microsoft 365), ' +
         'the delegated permissions, and what to do with the resulting appId.',
       inputSchema: {
-        tenant: z.string().optional().describe('Tenant to tailor the steps to (domain or GUID)'),
+        tenant: line().optional().describe('Tenant to tailor the steps to (domain or GUID)'),
         cloud: oneOf(CLOUDS).optional().describe(FIELD_HELP.cloud.what),
-        name: z.string().optional().describe('Connection name to use in the final add command'),
+        name: line().optional().describe('Connection name to use in the final add command'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

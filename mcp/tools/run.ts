@@ -16,11 +16,12 @@ import { missingPwshWorker } from '../pwsh-worker';
 import { connectionOr, isToolResult, toolError, toolResult } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 import { runCommand } from '../operations';
+import { multiline } from '../../lib/bounded-text';
 
 export const runShape = {
   connection: connectionNameSchema.optional().describe('Connection name from the registry; omit every argument to list connections'),
   module: oneOf(PWSH_MODULES).optional().describe('exo (Exchange Online), pnp (SharePoint), azure (Az), teams, pac (Power Platform CLI)'),
-  command: z.string().min(1).max(100_000).optional().describe('PowerShell to run in that session, e.g. "Get-Mailbox -ResultSize 1"; for pac, pac\'s arguments, e.g. "env list"'),
+  command: multiline(100_000).min(1).optional().describe('PowerShell to run in that session, e.g. "Get-Mailbox -ResultSize 1"; for pac, pac\'s arguments, e.g. "env list"'),
   confirmed: z
     .boolean()
     .optional()

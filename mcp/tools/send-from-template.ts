@@ -11,8 +11,9 @@ import { runWorkflowTool } from '../tool-workflow';
 import { templateIdField, variableValuesField } from './template-fields';
 import { templateService, templateToolError } from './templates-deps';
 import { sendTemplate } from '../operations';
+import { line } from '../../lib/bounded-text';
 
-const address = z.string().min(3).max(320);
+const address = line(320).min(3);
 const addressList = (what: string) => z.array(address).max(500).describe(what);
 
 const recipientShape = z.object({

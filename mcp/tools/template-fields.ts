@@ -1,28 +1,23 @@
 // The zod fields the email-template tools share, each described once for the model.
 import { z } from 'zod';
 import { TEMPLATE_CATEGORIES } from '../../lib/store';
+import { jsonObject, line, multiline, TEXT_LIMITS } from '../../lib/bounded-text';
 
-export const templateIdField = z
-  .string()
+export const templateIdField = line(200)
   .min(1)
-  .max(200)
   .describe('Template id (e.g. "wiring-instructions") or exact template name, as list_email_templates shows');
 
-export const templateNameField = z.string().min(1).max(200).describe('Unique display name, e.g. "Quarterly Wiring Update"');
+export const templateNameField = line(200).min(1).describe('Unique display name, e.g. "Quarterly Wiring Update"');
 
-export const subjectField = z.string().min(1).max(998).describe('Subject line; may use variables, e.g. "Welcome, {{firstName}}"');
+export const subjectField = line(998).min(1).describe('Subject line; may use variables, e.g. "Welcome, {{firstName}}"');
 
-export const bodyHtmlField = z
-  .string()
+export const bodyHtmlField = multiline(TEXT_LIMITS.body)
   .min(1)
-  .max(1_000_000)
   .describe(
     'HTML body with Handlebars variables ({{name}}, {{#if x}}); sanitised on save; values HTML-escaped when sent',
   );
 
-export const bodyTextField = z
-  .string()
-  .max(1_000_000)
+export const bodyTextField = multiline(TEXT_LIMITS.body)
   .describe('Plain-text body; derived from bodyHtml when omitted');
 
 export const categoryField = z
@@ -30,14 +25,13 @@ export const categoryField = z
   .describe('wiring, customer_communication or marketing (marketing needs an unsubscribe link and a postal address)');
 
 export const variablesField = z
-  .array(z.string().min(1).max(100))
+  .array(line(100).min(1))
   .max(200)
   .describe('Variable names a send must supply, e.g. ["firstName","amount"]; derived from the template when omitted');
 
-export const descriptionField = z.string().max(2000).describe('What the template is for');
+export const descriptionField = multiline(2000).describe('What the template is for');
 
-export const variableValuesField = z
-  .record(z.string(), z.unknown())
+export const variableValuesField = jsonObject(TEXT_LIMITS.body)
   .describe('Values for every declared variable, e.g. {"firstName":"Jane"}; no more, no fewer');
 
 export const versionField = z.number().int().min(1).describe('Version number, as email_template_versions lists');

@@ -1,15 +1,14 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { line } from '../../lib/bounded-text';
 import type { ServerDeps } from '../deps';
 import { answerResult, progressReporter } from '../answers';
 import { toolError } from '../results';
 import { summaryFor, withFollowUps, withPeopleNames } from '../summaries';
 import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
 
-export const workflowIdField = z
-  .string()
+export const workflowIdField = line(1000)
   .min(1)
-  .max(1000)
   .describe('Workflow id returned by an earlier tool call, e.g. "provision-user/contoso-ga/jane@contoso.com"');
 
 export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps): void {

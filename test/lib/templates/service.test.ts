@@ -12,6 +12,7 @@ import {
   type TemplateService,
 } from '../../../lib/templates';
 import { makeTestEnv, type TestEnv } from '../../helpers/env';
+import { prepareTemplateContent } from '../../../lib/templates/content';
 
 const BUILTIN_IDS = ['customer-communication', 'marketing-newsletter', 'welcome', 'wiring-instructions'];
 
@@ -111,6 +112,15 @@ describe('template lifecycle', () => {
     assert.throws(() => service.createTemplate({ ...input, templateName: '  ' }), fieldError('templateName', /must not be empty/));
     assert.throws(() => service.createTemplate({ ...input, templateName: 'n2', subject: '' }), fieldError('subject', /empty/));
     assert.throws(() => service.createTemplate({ ...input, templateName: 'n3', subject: 'a\nb' }), fieldError('subject', /single line/));
+  });
+
+  test('control characters and oversized bodies are refused naming the field; bodies keep line breaks', () => {
+    assert.throws(() => service.createTemplate({ ...input, templateName: 'n4\u0000' }), fieldError('templateName', /control character \(U\+0000/));
+    assert.throws(() => service.createTemplate({ ...input, templateName: 'n5', subject: 'Hi \u001b[31m' }), fieldError('subject', /U\+001B/));
+    assert.throws(() => service.createTemplate({ ...input, templateName: 'n6', bodyHtml: '<p>a\u202Eb</p>' }), fieldError('bodyHtml', /U\+202E/));
+    assert.throws(() => service.createTemplate({ ...input, templateName: 'n7', bodyHtml: `<p>${'x'.repeat(200_001)}</p>` }), fieldError('bodyHtml', /longer than 200000/));
+    const prepared = prepareTemplateContent({ ...input, templateName: 'n8', bodyHtml: '<p>Dear {{client}},\n\tsend {{amount}} by {{date}}.</p>\r\n' });
+    assert.match(prepared.content.bodyHtml, /\n\tsend/);
   });
 
   test('get by id or by name; unknown ones name templateId and list known ids', () => {
