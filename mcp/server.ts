@@ -31,6 +31,7 @@ import { registerHealthTool, runHealthCheck, summarizeHealth } from './tools/hea
 import { registerListWorkflowsTool } from './tools/list-workflows';
 import { registerWorkflowStatusTool } from './tools/workflow-status';
 import { registerComplianceTools } from './tools/compliance-tools';
+import { registerPostureTools } from './tools/posture-tools';
 import { callerRefusal } from './policy';
 import { CompactToolListServer } from './tool-list';
 
@@ -73,6 +74,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerTemplateTools(server, deps);
   registerSendFromTemplateTool(server, deps);
   registerComplianceTools(server, deps);
+  registerPostureTools(server, deps);
 
   server.registerResource(
     'health',

@@ -76,7 +76,7 @@ export const connectionNameSchema = z
   .string({ error: says('name') })
   .regex(CONNECTION_NAME, { error: says('name', 'is not a valid connection name') })
   .refine((v) => nameProblem(v) === undefined, { error: (issue) => fieldMessage('name', nameProblem(issue.input as string) ?? 'is invalid') })
-  .describe('Registry connection name (no default)');
+  .describe('Connection name, no default');
 
 /** A reference to app-only credentials; the secret itself never enters the registry. */
 export const appOnlySchema = z

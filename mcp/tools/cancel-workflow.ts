@@ -11,7 +11,7 @@ export function registerCancelWorkflowTool(server: McpServer, deps: ServerDeps):
     {
       title: 'Cancel workflow',
       description:
-        'Asks a running workflow to cancel. Workflows that changed the tenant undo their completed steps (rollback) before they end; the result of workflow_status says what was undone.',
+        'Asks a running workflow to cancel; one that changed the tenant undoes its steps first (workflow_status says what).',
       inputSchema: {
         workflowId: workflowIdField,
         reason: line(500).optional().describe('Why, recorded in the audit log'),

@@ -17,7 +17,7 @@ export function registerComplianceResultsTool(server: McpServer, deps: ServerDep
     'compliance_results',
     {
       title: 'Compliance results',
-      description: 'Stored compliance results of a connection: the latest scan; with checkId, that check’s history; with since, the drift between the first scan since that date and the latest.',
+      description: 'Stored compliance results: the latest scan; with checkId, the history of that check; with since, the drift since that date.',
       inputSchema: {
         connection: connectionNameSchema,
         checkId: oneOf(CHECK_IDS as [string, ...string[]]).optional().describe('History of this check'),

@@ -20,7 +20,7 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
     'compliance_scan',
     {
       title: 'Compliance scan now',
-      description: 'Runs the compliance checks (CIS-based: admins, MFA, conditional access, guests, sharing, stale accounts, secrets…) on a connection now, stores results, reports drift against the previous scan and writes the report (m365://compliance/{connection}/report). May answer with a device code first. With connections: several tenants, one scan each, and a fleet report.',
+      description: 'Runs the CIS-based compliance checks on a connection now: stores results, reports drift since the previous scan, writes the report (m365://compliance/{connection}/report). With connections: several tenants and a fleet report.',
       inputSchema: {
         connection: connectionNameSchema.optional(),
         connections: z.union([z.array(connectionNameSchema).min(1).max(FLEET_MAX), z.literal('all')]).optional().describe('Instead of connection: these connections, or "all", scanned as a fleet'),

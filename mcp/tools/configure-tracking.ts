@@ -35,7 +35,7 @@ export function registerConfigureTrackingTool(server: McpServer, deps: ServerDep
     'configure_tracking',
     {
       title: 'Configure tracking',
-      description: 'Read receipts of one mailbox or every user mailbox (undone if a batch fails); reports delivery receipts and message trace as Exchange has them. Answers before/after.',
+      description: 'Read receipts of one or every user mailbox (undone if a batch fails); delivery receipts and message trace as Exchange has them. Before/after.',
       inputSchema: configureTrackingShape,
       annotations: { readOnlyHint: false },
     },

@@ -15,7 +15,7 @@ export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
     {
       title: 'Confirm or reject a waiting action',
       description:
-        'Confirms (or rejects) an action waiting for confirmation after the user saw its preview. The hash must be the one shown with the preview (a stale one is refused). Connections with confirmWith "human" refuse this tool: a person approves with `mm approve` or the MCP client prompt.',
+        'Confirms or rejects an action after the user saw its preview, with the hash of the preview (a stale one is refused). confirmWith "human" connections refuse this tool: a person approves (mm approve, the inbox).',
       inputSchema: {
         workflowId: workflowIdField,
         hash: line().regex(/^[0-9a-f]{8,64}$/).describe('The hash shown with the preview'),

@@ -60,7 +60,7 @@ export function registerConnectServiceTool(server: McpServer, deps: ServerDeps):
     {
       title: 'Connect services',
       description:
-        'Connects M365 services by catalog integration: teams→sharepoint|planner|website (channel tab; Planner adds a plan), sharepoint→teams (team for a site). Shows before/after; adopts; undone on failure.',
+        'Connects M365 services: teams→sharepoint|planner|website (channel tab; Planner adds a plan), sharepoint→teams (team for a site). Before/after; undone on failure.',
       inputSchema: connectServiceShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },

@@ -18,7 +18,7 @@ export function registerCreateEmailTemplateTool(server: McpServer, deps: Templat
     {
       title: 'Create email template',
       description:
-        'Create a reusable email template with Handlebars variables. The HTML is sanitised (the answer lists what was removed); marketing templates must include an unsubscribe link and a postal address.',
+        'Create an email template with Handlebars variables; the HTML is sanitised (the answer says what was removed). Marketing needs an unsubscribe link and a postal address.',
       inputSchema: {
         templateName: templateNameField,
         subject: subjectField,

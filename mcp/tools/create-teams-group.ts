@@ -33,7 +33,7 @@ export const createTeamsGroupShape = {
   enableGuestAccess: z
     .boolean()
     .optional()
-    .describe("Guests may create, update and delete channels (default false). Whether guests may join at all is the tenant's and group's guest setting, not changed here"),
+    .describe("Guests may create, update and delete channels (default false)"),
   allowMembersToCreateChannels: z.boolean().optional().describe('Members may create/update channels (default true)'),
   permanentDeleteOnRollback: z.boolean().optional().describe('Purge the group from deleted items on rollback (default true)'),
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the result'),

@@ -26,7 +26,7 @@ export function registerDeleteEmailTemplateTool(server: McpServer, deps: Templat
     {
       title: 'Delete email template',
       description:
-        'Delete an email template and all its versions, after confirmation: the user is asked, or the first call answers with a PREVIEW and a hash and a second call with confirm: <hash> deletes. The record of messages already sent from it is kept. Built-in templates deleted stay deleted.',
+        'Delete an email template and its versions after confirmation (a PREVIEW and hash, then confirm: <hash>). The record of sends is kept; a deleted built-in stays deleted.',
       inputSchema: {
         templateId: templateIdField,
         confirm: z

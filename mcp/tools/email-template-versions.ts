@@ -8,7 +8,7 @@ export function registerEmailTemplateVersionsTool(server: McpServer, deps: Templ
     'email_template_versions',
     {
       title: 'Email template versions',
-      description: 'List the saved versions of an email template, oldest first (read one with get_email_template and version; restore one with rollback_email_template).',
+      description: 'List the saved versions of an email template, oldest first.',
       inputSchema: { templateId: templateIdField },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

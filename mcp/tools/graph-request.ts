@@ -28,7 +28,7 @@ export const graphRequestShape = {
   confirmed: z
     .boolean()
     .optional()
-    .describe('true confirms a guarded send (mail, Teams message) after the user saw its preview; only on connections that let the assistant confirm'),
+    .describe('true confirms a guarded send after the user saw its preview (where the assistant may confirm)'),
   requestId: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/)
@@ -65,7 +65,7 @@ export function registerGraphRequestTool(server: McpServer, deps: ServerDeps): v
     {
       title: 'Microsoft Graph request',
       description:
-        'Calls Microsoft Graph (or the Power Automate API) as the connection, in a durable workflow. Not signed in: answers with a DEVICE CODE and URL, and the request completes after sign-in (follow it with workflow_status). Mail and Teams sends preview and wait for confirmation. Read-only connections: GET only.',
+        'Calls Microsoft Graph (or the Power Automate API) as the connection, in a workflow. Not signed in: a DEVICE CODE, then the request completes (follow with workflow_status). Sends preview and wait for confirmation.',
       inputSchema: graphRequestShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },

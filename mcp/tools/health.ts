@@ -45,7 +45,7 @@ export function registerHealthTool(server: McpServer, deps: ServerDeps): void {
     {
       title: 'Health check',
       description:
-        "Checks the whole path: this server reaches Temporal, a worker runs a healthCheck workflow, and the worker reports whether it can read the connection registry and write its state dir. Answers with the workflow's id.",
+        "Checks the path: Temporal answers, a worker runs a healthCheck workflow and can read the registry and write its state dir.",
       inputSchema: {
         waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
       },

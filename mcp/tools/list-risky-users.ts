@@ -1,6 +1,7 @@
 // list_risky_users: Identity Protection's risky users (Graph v1.0 identityProtection/riskyUsers), by
 // risk level and state, one page per call, each with its latest risk detections (riskDetections,
 // one read for the page). Needs Entra ID P2 on a real tenant.
+import { line } from '../../lib/bounded-text';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { connectionNameSchema } from '../../lib/registry/schema';
@@ -21,7 +22,7 @@ export const listRiskyUsersShape = {
   riskState: oneOf(STATES).optional().describe('State'),
   detections: z.boolean().optional().describe('With detections (default true)'),
   pageSize: z.number().int().min(1).max(50).optional().describe('Per page (20)'),
-  cursor: z.string().optional().describe('nextCursor'),
+  cursor: line(8192).optional().describe('nextCursor'),
 };
 
 interface RiskyUser {

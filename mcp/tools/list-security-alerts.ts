@@ -1,5 +1,6 @@
 // list_security_alerts: Defender XDR alerts (Graph v1.0 security/alerts_v2) by severity, status,
 // creation time and the service that raised them, newest first, one page per call.
+import { line } from '../../lib/bounded-text';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { connectionNameSchema } from '../../lib/registry/schema';
@@ -17,10 +18,10 @@ export const listSecurityAlertsShape = {
   connection: connectionNameSchema,
   severity: oneOf(SEVERITIES).optional().describe('Severity'),
   status: oneOf(STATUSES).optional().describe('Status'),
-  since: z.string().optional().describe('Created since (ISO 8601)'),
+  since: line(40).optional().describe('Created since (ISO 8601)'),
   serviceSource: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional().describe('Service, e.g. microsoftDefenderForOffice365'),
   pageSize: z.number().int().min(1).max(50).optional().describe('Per page (20)'),
-  cursor: z.string().optional().describe('nextCursor'),
+  cursor: line(8192).optional().describe('nextCursor'),
 };
 
 interface Alert {

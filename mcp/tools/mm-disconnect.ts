@@ -18,7 +18,7 @@ export function registerMmDisconnectTool(server: McpServer, deps: ServerDeps): v
     {
       title: 'Disconnect PowerShell sessions',
       description:
-        'Signs the PowerShell session of a connection and module out and ends its process; without module, every session of the connection. The next run on it starts a new session (with a new device code where no cached sign-in can be reused).',
+        'Signs out the PowerShell session of a connection and module and ends it; without module, all its sessions. The next run starts a new one.',
       inputSchema: {
         connection: connectionNameSchema,
         module: oneOf(PWSH_MODULES).optional().describe(`${PWSH_MODULES.join(', ')}; omit to close every session of the connection`),

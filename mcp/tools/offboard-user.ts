@@ -35,7 +35,7 @@ export function registerOffboardUserTool(server: McpServer, deps: ServerDeps): v
     {
       title: 'Offboard a user',
       description:
-        'Leaver: block sign-in, revoke sessions, shared mailbox, auto-reply, groups; after confirmation, forwarding and licence removal. Rejecting or cancelling before that undoes the steps. dryRun previews.',
+        'Leaver: block sign-in, revoke sessions, shared mailbox, auto-reply, groups; after confirmation, forwarding and licences. Rejected: undone. dryRun previews.',
       inputSchema: offboardUserShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },

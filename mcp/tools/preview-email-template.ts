@@ -14,7 +14,7 @@ export function registerPreviewEmailTemplateTool(server: McpServer, deps: Templa
     {
       title: 'Preview email template',
       description:
-        'Render a template with the given variables and show the subject, HTML and text exactly as they would be sent. Sends nothing. With recipients, also returns the previewHash a send confirmation is tied to.',
+        'Render a template with variables: subject, HTML and text exactly as sent. Sends nothing. With recipients, also the previewHash a send is tied to.',
       inputSchema: {
         templateId: templateIdField,
         variables: variableValuesField,

@@ -12,8 +12,7 @@ export function registerRegistryAddConnectionTool(server: McpServer, deps: Serve
     {
       title: 'Add a connection',
       description:
-        'Add a connection (tenant + app registration) to the registry. appId, tenant, tenantId, description and mcps are required; ' +
-        'include "mm" in mcps for this server to use it. It starts read-only with a person confirming (a person loosens that with mm connections edit). No appId yet? Call registry_setup_instructions first.',
+        'Add a connection (tenant + app registration) to the registry; include "mm" in mcps. It starts read-only with a person confirming (loosened only by a person: mm connections edit). No appId yet? registry_setup_instructions.',
       inputSchema: {
         name: nameInput,
         ...requiredFieldInputs,

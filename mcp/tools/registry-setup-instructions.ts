@@ -14,8 +14,7 @@ export function registerRegistrySetupInstructionsTool(server: McpServer, _deps: 
     {
       title: 'App registration setup instructions',
       description:
-        'Steps to create the Entra app registration a connection needs (Azure Portal or CLI for Microsoft 365), ' +
-        'the delegated permissions, and what to do with the resulting appId.',
+        'How to create the Entra app registration a connection needs (portal or CLI for Microsoft 365) and its permissions.',
       inputSchema: {
         tenant: line().optional().describe('Tenant to tailor the steps to (domain or GUID)'),
         cloud: oneOf(CLOUDS).optional().describe(FIELD_HELP.cloud.what),

@@ -17,7 +17,7 @@ export function registerRegistryUpdateConnectionTool(server: McpServer, deps: Se
     'registry_update_connection',
     {
       title: 'Update a connection',
-      description: 'Change fields of an existing connection; give only the fields to change. Policy fields (confirmWith, skipSendGuards, readOnly, allowedTools) can only be tightened here. Unknown names answer with the known ones.',
+      description: 'Change fields of a connection (only those given). Policy fields (confirmWith, skipSendGuards, readOnly, allowedTools) can only be tightened here.',
       inputSchema: {
         name: nameInput.describe('Name of the connection to change'),
         appId: requiredFieldInputs.appId.optional(),

@@ -32,10 +32,10 @@ export function registerRemediateFindingTool(server: McpServer, deps: ServerDeps
     {
       title: 'Remediate a compliance finding',
       description:
-        'Applies the automatic fix of a failing compliance check as a workflow: previews the exact change (old → new), waits for confirmation, restores the previous value if a step fails, then re-runs the check. Checks without an automatic fix answer with the manual steps.',
+        'Applies the automatic fix of a failing check in a workflow: previews the change (old → new), waits for confirmation, restores the old value on failure, re-runs the check. Others: the manual steps.',
       inputSchema: {
         connection: connectionNameSchema,
-        checkId: oneOf(CHECK_IDS as [string, ...string[]]).describe(`The failing check (${FIXABLE.length} have an automatic fix, e.g. ${FIXABLE.slice(0, 2).join(', ')}; the others answer with the manual steps)`),
+        checkId: oneOf(CHECK_IDS as [string, ...string[]]).describe(`The failing check; ${FIXABLE.length} have an automatic fix, the others answer with the manual steps`),
         confirmed: z.boolean().optional().describe('true confirms after the user saw the preview; only where the assistant may confirm'),
         waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS)'),
       },

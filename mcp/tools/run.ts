@@ -25,7 +25,7 @@ export const runShape = {
   confirmed: z
     .boolean()
     .optional()
-    .describe('true runs a guarded send (Send-MailMessage, Teams messages) or destructive cmdlet (Remove-*, Disable-*) after the user saw its preview; only on connections that let the assistant confirm'),
+    .describe('true runs a guarded send or destructive command after the user saw its preview (where the assistant may confirm)'),
   requestId: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/)
@@ -66,7 +66,7 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
     {
       title: 'Run PowerShell',
       description:
-        'Runs PowerShell in a persistent session per connection and module (exo, pnp, azure, teams), or a Power Platform CLI command (module pac, e.g. "env list", "solution list"), as a durable workflow. A session not signed in answers with a DEVICE CODE; the command then runs by itself after sign-in (follow it with workflow_status). Sends and destructive commands (Remove-*, Disable-*, pac delete/reset) wait for confirmation; dangerous commands (pac auth, role grants) and code built from data are refused. No arguments: list connections.',
+        'Runs PowerShell in a persistent session per connection and module (exo, pnp, azure, teams), or a pac command (module pac), as a workflow. Not signed in: a DEVICE CODE, then the command runs (follow with workflow_status). Sends and destructive commands wait for confirmation; dangerous ones are refused. No arguments: list connections.',
       inputSchema: runShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },

@@ -99,7 +99,7 @@ export function registerSendFromTemplateTool(server: McpServer, deps: ServerDeps
     {
       title: 'Send email from a template',
       description:
-        'Renders a stored template (variables HTML-escaped) and sends it from a mailbox in a durable workflow: answers with a PREVIEW (external recipients flagged) and waits for confirmation (confirm, or a person: `mm approve`; wiring templates always need a person), then sends exactly once. `recipients`: one personalised message each, one confirmation.',
+        'Renders a stored template and sends it from a mailbox in a workflow: a PREVIEW (external recipients flagged) waits for confirmation (wiring templates: a person), then it sends exactly once. `recipients`: one message each, one confirmation.',
       inputSchema: sendFromTemplateShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },

@@ -3,6 +3,7 @@
 // and on each site's document library root the Anyone (anonymous) and organisation links and the
 // external people with access (driveItem permissions). A site's own, stricter sharing setting is not
 // in Graph v1.0 (SharePoint's Get-PnPTenantSite -> SharingCapability, through the run tool).
+import { line } from '../../lib/bounded-text';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { connectionNameSchema } from '../../lib/registry/schema';
@@ -18,7 +19,7 @@ export const sharepointSharingAuditShape = {
   connection: connectionNameSchema,
   exposedOnly: z.boolean().optional().describe('Only sites with Anyone links or guests'),
   pageSize: z.number().int().min(1).max(25).optional().describe('Per page (10)'),
-  cursor: z.string().optional().describe('nextCursor'),
+  cursor: line(8192).optional().describe('nextCursor'),
 };
 
 interface Site {

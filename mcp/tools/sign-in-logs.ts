@@ -1,5 +1,6 @@
 // sign_in_logs: Entra sign-in logs (Graph v1.0 auditLogs/signIns) by user, time, result and country,
 // newest first, one page per call: when, who, which app, from which IP and place, and the result.
+import { line } from '../../lib/bounded-text';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { connectionNameSchema } from '../../lib/registry/schema';
@@ -14,12 +15,12 @@ const RETENTION_DAYS = 30;
 
 export const signInLogsShape = {
   connection: connectionNameSchema,
-  user: z.string().optional().describe('UPN'),
-  since: z.string().optional().describe('ISO 8601 (default 7 days ago; max 30)'),
+  user: line(320).optional().describe('UPN'),
+  since: line(40).optional().describe('ISO 8601 (default 7 days ago; max 30)'),
   failuresOnly: z.boolean().optional().describe('Failures only'),
   country: z.string().regex(/^[A-Za-z]{2}$/).optional().describe('Country code, e.g. NG'),
   pageSize: z.number().int().min(1).max(50).optional().describe('Per page (25)'),
-  cursor: z.string().optional().describe('nextCursor'),
+  cursor: line(8192).optional().describe('nextCursor'),
 };
 
 interface SignIn {

@@ -19,7 +19,7 @@ export function registerUpdateEmailTemplateTool(server: McpServer, deps: Templat
     {
       title: 'Update email template',
       description:
-        'Change fields of an email template. Saves a new version (earlier ones stay; see email_template_versions and rollback_email_template). Omitted fields keep their value; a new bodyHtml without bodyText derives the text again.',
+        'Change fields of an email template, saved as a new version (rollback_email_template restores one). Omitted fields keep their value.',
       inputSchema: {
         templateId: templateIdField,
         templateName: templateNameField.optional(),

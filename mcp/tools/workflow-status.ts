@@ -17,7 +17,7 @@ export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps):
     {
       title: 'Workflow status',
       description:
-        "State of a workflow another tool started, in that tool's words: done, failed (why), running, no worker, waiting for sign-in (service, code) or confirmation (preview), its children's waits included.",
+        "State of a workflow a tool started, in that tool's words: done, failed (why), running, no worker, waiting for sign-in (code) or confirmation (preview).",
       inputSchema: {
         workflowId: workflowIdField,
         waitSeconds: z.number().min(0).max(120).optional().describe('Wait up to this long for a change: next step, a wait for a person, the end (default 0)'),

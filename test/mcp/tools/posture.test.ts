@@ -97,7 +97,7 @@ describe('posture tools against the sandbox tenant', () => {
     env?.cleanup();
   });
 
-  test('tools/list: five read-only tools, every field described, under 3.6 KB together', async () => {
+  test('tools/list: five read-only tools, every field described, under 3.7 KB together', async () => {
     const tools = (await client.listTools()).tools.filter((t) => t.name !== 'workflow_status');
     assert.deepEqual(tools.map((t) => t.name).sort(), ['list_risky_users', 'list_security_alerts', 'secure_score', 'sharepoint_sharing_audit', 'sign_in_logs']);
     for (const tool of tools) {
@@ -105,7 +105,7 @@ describe('posture tools against the sandbox tenant', () => {
       for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) assert.ok((schema as { description?: string }).description, `${tool.name}.${field}`);
     }
     const bytes = Buffer.byteLength(JSON.stringify(tools));
-    assert.ok(bytes < 3600, `the five tools take ${bytes} bytes of tools/list`);
+    assert.ok(bytes < 3700, `the five tools take ${bytes} bytes of tools/list`);
   });
 
   test('a first read asks for a sign-in; then sign_in_logs finds the foreign sign-ins by user and country, and the failures', async () => {
