@@ -2,11 +2,13 @@
 // confirm answer a workflow some tool started with that tool's own summary (the data stays in
 // structuredContent), not a JSON dump of the result.
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { plainResult } from './answers';
+import { startedInput } from './operations/changed-request';
 import type { WorkflowName } from './operations/define';
 import type { RunAnswer } from './workflow-runner';
+import { summarize as bulkProvisionUsers } from './tools/bulk-provision-users';
 import { summarizeScan } from './tools/compliance-common';
+import { summarizeFleet } from './tools/compliance-fleet';
 import { summarize as configureMailbox } from './tools/configure-mailbox';
 import { summarize as configureTracking } from './tools/configure-tracking';
 import { summarize as connectService } from './tools/connect-service';
@@ -33,6 +35,8 @@ const BY_TYPE: Partial<Record<WorkflowName, Summary>> = {
   offboardUser,
   sendTemplate,
   complianceScan: summarizeScan,
+  complianceFleetScan: summarizeFleet,
+  bulkProvisionUsers,
   remediateFinding,
   enableFeature,
   runCommand: summarizeRun,
@@ -59,9 +63,8 @@ export function summaryFor(workflowType: string | undefined, answer?: RunAnswer)
 /** The input a workflow was started with (the first event of its history), or undefined when it cannot be read. */
 async function startInput(client: Client, workflowId: string, runId: string | undefined): Promise<unknown> {
   try {
-    const { history } = await client.workflowService.getWorkflowExecutionHistory({ namespace: client.options.namespace, execution: { workflowId, runId }, maximumPageSize: 1 });
-    const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    return payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
+    // Decoded through the client's codecs (payloads are encrypted at rest).
+    return await startedInput(client, client.workflow.getHandle(workflowId, runId));
   } catch {
     return undefined;
   }

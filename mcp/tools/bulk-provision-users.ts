@@ -84,7 +84,7 @@ function rowsFromCsv(text: string): unknown[] {
   });
 }
 
-function summarize(result: unknown): string {
+export function summarize(result: unknown): string {
   const r = result as BulkProvisionResult;
   if (r.status !== 'done') return r.summary;
   const table = ['| user | status | summary |', '|---|---|---|', ...r.rows.map((row) => `| ${row.userPrincipalName} | ${row.status}${row.adopted ? ' (adopted)' : ''} | ${row.summary.replace(/\|/g, '/').slice(0, 200)} |`)];

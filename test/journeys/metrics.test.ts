@@ -62,6 +62,7 @@ describe('Prometheus metrics of the worker, the MCP server and the pool worker',
   let mcpMetrics: MetricsServer;
   let workerPort: number;
   let poolPort: number;
+  let waitingWhileSigningIn: number | undefined;
   const taskQueue = uniqueQueue('metrics');
   const children: ChildProcess[] = [];
   const tool = async (name: string, args: Record<string, unknown>) => {
@@ -119,6 +120,8 @@ describe('Prometheus metrics of the worker, the MCP server and the pool worker',
     // A sign-in nobody completes, cancelled: a cancelled workflow for the outcome counts.
     const abandoned = await tool('graph_request', { connection: 'Fabrikam', endpoint: '/me', waitSeconds: 60 });
     assert.equal(abandoned.s.status, 'waiting_for_sign_in', textOf(abandoned.result));
+    // While it waits, the worker counts it among the workflows waiting for a person (the M365Waiting attribute).
+    waitingWhileSigningIn = sample(await scrape(workerPort), 'mm_workflows_waiting', { kind: 'signIn' });
     const cancelled = await tool('cancel_workflow', { workflowId: abandoned.s.workflowId });
     assert.notEqual(cancelled.result.isError, true, textOf(cancelled.result));
     await untilSettled(() => tool('workflow_status', { workflowId: abandoned.s.workflowId, waitSeconds: 30 }));
@@ -151,6 +154,7 @@ describe('Prometheus metrics of the worker, the MCP server and the pool worker',
     assert.ok((sample(text, 'temporal_workflow_failed_total', { workflow_type: 'graphRequest' }) ?? 0) >= 1, 'the missing user');
     assert.ok((sample(text, 'temporal_workflow_canceled_total', { workflow_type: 'graphRequest' }) ?? 0) >= 1, 'the abandoned sign-in');
     assert.equal(families(text).get('mm_workflows_waiting'), 'gauge');
+    assert.ok((waitingWhileSigningIn ?? 0) >= 1, `a sign-in waiting for a person was counted (${waitingWhileSigningIn})`);
   });
 
   test('the MCP server counts tool calls by tool and outcome, with latency histograms', async () => {

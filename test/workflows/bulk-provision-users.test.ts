@@ -43,6 +43,9 @@ describe('bulk_provision_users', () => {
     assert.equal(one.graph.displayName, 'Bulk, User 7');
     assert.equal(one.graph.department, 'Ops "1"');
     assert.ok(progress.length > 0, 'MCP progress notifications were sent');
+    // Followed later, the finished bulk answers in the tool's own words: its per-user table.
+    const status = await h.mcp.client.callTool({ name: 'workflow_status', arguments: { workflowId: s.workflowId } });
+    assert.match(textOf(status), /\| user \| status \| summary \|\n\|---\|---\|---\|\n\| bulk\.000@/);
 
     const throttled = await fetch(`${h.sandbox.url}/_sandbox/throttle`).then((r) => r.json());
     assert.ok(throttled, 'the throttle state is readable');
