@@ -71,20 +71,31 @@ async function registerSearchAttributes(config: Config): Promise<void> {
   }
 }
 
-async function runWorker(config: Config, logger: Logger, taskQueue = TASK_QUEUE): Promise<Worker> {
+/** The main worker, and what to close once it stopped (its metrics endpoint and the client that counts waiting workflows). */
+async function runWorker(config: Config, logger: Logger, taskQueue = TASK_QUEUE): Promise<{ worker: Worker; close(): Promise<void> }> {
   await registerSearchAttributes(config);
   const { createMainWorker, createWorkerServices, installRuntime } = await mainWorker();
   const metricsPort = config.env.MM_METRICS_PORT;
   installRuntime(logger, { metrics: metricsPort !== undefined });
   const services = createWorkerServices(config, logger);
-  const worker = await createMainWorker({ config, logger, taskQueue, services });
+  let client: ReturnType<typeof services.temporal> | undefined;
+  const temporal = () => (client ??= services.temporal());
+  const worker = await createMainWorker({ config, logger, taskQueue, services: { ...services, temporal } });
   say(`Worker polling task queue '${taskQueue}' at ${config.temporal.address} (Ctrl-C stops it; in-flight activities finish first).`);
+  let metrics: { close(): Promise<void> } | undefined;
   if (metricsPort !== undefined) {
     const { serveWorkerMetrics } = await import('../workers/worker-metrics');
-    const metrics = await serveWorkerMetrics({ port: metricsPort, host: config.env.MM_METRICS_HOST, temporal: services.temporal, logger });
-    say(`Prometheus metrics on http://${config.env.MM_METRICS_HOST}:${metrics.port}/metrics`);
+    const served = await serveWorkerMetrics({ port: metricsPort, host: config.env.MM_METRICS_HOST, temporal, logger });
+    metrics = served;
+    say(`Prometheus metrics on http://${config.env.MM_METRICS_HOST}:${served.port}/metrics`);
   }
-  return worker;
+  return {
+    worker,
+    async close() {
+      await metrics?.close();
+      if (client) await (await client).connection.close();
+    },
+  };
 }
 
 /** The pwsh pool worker: polls this host's queue (or --task-queue / MM_PWSH_TASK_QUEUE) until Ctrl-C. */
@@ -187,8 +198,12 @@ export function registerTemporalCommands(program: Command): void {
         say('pwsh pool worker stopped.');
         return;
       }
-      const worker = await runWorker(config, logger, options.taskQueue);
-      await worker.run();
+      const { worker, close } = await runWorker(config, logger, options.taskQueue);
+      try {
+        await worker.run();
+      } finally {
+        await close();
+      }
       say('Worker stopped.');
     });
 
@@ -206,11 +221,12 @@ export function registerTemporalCommands(program: Command): void {
       const pidFile = path.join(config.stateDir, 'mm-up.pid');
       fs.writeFileSync(pidFile, String(process.pid));
       try {
-        const worker = await runWorker(config, logger);
+        const { worker, close } = await runWorker(config, logger);
         const pwshStopped = startPwshBeside(config, logger);
         const inbox = await startApprovalsInbox(config, logger, options.approvalsPort);
         if (server) say(`Temporal UI: ${server.uiUrl}`);
         await worker.run();
+        await close();
         await pwshStopped;
         await inbox?.close();
       } finally {
