@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN, startSandbox, type Sandbox } from '../../sandbox';
 import { PROJECT_ROOT } from '../../lib/paths';
 import type { ServerDeps } from '../../mcp/deps';
@@ -58,7 +57,11 @@ describe('the approvals inbox, in headless Chromium', { skip: NO_CHROMIUM }, () 
   const decisionOf = async (workflowId: string) => {
     const { events } = await temporal.workflow.getHandle(workflowId).fetchHistory();
     const accepted = events?.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes)?.workflowExecutionUpdateAcceptedEventAttributes;
-    const decision = defaultPayloadConverter.fromPayload<{ approve: boolean; by: string; note?: string }>(accepted!.acceptedRequest!.input!.args!.payloads![0]!);
+    // History payloads are encrypted at rest: the client's codecs open them, its converter reads them.
+    const { payloadCodecs, payloadConverter } = temporal.options.loadedDataConverter;
+    let payloads = accepted!.acceptedRequest!.input!.args!.payloads!;
+    for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    const decision = payloadConverter.fromPayload<{ approve: boolean; by: string; note?: string }>(payloads[0]!);
     return { approve: decision.approve, by: decision.by, note: decision.note };
   };
 

@@ -30,7 +30,7 @@ describe('argument problems through MCP', () => {
   test('every problem is listed, each on its line; a wrong type says what the field is for, a bad value keeps its reason', async () => {
     const text = textOf(await mcp.client.callTool({ name: 'create_user', arguments: { email: 'not-an-address', displayName: 7, password: 'x', usageLocation: 'usa' } }));
     const lines = text.split('\n');
-    assert.ok(lines.includes('connection: required — Registry connection name (no default)'), text);
+    assert.ok(lines.includes('connection: required — Connection name, no default'), text);
     assert.ok(lines.some((l) => /^email: .*email/i.test(l)), text);
     assert.ok(lines.includes('displayName: Invalid input: expected string, received number — Display name'), text);
     assert.ok(lines.some((l) => l.startsWith('usageLocation: ')), text);
