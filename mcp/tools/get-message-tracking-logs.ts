@@ -30,7 +30,7 @@ export const getMessageTrackingLogsShape = {
   messageId: line().optional().describe('Message-ID'),
   status: oneOf(TRACE_STATUSES).optional().describe('Status'),
   pageSize: z.number().int().min(1).max(1000).optional().describe('Rows/page (default 100)'),
-  cursor: line().optional().describe('A nextCursor'),
+  cursor: line(8192).optional().describe('A nextCursor'),
   waitSeconds: z.number().optional().describe('Wait seconds, max 120'),
 };
 

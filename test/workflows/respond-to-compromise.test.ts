@@ -14,7 +14,7 @@ import { silentLogger } from '../../lib/logger';
 import { createWorkerServices, installRuntime, mainActivities } from '../../workers/main';
 import { respondToCompromise, type RespondToCompromiseResult } from '../../workflows/respond-to-compromise';
 import { makeTestEnv, type TestEnv } from '../helpers/env';
-import { temporalAddress, testClient, uniqueQueue } from '../helpers/temporal';
+import { temporalAddress, testClient, uniqueQueue, testDataConverter } from '../helpers/temporal';
 
 const require = createRequire(import.meta.url);
 const SECRET_ENV = 'MM_TEST_COMPROMISE_SECRET';
@@ -51,6 +51,8 @@ describe('respondToCompromise: the evidence snapshot', () => {
       connection,
       taskQueue,
       workflowsPath: require.resolve('./respond-to-compromise.workflows.ts'),
+      // The run's payload key, as every client and worker of the run uses.
+      dataConverter: testDataConverter(),
       activities: { ...mainActivities(env.config, services, silentLogger), ...createCompromiseEvidenceActivities(services) },
     });
     running = worker.run();
