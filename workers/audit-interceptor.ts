@@ -40,7 +40,7 @@ class AuditInterceptor implements ActivityInboundCallsInterceptor {
     const info = Context.current().info;
     const describe = AUDITED_STEPS[info.activityType];
     if (!describe || !info.workflowExecution) return next(input);
-    const write = (step: AuditedStep, outcome: AuditEntry['outcome'], detail?: string) => {
+    const write = async (step: AuditedStep, outcome: AuditEntry['outcome'], detail?: string) => {
       if (step.skip) return;
       const { workflowId, runId } = info.workflowExecution!;
       const entry: AuditEntry = {
@@ -58,7 +58,7 @@ class AuditInterceptor implements ActivityInboundCallsInterceptor {
         stepKey: `${workflowId}/${runId}/${info.activityId}`,
       };
       try {
-        void this.audit.record(entry);
+        await this.audit.record(entry);
       } catch (err) {
         // The step took effect: an audit store that cannot write must not undo that; say so loudly.
         this.logger.error({ err: (err as Error).message, workflowId, activity: info.activityType }, 'audit row not written');
@@ -77,11 +77,11 @@ class AuditInterceptor implements ActivityInboundCallsInterceptor {
     try {
       result = await next(input);
     } catch (err) {
-      write(described(undefined), 'failed', `attempt ${info.attempt}: ${(err as Error).message}`);
+      await write(described(undefined), 'failed', `attempt ${info.attempt}: ${(err as Error).message}`);
       throw err;
     }
     const step = described(result);
-    write(step, 'ok', step.after);
+    await write(step, 'ok', step.after);
     return result;
   }
 }
