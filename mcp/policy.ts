@@ -65,6 +65,9 @@ export async function callerRefusal(
   const given = (args ?? {}) as Record<string, unknown>;
   const named = (key: string) => (typeof given[key] === 'string' ? (given[key] as string) : undefined);
   if (NAMES_CONNECTION.has(tool)) return connectionRefusal(caller, named('name'));
+  // A fleet call names its tenants in `connections` instead: each is held to the limit as the tool
+  // resolves them (fleetConnections), and "all" means all of the token's own.
+  if (fields.includes('connections') && given.connections !== undefined && given.connection === undefined) return undefined;
   if (fields.includes('connection')) return connectionRefusal(caller, named('connection'));
   if (ACTS_ON_WORKFLOW.has(tool) && named('workflowId')) return workflowConnectionRefusal(deps, caller, named('workflowId')!);
   return undefined;
@@ -81,6 +84,11 @@ async function workflowConnectionRefusal(deps: Pick<ServerDeps, 'temporal'>, cal
     if (isWorkflowNotFound(err)) return undefined;
     return tokenRefusal(caller, `the connection of workflow '${workflowId}' could not be checked (${(err as Error).message})`, 'Try again.');
   }
+}
+
+/** Whether the caller's token may use `connection` (always, without a token or for an unlimited one). */
+export function callerMayUse(deps: Pick<ServerDeps, 'caller'>, connection: string): boolean {
+  return !deps.caller || connectionRefusal(deps.caller, connection) === undefined;
 }
 
 /** For a resource read (its errors are thrown): throws the refusal when the caller's token may not use `connection`. */

@@ -7,7 +7,7 @@ import type { ServerDeps } from '../deps';
 import type { ToolExtra } from '../answers';
 import { answerResult } from '../answers';
 import { complianceFleetScan } from '../operations';
-import { policyRefusal } from '../policy';
+import { callerMayUse, policyRefusal } from '../policy';
 import { toolError } from '../results';
 import { runWorkflowTool } from '../tool-workflow';
 import type { ComplianceFleetScanResult } from '../../workflows/compliance-fleet-scan';
@@ -16,7 +16,13 @@ export const FLEET_MAX = 100;
 
 /** The connections named, or every valid connection the MCP server may use for "all"; an answer when one is unknown or refused. */
 export function fleetConnections(deps: ServerDeps, tool: string, asked: string[] | 'all'): string[] | CallToolResult {
-  const names = asked === 'all' ? deps.registry.list({ mcp: 'mm' }).filter((l) => l.status === 'valid').map((l) => l.name) : [...new Set(asked)];
+  const names =
+    asked === 'all'
+      ? deps.registry
+          .list({ mcp: 'mm' })
+          .filter((l) => l.status === 'valid' && callerMayUse(deps, l.name))
+          .map((l) => l.name)
+      : [...new Set(asked)];
   if (names.length === 0) return toolError('No usable connection is registered for "all": add one with registry_add_connection.', { field: 'connections' });
   if (names.length > FLEET_MAX) return toolError(`connections: ${names.length} connections; a fleet scan takes at most ${FLEET_MAX}. Name fewer.`, { field: 'connections' });
   const resolved: string[] = [];

@@ -4,6 +4,7 @@ import { summarize, type ConnectionSummary } from '../../lib/registry/listing';
 import { toolResult } from '../results';
 import type { ServerDeps } from '../deps';
 import { registryFailure } from './registry-common';
+import { callerMayUse } from '../policy';
 import { line } from '../../lib/bounded-text';
 
 function row(s: ConnectionSummary): string {
@@ -25,7 +26,11 @@ export function registerRegistryListConnectionsTool(server: McpServer, deps: Ser
     },
     async ({ mcp }) => {
       try {
-        const summaries = deps.registry.list({ mcp }).map(summarize);
+        // An HTTP token limited to some connections sees those alone.
+        const summaries = deps.registry
+          .list({ mcp })
+          .filter((l) => callerMayUse(deps, l.name))
+          .map(summarize);
         const text = summaries.length
           ? summaries.map(row).join('\n')
           : `No connections${mcp ? ` for ${mcp}` : ''} in ${deps.registry.filePath}. Call registry_setup_instructions, then registry_add_connection.`;

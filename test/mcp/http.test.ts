@@ -147,6 +147,14 @@ describe('mm mcp --http', () => {
     const other = await client.callTool({ name: 'graph_request', arguments: { connection: 'Legacy', method: 'GET', endpoint: '/users' } });
     assert.match(textOf(other), /limited to connections Contoso-GA, not 'Legacy'/);
     await assert.rejects(client.readResource({ uri: 'm365://users/jane@contoso.com?connection=Legacy' }), /limited to connections Contoso-GA, not 'Legacy'/);
+    const listed = await client.callTool({ name: 'registry_list_connections', arguments: {} });
+    assert.match(textOf(listed), /Contoso-GA/);
+    assert.doesNotMatch(textOf(listed), /Legacy/, 'the connections the token may not use are not listed');
+    const fleet = await client.callTool({ name: 'compliance_scan', arguments: { connections: ['Contoso-GA', 'Legacy'] } });
+    assert.match(textOf(fleet), /limited to connections Contoso-GA, not 'Legacy'/);
+    // "all" is all of the token's own: it passes the checks and goes on to start the fleet scan.
+    const all = await client.callTool({ name: 'compliance_scan', arguments: { connections: 'all' } });
+    assert.doesNotMatch(textOf(all), /Refused/);
     const registry = await client.callTool({ name: 'registry_remove_connection', arguments: { name: 'Legacy' } });
     assert.match(textOf(registry), /Refused for HTTP token 'auditor'/);
     // A read on its own connection passes every check and goes on to start its workflow.
