@@ -110,6 +110,7 @@ export const variables = {
   ),
   MM_CODEC_PORT: variable(port, 'a port number 1-65535', () => '8234'),
   MM_WAIT_SECONDS: variable(z.coerce.number().min(0).max(600), 'seconds from 0 to 600', () => '20'),
+  MM_WORKFLOW_CACHE: variable(z.coerce.number().int().min(2).max(100000), 'a whole number of workflows from 2 to 100000', () => '200'),
   MM_HTTP_PORT: variable(port, 'a port number 1-65535', () => '3333'),
   MM_HTTP_TOKEN: variable(z.string().min(16), 'a bearer token of at least 16 characters'),
   MM_HTTP_ALLOWED_HOSTS: variable(hostNames, 'comma-separated host names a client may use in the Host header, e.g. mm.internal,10.0.0.5'),
@@ -140,6 +141,8 @@ export interface Config {
   sendGuards: boolean;
   sandboxUrl?: string;
   waitSeconds: number;
+  /** Workflows a worker keeps in memory (MM_WORKFLOW_CACHE); an evicted one replays from its history. */
+  workflowCache: number;
 }
 
 export interface TemporalSettings {
@@ -205,5 +208,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sendGuards: e.MM_SEND_GUARDS,
     sandboxUrl: e.MM_SANDBOX_URL,
     waitSeconds: e.MM_WAIT_SECONDS,
+    workflowCache: e.MM_WORKFLOW_CACHE,
   };
 }

@@ -28,9 +28,6 @@ import { workflowBundle } from './bundle';
 import { auditInterceptor } from './audit-interceptor';
 import { metricsBuffer } from './sdk-metrics';
 
-/** Workflows kept in the worker's memory (DESIGN: 1,000 waiting workflows under 300 MB of RSS). */
-export const MAX_CACHED_WORKFLOWS = 200;
-
 /** The clients activities share, built once per worker process. */
 export interface WorkerServices {
   registry: Registry;
@@ -115,6 +112,7 @@ export async function createMainWorker(options: MainWorkerOptions): Promise<Work
     shutdownGraceTime: '30 seconds',
     // Most workflows wait (for a person, a sign-in, a replication delay): keep a bounded number in
     // memory; an evicted one is replayed from its history when its next event arrives.
-    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+    // (MM_WORKFLOW_CACHE; DESIGN: 1,000 waiting workflows under 300 MB of RSS.)
+    maxCachedWorkflows: config.workflowCache,
   });
 }

@@ -16,6 +16,8 @@ describe('lib/config', () => {
     assert.equal(config.autostart, true);
     assert.equal(config.sendGuards, true);
     assert.equal(config.uiPort, 8233);
+    assert.equal(config.workflowCache, 200);
+    assert.equal(loadConfig({ MM_WORKFLOW_CACHE: '50' }).workflowCache, 50);
   });
 
   test('a remote address or TLS is not the embedded default', () => {
@@ -27,6 +29,8 @@ describe('lib/config', () => {
   test('each wrong value names its variable and what it accepts', () => {
     const cases: [Record<string, string>, string, RegExp][] = [
       [{ TEMPORAL_ADDRESS: 'nonsense' }, 'TEMPORAL_ADDRESS', /host:port/],
+      [{ MM_WORKFLOW_CACHE: '1' }, 'MM_WORKFLOW_CACHE', /whole number of workflows from 2/],
+      [{ MM_WORKFLOW_CACHE: 'lots' }, 'MM_WORKFLOW_CACHE', /whole number of workflows from 2/],
       [{ TEMPORAL_ADDRESS: 'host:99999' }, 'TEMPORAL_ADDRESS', /host:port/],
       [{ MM_AUTOSTART: 'maybe' }, 'MM_AUTOSTART', /true or false/],
       [{ MM_SEND_GUARDS: '2' }, 'MM_SEND_GUARDS', /true or false/],
