@@ -55,11 +55,11 @@ export function createLogger(options: LoggerOptions): Logger {
     streams.push({ level, stream: options.pretty ? pinoPretty() : pino.destination({ dest: 2, sync: true }) });
   }
   if (options.logDir) {
-    fs.mkdirSync(options.logDir, { recursive: true });
-    streams.push({
-      level,
-      stream: pino.destination({ dest: path.join(options.logDir, `${options.name}.log`), mkdir: true, sync: false }),
-    });
+    // Logs name tenants, users and commands: readable by their owner alone, like the state dir.
+    fs.mkdirSync(options.logDir, { recursive: true, mode: 0o700 });
+    const file = path.join(options.logDir, `${options.name}.log`);
+    if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
+    streams.push({ level, stream: pino.destination({ dest: file, mkdir: true, sync: false, mode: 0o600 }) });
   }
   return pino(
     {
