@@ -46,6 +46,17 @@ export interface LoggerOptions {
   stderr?: boolean;
 }
 
+/**
+ * Opens a log file for appending, readable by its owner alone (0600, in a 0700 directory when it
+ * creates it): logs name tenants, users and commands. An existing file is narrowed to its owner.
+ */
+export function openPrivateLog(logFile: string): number {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true, mode: 0o700 });
+  const fd = fs.openSync(logFile, 'a', 0o600);
+  fs.fchmodSync(fd, 0o600);
+  return fd;
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
   const level = (options.level ?? 'info') as pino.Level;
@@ -55,11 +66,7 @@ export function createLogger(options: LoggerOptions): Logger {
     streams.push({ level, stream: options.pretty ? pinoPretty() : pino.destination({ dest: 2, sync: true }) });
   }
   if (options.logDir) {
-    // Logs name tenants, users and commands: readable by their owner alone, like the state dir.
-    fs.mkdirSync(options.logDir, { recursive: true, mode: 0o700 });
-    const file = path.join(options.logDir, `${options.name}.log`);
-    if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
-    streams.push({ level, stream: pino.destination({ dest: file, mkdir: true, sync: false, mode: 0o600 }) });
+    streams.push({ level, stream: pino.destination({ dest: openPrivateLog(path.join(options.logDir, `${options.name}.log`)), sync: false }) });
   }
   return pino(
     {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
-import type { Logger } from '../lib/logger';
+import { openPrivateLog, type Logger } from '../lib/logger';
 import { PROJECT_ROOT } from '../lib/paths';
 import { connectClient, TemporalUnreachableError } from '../lib/temporal/connection';
 import { TASK_QUEUE } from '../lib/temporal/names';
@@ -48,9 +48,8 @@ async function connectOrStart(config: Config, logger: Logger): Promise<Client> {
     } catch {
       // Still nothing: this process starts it.
     }
-    fs.mkdirSync(config.logDir, { recursive: true });
     const logFile = path.join(config.logDir, 'mm-up.log');
-    const out = fs.openSync(logFile, 'a');
+    const out = openPrivateLog(logFile);
     logger.warn({ logFile }, 'no Temporal server answers: starting `mm up` in the background');
     const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'mm.js'), 'up'], {
       detached: true,

@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTE_ARGS } from './names';
 import { temporalAnswers } from './connection';
+import { openPrivateLog } from '../logger';
 
 export interface DevServerOptions {
   cli: string;
@@ -142,13 +143,6 @@ function restrictDatabaseFiles(dbFile: string): void {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
-}
-
-function openPrivateLog(logFile: string): number {
-  fs.mkdirSync(path.dirname(logFile), { recursive: true, mode: 0o700 });
-  const fd = fs.openSync(logFile, 'a', 0o600);
-  fs.fchmodSync(fd, 0o600);
-  return fd;
 }
 
 async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
