@@ -32,8 +32,32 @@ function testFiles(filters: string[]): string[] {
   };
   walk(path.join(PROJECT_ROOT, 'test'));
   const wanted = filters.map((f) => path.relative(PROJECT_ROOT, path.resolve(f)));
-  return files.filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w))).sort();
+  const chosen = files.filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w))).sort();
+  const rank = (f: string) => (LONGEST_FIRST.includes(f) ? LONGEST_FIRST.indexOf(f) : LONGEST_FIRST.length);
+  return chosen.sort((a, b) => rank(a) - rank(b));
 }
+
+/**
+ * Test files run at once. Most of a journey's time is spent waiting (a heartbeat timeout after a
+ * killed worker, a timer, a person's confirmation), so more files than cores keep the cores busy.
+ */
+const TEST_CONCURRENCY = Number(process.env.MM_TEST_CONCURRENCY) > 0 ? Number(process.env.MM_TEST_CONCURRENCY) : 2;
+
+/**
+ * The files that take longest (a minute or more: workers killed and waited for, the package
+ * installed, Chromium), started first so that none is left running alone at the end of the run while
+ * the other slot idles. The rest follow in name order.
+ */
+const LONGEST_FIRST = [
+  'test/journeys/provisioning-worker-kill.test.ts',
+  'test/workflows/compliance-scan.test.ts',
+  'test/package/package.test.ts',
+  'test/mcp/tools/graph-request.test.ts',
+  'test/mcp/approvals.test.ts',
+  'test/journeys/graph-send-worker-kill.test.ts',
+  'test/journeys/send-worker-kill.test.ts',
+  'test/workflows/create-team.test.ts',
+];
 
 /** The folders whose coverage every run prints. */
 const COVERED = ['lib', 'activities', 'workflows', 'mcp', 'cli'];
@@ -143,7 +167,7 @@ async function main(): Promise<number> {
       '--import',
       'tsx',
       '--test',
-      '--test-concurrency=2',
+      `--test-concurrency=${TEST_CONCURRENCY}`,
       '--test-timeout=600000',
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
