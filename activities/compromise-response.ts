@@ -6,6 +6,7 @@
 // The new password is generated inside resetCompromisedPassword, sealed into the store for a person
 // to read once, and never returned: not in activity results, workflow history, logs or audit rows.
 import crypto from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { GraphError, type GraphClient } from '../lib/graph';
 import type { Registry } from '../lib/registry';
 import { passwordProblem, sealSecret } from '../lib/secrets/seal';
@@ -97,6 +98,13 @@ const unavailable = (err: unknown, permission: string): EvidencePart<never> => {
   throw err;
 };
 
+/** The run of the workflow calling the activity: a response run again under the same id keeps each run's record. */
+const runIdOf = () => {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw new Error('storeCompromiseEvidence and storeCompromiseReport run only as activities of a workflow.');
+  return execution.runId;
+};
+
 export function createCompromiseResponseActivities(deps: CompromiseResponseDeps) {
   const graphOf = (connection: string) => deps.graph.forConnection(deps.registry.forMcp(connection));
   const user = (id: string) => `/users/${encodeURIComponent(id)}`;
@@ -105,12 +113,12 @@ export function createCompromiseResponseActivities(deps: CompromiseResponseDeps)
     {
       /** The evidence snapshot, stored before anything is contained (not a tenant change). */
       async storeCompromiseEvidence(input: { workflowId: string; connection: string; userPrincipalName: string; collectedAt: string; evidence: unknown }): Promise<void> {
-        deps.store().compromise.saveEvidence(input);
+        deps.store().compromise.saveEvidence({ ...input, runId: runIdOf() });
       },
 
       /** The report: markdown as the workflow wrote it, HTML rendered (escaped) from the same document. */
       async storeCompromiseReport(input: { workflowId: string; status: string; markdown: string; document: ReportDocument }): Promise<{ stored: boolean }> {
-        return { stored: deps.store().compromise.saveReport(input.workflowId, { markdown: input.markdown, html: reportHtml(input.document), status: input.status }) };
+        return { stored: deps.store().compromise.saveReport(input.workflowId, runIdOf(), { markdown: input.markdown, html: reportHtml(input.document), status: input.status }) };
       },
 
       /**

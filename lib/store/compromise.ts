@@ -1,10 +1,12 @@
 // Compromised-account responses: the evidence snapshot as it was collected and the report once
-// written (markdown and HTML), one row per workflow; and secrets a person reads once (the password a
+// written (markdown and HTML), one row per workflow run (a response run again under the same id keeps
+// the earlier run's row); and secrets a person reads once (the password a
 // containment set), kept sealed and deleted by the read that returns them.
 import type { SqliteDatabase } from './open';
 
 export interface CompromiseRecord {
   workflowId: string;
+  runId: string;
   connection: string;
   userPrincipalName: string;
   collectedAt: string;
@@ -27,11 +29,12 @@ export interface OneTimeSecret {
 }
 
 export interface CompromiseRepository {
-  /** Stores (or replaces) the evidence of a response; the report columns are kept. */
-  saveEvidence(record: Pick<CompromiseRecord, 'workflowId' | 'connection' | 'userPrincipalName' | 'collectedAt' | 'evidence'>): void;
-  /** Stores the report of a response whose evidence is stored; false when there is none. */
-  saveReport(workflowId: string, report: { markdown: string; html: string; status: string }): boolean;
-  get(workflowId: string): CompromiseRecord | undefined;
+  /** Stores (or, for a retried activity, replaces) the evidence of a run; its report columns are kept. */
+  saveEvidence(record: Pick<CompromiseRecord, 'workflowId' | 'runId' | 'connection' | 'userPrincipalName' | 'collectedAt' | 'evidence'>): void;
+  /** Stores the report of a run whose evidence is stored; false when there is none. */
+  saveReport(workflowId: string, runId: string, report: { markdown: string; html: string; status: string }): boolean;
+  /** The run's record, or without runId the latest run's. */
+  get(workflowId: string, runId?: string): CompromiseRecord | undefined;
   /** Responses about one account, newest first. */
   forUser(connection: string, userPrincipalName: string): CompromiseRecord[];
   putSecret(secret: Omit<OneTimeSecret, 'createdAt'>): void;
@@ -43,6 +46,7 @@ export interface CompromiseRepository {
 
 interface Row {
   workflow_id: string;
+  run_id: string;
   connection: string;
   user_principal_name: string;
   collected_at: string;
@@ -55,6 +59,7 @@ interface Row {
 
 const recordOf = (r: Row): CompromiseRecord => ({
   workflowId: r.workflow_id,
+  runId: r.run_id,
   connection: r.connection,
   userPrincipalName: r.user_principal_name,
   collectedAt: r.collected_at,
@@ -67,12 +72,13 @@ const recordOf = (r: Row): CompromiseRecord => ({
 
 export function createCompromiseRepository(db: SqliteDatabase): CompromiseRepository {
   const upsert = db.prepare(
-    `INSERT INTO compromise_responses (workflow_id, connection, user_principal_name, collected_at, evidence, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT(workflow_id) DO UPDATE SET connection = excluded.connection, user_principal_name = excluded.user_principal_name,
+    `INSERT INTO compromise_responses (workflow_id, run_id, connection, user_principal_name, collected_at, evidence, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(workflow_id, run_id) DO UPDATE SET connection = excluded.connection, user_principal_name = excluded.user_principal_name,
        collected_at = excluded.collected_at, evidence = excluded.evidence, updated_at = excluded.updated_at`,
   );
-  const report = db.prepare('UPDATE compromise_responses SET report_markdown = ?, report_html = ?, status = ?, updated_at = ? WHERE workflow_id = ?');
-  const one = db.prepare('SELECT * FROM compromise_responses WHERE workflow_id = ?');
+  const report = db.prepare('UPDATE compromise_responses SET report_markdown = ?, report_html = ?, status = ?, updated_at = ? WHERE workflow_id = ? AND run_id = ?');
+  const one = db.prepare('SELECT * FROM compromise_responses WHERE workflow_id = ? AND run_id = ?');
+  const latest = db.prepare('SELECT * FROM compromise_responses WHERE workflow_id = ? ORDER BY collected_at DESC, updated_at DESC LIMIT 1');
   const byUser = db.prepare('SELECT * FROM compromise_responses WHERE connection = ? AND user_principal_name = ? ORDER BY collected_at DESC, updated_at DESC');
   const putSecret = db.prepare(
     `INSERT INTO one_time_secrets (workflow_id, name, subject, sealed, created_at) VALUES (?, ?, ?, ?, ?)
@@ -84,13 +90,13 @@ export function createCompromiseRepository(db: SqliteDatabase): CompromiseReposi
 
   return {
     saveEvidence(r) {
-      upsert.run(r.workflowId, r.connection, r.userPrincipalName.toLowerCase(), r.collectedAt, JSON.stringify(r.evidence), new Date().toISOString());
+      upsert.run(r.workflowId, r.runId, r.connection, r.userPrincipalName.toLowerCase(), r.collectedAt, JSON.stringify(r.evidence), new Date().toISOString());
     },
-    saveReport(workflowId, r) {
-      return report.run(r.markdown, r.html, r.status, new Date().toISOString(), workflowId).changes > 0;
+    saveReport(workflowId, runId, r) {
+      return report.run(r.markdown, r.html, r.status, new Date().toISOString(), workflowId, runId).changes > 0;
     },
-    get(workflowId) {
-      const row = one.get(workflowId) as Row | undefined;
+    get(workflowId, runId) {
+      const row = (runId === undefined ? latest.get(workflowId) : one.get(workflowId, runId)) as Row | undefined;
       return row && recordOf(row);
     },
     forUser(connection, userPrincipalName) {
