@@ -16,6 +16,8 @@ import { sendConfirmation } from '../../../mcp/operations/confirmation';
 import type { RespondToCompromiseResult } from '../../../workflows/respond-to-compromise';
 import { registerCertificateApp } from '../../helpers/app-certificate';
 import { textOf } from '../../helpers/mcp';
+import { forCaller } from '../../../mcp/deps';
+import { connectMcp, testDeps } from '../../helpers/mcp';
 import { callTool, startPwshMcpHarness, waitUntil, writeRegistry, type PwshMcpHarness } from '../../helpers/pwsh-worker';
 import { testDataConverter } from '../../helpers/temporal';
 import { runMm } from '../../helpers/template-send';
@@ -77,6 +79,19 @@ describe('respond_to_compromise through MCP', () => {
     assert.equal(s.result?.status, 'evidenceOnly');
     assert.match(textOf(result), /^Evidence collected; no containment: the connection 'ContosoReadOnly' is read-only \(containment needs mm connections edit ContosoReadOnly --read-only false\)\./);
     assert.match(textOf(result), /Mailbox forwarding is set: ForwardingSmtpAddress collect@evil\.example/);
+    assert.deepEqual(h.sandbox.snapshot().users, before.users);
+
+    // A read-only HTTP token on a connection that may change the tenant: the evidence only, too.
+    const junior = await connectMcp(forCaller(testDeps(h.env, h.temporal, h.worker.taskQueue), { token: 'junior', readOnly: true }));
+    try {
+      const alex = `alex.wilber@${SANDBOX_DOMAIN}`;
+      const r = await callTool(junior.client, 'respond_to_compromise', { connection: 'ContosoCert', userPrincipalName: alex, waitSeconds: 90 });
+      outputs.push(JSON.stringify(r));
+      assert.equal((r.structuredContent as unknown as Answer).result?.status, 'evidenceOnly', textOf(r));
+      assert.match(textOf(r), /^Evidence collected; no containment: the HTTP token 'junior' is read-only\./);
+    } finally {
+      await junior.close();
+    }
     assert.deepEqual(h.sandbox.snapshot().users, before.users);
   });
 
@@ -157,7 +172,8 @@ describe('respond_to_compromise through MCP', () => {
     };
     t.diagnostic(`sandbox after containment: ${JSON.stringify(afterState)}`);
     assert.deepEqual(afterState, { accountEnabled: false, sessionsRevoked: true, ruleEnabled: false, methodPresent: false, riskState: 'confirmedCompromised', forwarding: null, passwordChanged: true });
-    const report = String((await h.mcp.client.readResource({ uri: `m365://compromise/ContosoCert/${ADELE}` })).contents[0].text);
+    const content = (await h.mcp.client.readResource({ uri: `m365://compromise/ContosoCert/${ADELE}` })).contents[0];
+    const report = 'text' in content ? content.text : '';
     outputs.push(report);
     for (const line of [
       /Account blocked \(accountEnabled false\)\./,
