@@ -292,4 +292,36 @@ describe('respondToCompromise: evidence, confirmation, containment', () => {
     assert.equal(stored.status, 'partiallyContained');
     assert.ok(!`${stored.reportMarkdown}${stored.reportHtml}${JSON.stringify(stored.evidence)}`.includes(password));
   });
+  test('a step Microsoft refuses fails alone: the others are done, the status says partiallyContained with what remains', async () => {
+    const alex = `alex.wilber@${SANDBOX_DOMAIN}`;
+    const plant = await fetch(`${sandbox.url}/_sandbox/security`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ inboxRules: [{ userPrincipalName: alex, displayName: 'rss', forwardTo: ['drop@evil.example'] }] }),
+    });
+    assert.equal(plant.status, 201);
+    // Identity Protection refuses the confirmation (as without Entra ID P2 or the permission).
+    sandbox.setFaults({ seed: 1, rules: [{ match: 'POST /v1.0/identityProtection/riskyUsers/confirmCompromised', rate4xx: 1, status4xx: 403 }] });
+    try {
+      const handle = await temporal.workflow.start(respondToCompromise, {
+        taskQueue,
+        workflowId: `respond-to-compromise/contosoapp/${alex}/${Date.now()}`,
+        args: [{ connection: 'ContosoApp', userPrincipalName: alex, confirmWith: 'assistant' }],
+        workflowExecutionTimeout: '2 minutes',
+      });
+      await confirmWhenAsked(temporal, handle.workflowId, 'assistant');
+      const result = await outcomeOf<RespondToCompromiseResult>(handle.result());
+      assert.equal(result.status, 'partiallyContained', result.summary);
+      const confirm = result.steps.find((st) => st.step === 'confirm compromised')!;
+      assert.equal(confirm.outcome, 'failed');
+      assert.match(confirm.detail ?? '', /403/);
+      assert.deepEqual(result.steps.filter((st) => st.outcome === 'done').map((st) => st.step), ['block sign-in', 'reset password', 'revoke sessions', 'disable inbox rule']);
+      assert.ok(result.remaining.some((r) => /^confirm compromised: .*\(failed: .*403/.test(r)), result.remaining.join('\n'));
+      assert.match(result.summary, /^PARTIALLY contained alex\.wilber@contoso\.example: 4 of 6 step\(s\) done\. Remaining: .*confirm compromised/);
+      assert.equal(sandbox.state.findUser(alex)!.graph.accountEnabled, false, 'the steps after the failure ran');
+      assert.match(result.report, /\| confirm compromised \| .* \| failed \| .*403/);
+    } finally {
+      sandbox.setFaults(undefined);
+    }
+  });
 });
