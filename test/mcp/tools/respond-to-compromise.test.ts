@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Payload } from '@temporalio/common';
 import { openStore } from '../../../lib/store';
-import { SANDBOX_ADMIN_UPN, SANDBOX_DOMAIN } from '../../../sandbox';
+import { SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID, SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN } from '../../../sandbox';
 import { sendConfirmation } from '../../../mcp/operations/confirmation';
 import type { RespondToCompromiseResult } from '../../../workflows/respond-to-compromise';
 import { registerCertificateApp } from '../../helpers/app-certificate';
@@ -24,6 +24,7 @@ import { runMm } from '../../helpers/template-send';
 
 const ADELE = `adele.vance@${SANDBOX_DOMAIN}`;
 const EVIL = 'collect@evil.example';
+const SECRET_ENV = 'MM_TEST_COMPROMISE_MCP_SECRET';
 
 interface Answer {
   workflowId: string;
@@ -46,7 +47,13 @@ describe('respond_to_compromise through MCP', () => {
     h = await startPwshMcpHarness('compromise', {});
     const cert = registerCertificateApp(h.sandbox, path.join(h.env.root, 'certs'));
     const appOnly = { appId: cert.appId, appOnly: { certificatePath: cert.file, certificateThumbprint: cert.thumbprint }, expectedEmail: SANDBOX_ADMIN_UPN };
-    writeRegistry(h.env.config.registryPath, { ContosoCert: { ...appOnly, confirmWith: 'human' }, ContosoReadOnly: { ...appOnly, readOnly: true } });
+    process.env[SECRET_ENV] = SANDBOX_DAEMON_SECRET;
+    writeRegistry(h.env.config.registryPath, {
+      ContosoCert: { ...appOnly, confirmWith: 'human' },
+      ContosoReadOnly: { ...appOnly, readOnly: true },
+      // Graph app-only with a client secret: enough for Graph, not for the Exchange module.
+      ContosoSecret: { appId: SANDBOX_DAEMON_APP_ID, appOnly: { secretEnv: SECRET_ENV }, expectedEmail: SANDBOX_ADMIN_UPN, readOnly: true },
+    });
 
     const hourAgo = (n: number) => new Date(Date.now() - n * 3600_000).toISOString();
     const lagos = { city: 'Lagos', countryOrRegion: 'NG' };
@@ -70,9 +77,12 @@ describe('respond_to_compromise through MCP', () => {
     mailbox.permissions = [{ user: `megan.bowen@${SANDBOX_DOMAIN}`, accessRights: ['FullAccess'] }];
     h.sandbox.state.changed();
   });
-  after(async () => h?.close());
+  after(async () => {
+    await h?.close();
+    delete process.env[SECRET_ENV];
+  });
 
-  test('a read-only connection: the evidence only, nothing changed', async () => {
+  test('a read-only connection or token: the evidence only, nothing changed; without an Exchange certificate the forwarding and delegates say what is missing', async () => {
     const before = h.sandbox.snapshot();
     const { result, s } = await call('respond_to_compromise', { connection: 'ContosoReadOnly', userPrincipalName: ADELE, waitSeconds: 90 });
     assert.equal(s.status, 'done', textOf(result));
@@ -80,6 +90,13 @@ describe('respond_to_compromise through MCP', () => {
     assert.match(textOf(result), /^Evidence collected; no containment: the connection 'ContosoReadOnly' is read-only \(containment needs mm connections edit ContosoReadOnly --read-only false\)\./);
     assert.match(textOf(result), /Mailbox forwarding is set: ForwardingSmtpAddress collect@evil\.example/);
     assert.deepEqual(h.sandbox.snapshot().users, before.users);
+
+    // A connection whose app-only credential is a client secret: the Exchange parts are not collected, saying what is missing.
+    const secret = await call('respond_to_compromise', { connection: 'ContosoSecret', userPrincipalName: ADELE, waitSeconds: 90 });
+    assert.equal(secret.s.result?.status, 'evidenceOnly', textOf(secret.result));
+    const notCollected = secret.s.result!.evidence.notCollected.join('\n');
+    assert.match(notCollected, /^Mailbox forwarding \(ForwardingSmtpAddress, ForwardingAddress, DeliverToMailboxAndForward\): Exchange through the pool: .*Missing: an app-only certificate, appOnly\.certificatePath/m);
+    assert.match(notCollected, /^Mailbox delegates \(Get-MailboxPermission\): Exchange through the pool: .*appOnly\.secretEnv \(a client secret\) is not enough/m);
 
     // A read-only HTTP token on a connection that may change the tenant: the evidence only, too.
     const junior = await connectMcp(forCaller(testDeps(h.env, h.temporal, h.worker.taskQueue), { token: 'junior', readOnly: true }));
