@@ -49,6 +49,23 @@ export const AUDITED_STEPS: Record<string, Describe> = {
   updateMailboxSettings: positional((args) => keys(args[2])),
   setAutoReply: positional((args) => keys(args[2]), () => 'automatic replies set'),
   writeAutoReply: positional((args) => keys(args[2]), (r) => (r === 'noAccess' ? 'no access through Graph' : 'automatic replies set')),
+  // Compromised-account containment (the password itself is never an argument or a result)
+  resetCompromisedPassword: (args) => {
+    const input = obj(args[0]);
+    return { connection: String(input.connection), target: str(input.userPrincipalName) ?? str(input.userId), fields: ['passwordProfile'], after: 'password reset (change at next sign-in); sealed for a person to read once' };
+  },
+  disableInboxRule: (args, result) => {
+    const input = obj(args[0]);
+    return { connection: String(input.connection), target: `inbox rule "${String(input.name)}" (${String(input.ruleId)})`, fields: ['isEnabled'], after: obj(result).isEnabled === false ? 'isEnabled false' : undefined };
+  },
+  deleteAuthenticationMethod: (args, result) => {
+    const input = obj(args[0]);
+    return { connection: String(input.connection), target: `${String(input.type)} method ${String(input.methodId)}`, after: result === 'absent' ? 'no change (already gone)' : 'deleted' };
+  },
+  confirmUserCompromised: (args) => {
+    const input = obj(args[0]);
+    return { connection: String(input.connection), target: str(input.userId), after: 'confirmed compromised in Identity Protection' };
+  },
   // Groups, teams and their parts
   createUnifiedGroup: (args, result) => {
     const spec = obj(args[1]);

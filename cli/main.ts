@@ -11,6 +11,7 @@ import { registerApproveCommand } from './approve';
 import { registerAuditCommand } from './audit';
 import { registerCodecServerCommand } from './codec-server';
 import { registerComplianceCommand } from './compliance';
+import { registerCompromiseCommand } from './compromise';
 import { registerConnectionsCommand } from './connections';
 import { registerDemoCommand } from './demo';
 import { registerMcpCommand } from './mcp';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerApproveCommand(program);
   registerApprovalsCommand(program);
   registerComplianceCommand(program);
+  registerCompromiseCommand(program);
   registerCodecServerCommand(program);
   registerTokensCommand(program);
   return program;

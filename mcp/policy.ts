@@ -16,9 +16,10 @@ import { isWorkflowNotFound } from './workflow-runner';
 /**
  * Tools that are not read-only by annotation but whose every call passes policyRefusal with the
  * kind of that request (a graph_request GET, a Get-* command, an offboarding dry run are reads):
- * a read-only token may call them, and policyRefusal refuses what is not a read.
+ * a read-only token may call them, and policyRefusal refuses what is not a read. respond_to_compromise
+ * on a read-only token or connection collects the evidence only (a read) and offers no containment.
  */
-const DECIDED_PER_REQUEST = new Set(['graph_request', 'run', 'offboard_user', 'compliance_scan', 'mm_disconnect']);
+const DECIDED_PER_REQUEST = new Set(['graph_request', 'run', 'offboard_user', 'compliance_scan', 'mm_disconnect', 'respond_to_compromise']);
 /** Tools that name a connection as `name` (the registry's own). */
 const NAMES_CONNECTION = new Set(['registry_add_connection', 'registry_update_connection', 'registry_remove_connection']);
 /** Tools that act on a workflow by id: its connection is its search attribute. */

@@ -32,6 +32,7 @@ import { registerListWorkflowsTool } from './tools/list-workflows';
 import { registerWorkflowStatusTool } from './tools/workflow-status';
 import { registerComplianceTools } from './tools/compliance-tools';
 import { registerPostureTools } from './tools/posture-tools';
+import { registerRespondToCompromiseTool } from './tools/respond-to-compromise';
 import { callerRefusal } from './policy';
 import { CompactToolListServer } from './tool-list';
 
@@ -75,6 +76,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerSendFromTemplateTool(server, deps);
   registerComplianceTools(server, deps);
   registerPostureTools(server, deps);
+  registerRespondToCompromiseTool(server, deps);
 
   server.registerResource(
     'health',

@@ -19,6 +19,7 @@ import { summarizeHealth } from './tools/health';
 import { summarize as offboardUser } from './tools/offboard-user';
 import { followUpsOf, peopleNames, sagaText } from './tools/provisioning-common';
 import { summarize as remediateFinding } from './tools/remediate-finding';
+import { summarize as respondToCompromise } from './tools/respond-to-compromise';
 import { summarizeRun } from './tools/run';
 import { summarize as sendTemplate } from './tools/send-from-template';
 import type { MessageTrackingLogsResult } from '../workflows/message-tracking-logs';
@@ -38,6 +39,7 @@ const BY_TYPE: Partial<Record<WorkflowName, Summary>> = {
   complianceFleetScan: summarizeFleet,
   bulkProvisionUsers,
   remediateFinding,
+  respondToCompromise,
   enableFeature,
   runCommand: summarizeRun,
   configureMailbox,

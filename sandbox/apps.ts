@@ -28,6 +28,8 @@ export const GRAPH_DELEGATED = [
   'Sites.Read.All', 'Sites.ReadWrite.All', 'Tasks.ReadWrite', 'TeamMember.ReadWrite.All', 'Domain.ReadWrite.All',
   'Policy.ReadWrite.ConditionalAccess', 'Policy.ReadWrite.SecurityDefaults', 'Policy.ReadWrite.Authorization', 'SecurityAlert.ReadWrite.All',
   'SharePointTenantSettings.ReadWrite.All', 'RoleManagement.ReadWrite.Directory', 'SecurityEvents.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All',
+  // Compromised-account response: risk confirmation, password reset, session revocation.
+  'IdentityRiskyUser.ReadWrite.All', 'User-PasswordProfile.ReadWrite.All', 'User.RevokeSessions.All',
   // Compliance checks: authentication methods, app-management and consent policies, PIM, access reviews.
   'Policy.ReadWrite.AuthenticationMethod', 'Policy.ReadWrite.ApplicationConfiguration', 'Policy.ReadWrite.ConsentRequest', 'RoleEligibilitySchedule.Read.Directory', 'AccessReview.Read.All',
   // Channel tabs, the Teams app catalog and Planner (connect_service).

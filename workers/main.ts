@@ -22,6 +22,8 @@ import { createHealthActivities } from '../activities/health';
 import { createTemplateActivities } from '../activities/templates';
 import { createComplianceActivities } from '../activities/compliance';
 import { createFeatureActivities } from '../activities/features';
+import { createCompromiseEvidenceActivities } from '../activities/compromise-evidence';
+import { createCompromiseResponseActivities } from '../activities/compromise-response';
 import type { Store } from '../lib/store';
 import { lazyStore } from '../lib/store/lazy';
 import { workflowBundle } from './bundle';
@@ -68,6 +70,8 @@ export function mainActivities(config: Config, services: WorkerServices, logger:
     ...createTemplateActivities({ ...services, logger, sendGuards: config.sendGuards }),
     ...createComplianceActivities({ config, ...services }),
     ...createFeatureActivities(services),
+    ...createCompromiseEvidenceActivities(services),
+    ...createCompromiseResponseActivities({ ...services, stateDir: config.stateDir }),
   };
 }
 

@@ -18,3 +18,4 @@ export { configureTracking } from './configure-tracking';
 export { trackingSettings } from './tracking-settings';
 export { messageTrackingLogs } from './message-tracking-logs';
 export { deployOutlookAddin } from './deploy-outlook-addin';
+export { respondToCompromise } from './respond-to-compromise';

@@ -56,6 +56,10 @@ const TOOL_PERMISSIONS: ReadonlyArray<Omit<RequiredPermission, 'api'> & { api?: 
   { permission: 'SecurityEvents.Read.All', for: 'Secure Score and improvement actions (secure_score)' },
   { permission: 'AuditLog.Read.All', for: 'Sign-in logs (sign_in_logs; Entra ID P1)' },
   { permission: 'SharePointTenantSettings.Read.All', for: 'Tenant sharing capability (sharepoint_sharing_audit)' },
+  // respond_to_compromise's containment (its evidence reads are the posture tools' and the checks').
+  { permission: 'User-PasswordProfile.ReadWrite.All', for: 'Reset a compromised account\'s password (respond_to_compromise; User.ReadWrite.All also does)' },
+  { permission: 'UserAuthenticationMethod.ReadWrite.All', for: 'Read and delete authentication methods (respond_to_compromise)' },
+  { permission: 'IdentityRiskyUser.ReadWrite.All', for: 'Confirm a user compromised in Identity Protection (respond_to_compromise; Entra ID P2)' },
   { permission: 'Exchange.Manage', for: 'Exchange cmdlets: mailboxes, forwarding, tracking, add-ins, Exchange features (Exchange Administrator)', api: 'exchange' },
   // Connect-PnPOnline -DeviceLogin signs in with this app and asks SharePoint for it: without it PnP sign-in fails.
   { permission: 'AllSites.FullControl', for: 'PnP PowerShell (run with module pnp) signs in with this app', api: 'sharepoint' },

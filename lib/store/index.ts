@@ -6,6 +6,7 @@ import path from 'node:path';
 import { silentLogger, type Logger } from '../logger';
 import { createAuditLog, type AuditLog } from './audit';
 import { createComplianceRepository, type ComplianceRepository } from './compliance';
+import { createCompromiseRepository, type CompromiseRepository } from './compromise';
 import { KEY_FILE_NAME, resolveStoreKey } from './key';
 import { migrate } from './migrations';
 import { openDatabase } from './open';
@@ -28,6 +29,7 @@ export interface Store {
   usage: UsageRepository;
   audit: AuditLog;
   compliance: ComplianceRepository;
+  compromise: CompromiseRepository;
   close(): void;
 }
 
@@ -51,6 +53,7 @@ export function openStore(options: StoreOptions): Store {
     usage: createUsageRepository(db),
     audit: createAuditLog(db),
     compliance: createComplianceRepository(db),
+    compromise: createCompromiseRepository(db),
     close: () => {
       if (db.open) db.close();
     },
@@ -64,4 +67,5 @@ export { SEND_STATUSES } from './usage';
 export type { RecordedSend, SendStatus, TemplateSend, UsageRepository } from './usage';
 export type { AuditLog, RecordedAuditEntry } from './audit';
 export { CHECK_STATUSES } from './compliance';
+export type { CompromiseRecord, CompromiseRepository, OneTimeSecret } from './compromise';
 export type { CheckStatus, ComplianceRepository, ComplianceResult, ComplianceScan, StoredComplianceResult } from './compliance';

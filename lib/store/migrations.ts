@@ -86,6 +86,34 @@ export const migrations: readonly string[] = [
   CREATE UNIQUE INDEX idx_audit_step ON audit_log(step_key) WHERE step_key IS NOT NULL;
   CREATE INDEX idx_audit_at ON audit_log(at);
   `,
+  // 3: compromised-account responses (the evidence snapshot and the report, by workflow and run: a
+  // response run again the same day keeps the earlier run's) and secrets
+  // a person reads once (a reset password, sealed), deleted on that read.
+  `
+  CREATE TABLE compromise_responses (
+    workflow_id TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    connection TEXT NOT NULL,
+    user_principal_name TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    report_markdown TEXT,
+    report_html TEXT,
+    status TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (workflow_id, run_id)
+  );
+  CREATE INDEX idx_compromise_user ON compromise_responses(connection, user_principal_name, collected_at);
+
+  CREATE TABLE one_time_secrets (
+    workflow_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    sealed TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (workflow_id, name)
+  );
+  `,
 ];
 
 /**

@@ -224,3 +224,18 @@ export const deployOutlookAddin = defineOperation('deployOutlookAddin', {
   tags: (input) => ({ connection: input.connection, target: input.manifestUrl }),
   policy: (input) => ({ connection: input.connection, kind: 'write', target: input.manifestUrl }),
 });
+
+/**
+ * A compromised-account response: one per account and UTC day. A running one is adopted (its
+ * confirmation is the one to answer); a finished one runs again, reading the account afresh.
+ * Evidence only (a read-only connection or token) is a read; containment changes the tenant.
+ */
+export const respondToCompromise = defineOperation('respondToCompromise', {
+  operation: 'respond-to-compromise',
+  reuse: 'desired-state',
+  workflowId: (input, key: { day: string }) => workflowIdFor('respond-to-compromise', input.connection, input.userPrincipalName, key.day),
+  onChangedRequest:
+    'A response for this account is already running (it may wait for a person to confirm its preview): follow it with workflow_status, approve or reject it (mm approve), or cancel it with cancel_workflow, then ask again.',
+  tags: (input) => ({ connection: input.connection, target: input.userPrincipalName }),
+  policy: (input) => ({ connection: input.connection, kind: input.evidenceOnly ? 'read' : 'write', target: input.userPrincipalName }),
+});

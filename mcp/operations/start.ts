@@ -46,6 +46,7 @@ const DOES: Record<string, string> = {
   'pwsh-status': 'PowerShell session status',
   'read-resource': 'Read',
   'remediate-finding': 'Remediate compliance finding',
+  'respond-to-compromise': 'Respond to a compromised account',
   run: 'Run PowerShell command',
   'send-template': 'Send email from template',
 };

@@ -39,7 +39,7 @@ export const bulkProvisionUsersShape = {
     .optional()
     .describe('CSV, header row: email,displayName,password[,license,firstName,lastName,department,jobTitle,usageLocation,groups (;-separated)]'),
   concurrency: z.number().int().min(1).max(20).optional().describe('Users at once (default 4)'),
-  confirmed: z.boolean().optional().describe('true provisions after the user saw the preview (where the assistant may confirm)'),
+  confirmed: z.boolean().optional().describe('true provisions what the user saw previewed (where allowed)'),
   waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait before answering with progress'),
 };
 
@@ -97,7 +97,7 @@ export function registerBulkProvisionUsersTool(server: McpServer, deps: ServerDe
     {
       title: 'Provision many users',
       description:
-        'Provisions users from a JSON list or CSV: a PREVIEW waits for confirmation, then one create_user workflow each (never duplicated), with progress and a per-user table.',
+        'Provisions users from JSON or CSV: a PREVIEW waits for confirmation, then one create_user workflow each (never duplicated), with progress and a per-user table.',
       inputSchema: bulkProvisionUsersShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },

@@ -66,7 +66,7 @@ export function registerComplianceScheduleTool(server: McpServer, deps: ServerDe
     {
       title: 'Compliance schedule',
       description:
-        'Creates or updates the Schedule that scans a connection unattended (cron or interval); action pauses, unpauses, triggers, backfills, describes or deletes it; connections: several. Needs app-only credentials or a cached sign-in.',
+        'Creates or updates the Schedule scanning a connection unattended (cron or interval); action pauses, unpauses, triggers, backfills, describes or deletes it. Needs app-only credentials or a cached sign-in.',
       inputSchema: {
         connection: connectionNameSchema.optional(),
         connections: z.union([z.array(connectionNameSchema).min(1).max(FLEET_MAX), z.literal('all')]).optional().describe('Instead of connection: the same action for each of these, or "all"'),

@@ -15,12 +15,12 @@ export function registerConfirmTool(server: McpServer, deps: ServerDeps): void {
     {
       title: 'Confirm or reject a waiting action',
       description:
-        'Confirms or rejects an action after the user saw its preview, with the hash of the preview (a stale one is refused). confirmWith "human" connections refuse this tool: a person approves (mm approve, the inbox).',
+        'Confirms or rejects an action the user saw previewed, by the preview\'s hash (a stale one is refused). confirmWith "human" connections refuse it: a person approves (mm approve, the inbox).',
       inputSchema: {
         workflowId: workflowIdField,
         hash: line().regex(/^[0-9a-f]{8,64}$/).describe('The hash shown with the preview'),
         approve: z.boolean().optional().describe('true to go ahead (default), false to reject'),
-        waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the result after confirming (default MM_WAIT_SECONDS)'),
+        waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the result (default 20)'),
       },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },

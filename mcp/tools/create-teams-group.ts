@@ -45,7 +45,7 @@ export function registerCreateTeamsGroupTool(server: McpServer, deps: ServerDeps
     {
       title: 'Create a team',
       description:
-        'Creates a Microsoft 365 group and its team (channels, owners, members, settings) in a durable workflow; on failure everything is undone. Asked twice, one team.',
+        'Creates a Microsoft 365 group and its team (channels, owners, members, settings) in a workflow; a failure undoes everything. Asked twice: one team.',
       inputSchema: createTeamsGroupShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },

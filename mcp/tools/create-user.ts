@@ -27,7 +27,7 @@ export const createUserShape = {
   firstName: line(64).optional().describe('Given name'),
   lastName: line(64).optional().describe('Surname'),
   password: line(256).min(1).describe('Initial password (8+ chars, 3 of upper/lower/digit/symbol), changed at first sign-in'),
-  license: licenceNameSchema.optional().describe('Licence: product name (Microsoft 365 Business Premium), short name (M365 E3), part number (SPB) or skuId'),
+  license: licenceNameSchema.optional().describe('Licence: product name, short name (M365 E3), part number (SPB) or skuId'),
   department: line(64).optional().describe('Department'),
   jobTitle: line(128).optional().describe('Job title'),
   usageLocation: line().regex(/^[A-Z]{2}$/).optional().describe('Country for licensing, e.g. US (default: tenant)'),
@@ -75,7 +75,7 @@ export function registerCreateUserTool(server: McpServer, deps: ServerDeps): voi
     {
       title: 'Create a Microsoft 365 user',
       description:
-        'Provisions a user (user, licence, mailbox, groups, teams) in a workflow; a failed step undoes the earlier ones. The same email again adopts the first request.',
+        'Provisions a user (licence, mailbox, groups, teams) in a workflow; a failed step undoes the earlier ones. The same email again adopts the first request.',
       inputSchema: createUserShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },

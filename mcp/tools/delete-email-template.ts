@@ -26,7 +26,7 @@ export function registerDeleteEmailTemplateTool(server: McpServer, deps: Templat
     {
       title: 'Delete email template',
       description:
-        'Delete an email template and its versions after confirmation (a PREVIEW and hash, then confirm: <hash>). The record of sends is kept; a deleted built-in stays deleted.',
+        'Deletes a template and its versions after confirmation (a PREVIEW and hash, then confirm: <hash>). Sends stay recorded; a deleted built-in stays deleted.',
       inputSchema: {
         templateId: templateIdField,
         confirm: z

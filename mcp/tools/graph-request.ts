@@ -28,13 +28,13 @@ export const graphRequestShape = {
   confirmed: z
     .boolean()
     .optional()
-    .describe('true confirms a guarded send after the user saw its preview (where the assistant may confirm)'),
+    .describe('true confirms a guarded send the user saw previewed (where allowed)'),
   requestId: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/)
     .optional()
-    .describe('Set a new value to repeat an identical write on purpose; otherwise an identical write adopts the first one (no double sends)'),
-  waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
+    .describe('New value: repeat an identical write on purpose (else it adopts the first: no double sends)'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the answer (default 20)'),
 };
 
 /** "Products: Microsoft 365 E3 (SPE_E3), …" for a body that lists SKUs (subscribedSkus, licenseDetails): part numbers alone mislead. */
@@ -65,7 +65,7 @@ export function registerGraphRequestTool(server: McpServer, deps: ServerDeps): v
     {
       title: 'Microsoft Graph request',
       description:
-        'Calls Microsoft Graph (or the Power Automate API) as the connection, in a workflow. Not signed in: a DEVICE CODE, then the request completes (follow with workflow_status). Sends preview and wait for confirmation.',
+        'Calls Microsoft Graph (or the Power Automate API) as the connection, in a workflow. Not signed in: a DEVICE CODE, then it completes (workflow_status). Sends wait for confirmation of a preview.',
       inputSchema: graphRequestShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },

@@ -78,7 +78,7 @@ export function registerMmStatusTool(server: McpServer, deps: ServerDeps): void 
     {
       title: 'Sessions and sign-ins',
       description:
-        'Lists the PowerShell sessions of the pool worker (state, host, last used; lost ones and whether they come back without a code) and the Graph sign-in of each connection (as whom, none, app-only).',
+        'PowerShell sessions of the pool worker (state, host, last used; lost ones and whether they return without a code) and the Graph sign-in of each connection (as whom, none, app-only).',
       inputSchema: {
         connection: line().optional().describe('Only this connection (default: all)'),
       },

@@ -32,12 +32,12 @@ export function registerRemediateFindingTool(server: McpServer, deps: ServerDeps
     {
       title: 'Remediate a compliance finding',
       description:
-        'Applies the automatic fix of a failing check in a workflow: previews the change (old → new), waits for confirmation, restores the old value on failure, re-runs the check. Others: the manual steps.',
+        'Fixes a failing check in a workflow: previews old → new, waits for confirmation, restores on failure, re-runs the check. Checks without a fix: the manual steps.',
       inputSchema: {
         connection: connectionNameSchema,
-        checkId: oneOf(CHECK_IDS as [string, ...string[]]).describe(`The failing check; ${FIXABLE.length} have an automatic fix, the others answer with the manual steps`),
+        checkId: oneOf(CHECK_IDS as [string, ...string[]]).describe(`The failing check (${FIXABLE.length} fixable)`),
         confirmed: z.boolean().optional().describe('true confirms after the user saw the preview; only where the assistant may confirm'),
-        waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS)'),
+        waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the answer (default 20)'),
       },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },

@@ -19,19 +19,19 @@ import { runCommand } from '../operations';
 import { multiline } from '../../lib/bounded-text';
 
 export const runShape = {
-  connection: connectionNameSchema.optional().describe('Connection name from the registry; omit every argument to list connections'),
+  connection: connectionNameSchema.optional().describe('Connection name; no arguments at all lists connections'),
   module: oneOf(PWSH_MODULES).optional().describe('exo (Exchange Online), pnp (SharePoint), azure (Az), teams, pac (Power Platform CLI)'),
   command: multiline(100_000).min(1).optional().describe('PowerShell to run in that session, e.g. "Get-Mailbox -ResultSize 1"; for pac, pac\'s arguments, e.g. "env list"'),
   confirmed: z
     .boolean()
     .optional()
-    .describe('true runs a guarded send or destructive command after the user saw its preview (where the assistant may confirm)'),
+    .describe('true runs a guarded send or destructive command the user saw previewed (where allowed)'),
   requestId: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/)
     .optional()
-    .describe('Set a new value to repeat an identical change on purpose; otherwise an identical change adopts the first run'),
-  waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the output (default MM_WAIT_SECONDS, 20)'),
+    .describe('New value: repeat an identical change on purpose (else it adopts the first)'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the output (default 20)'),
 };
 
 const READ_VERBS = new Set(['get', 'test', 'find', 'search', 'select', 'where', 'sort', 'format', 'measure', 'convertto', 'out', 'group']);
@@ -66,7 +66,7 @@ export function registerRunTool(server: McpServer, deps: ServerDeps): void {
     {
       title: 'Run PowerShell',
       description:
-        'Runs PowerShell in a persistent session per connection and module (exo, pnp, azure, teams), or a pac command (module pac), as a workflow. Not signed in: a DEVICE CODE, then the command runs (follow with workflow_status). Sends and destructive commands wait for confirmation; dangerous ones are refused. No arguments: list connections.',
+        'PowerShell in a persistent session per connection and module (exo, pnp, azure, teams), or pac, as a workflow. Not signed in: a DEVICE CODE, then it runs (workflow_status). Sends and destructive commands wait for confirmation; dangerous ones are refused.',
       inputSchema: runShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },

@@ -25,8 +25,8 @@ const recipientShape = z.object({
 
 export const sendFromTemplateShape = {
   connection: connectionNameSchema,
-  sender: address.optional().describe('Mailbox the mail is sent from, e.g. "ann@contoso.com" (POST /users/{sender}/sendMail); required unless `from` is given'),
-  from: address.optional().describe('Same as sender (the name earlier tools used); give one of the two, or both with the same address'),
+  sender: address.optional().describe('Mailbox sending (POST /users/{sender}/sendMail); required unless `from` is given'),
+  from: address.optional().describe('Alias of sender; give one, or both equal'),
   templateId: templateIdField,
   to: addressList('Recipient addresses (single send)').optional(),
   cc: addressList('Cc addresses (single send)').optional(),
@@ -44,13 +44,13 @@ export const sendFromTemplateShape = {
     .min(1)
     .max(7 * 24 * 3600)
     .optional()
-    .describe('How long the preview waits for confirmation before the send expires (default 86400)'),
+    .describe('Seconds the preview waits for confirmation (default 86400)'),
   requestId: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/)
     .optional()
-    .describe('Set a new value to send an identical message again on purpose; otherwise an identical request adopts the first'),
-  waitSeconds: z.number().min(0).max(120).optional().describe('How long to wait for the answer (default MM_WAIT_SECONDS, 20)'),
+    .describe('New value: send an identical message again on purpose (else it adopts the first)'),
+  waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the answer (default 20)'),
 };
 
 type Args = z.infer<z.ZodObject<typeof sendFromTemplateShape>>;
@@ -99,7 +99,7 @@ export function registerSendFromTemplateTool(server: McpServer, deps: ServerDeps
     {
       title: 'Send email from a template',
       description:
-        'Renders a stored template and sends it from a mailbox in a workflow: a PREVIEW (external recipients flagged) waits for confirmation (wiring templates: a person), then it sends exactly once. `recipients`: one message each, one confirmation.',
+        'Sends a stored template from a mailbox in a workflow: a PREVIEW (external recipients flagged) waits for confirmation (wiring: a person), then sends exactly once. `recipients`: one message each, one confirmation.',
       inputSchema: sendFromTemplateShape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },

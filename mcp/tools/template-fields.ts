@@ -5,7 +5,7 @@ import { jsonObject, line, multiline, TEXT_LIMITS } from '../../lib/bounded-text
 
 export const templateIdField = line(200)
   .min(1)
-  .describe('Template id (e.g. "wiring-instructions") or exact template name, as list_email_templates shows');
+  .describe('Template id (e.g. "wiring-instructions") or exact name');
 
 export const templateNameField = line(200).min(1).describe('Unique display name, e.g. "Quarterly Wiring Update"');
 
@@ -14,7 +14,7 @@ export const subjectField = line(998).min(1).describe('Subject line; may use var
 export const bodyHtmlField = multiline(TEXT_LIMITS.body)
   .min(1)
   .describe(
-    'HTML body with Handlebars variables ({{name}}, {{#if x}}); sanitised on save; values HTML-escaped when sent',
+    'HTML with Handlebars ({{name}}, {{#if x}}); sanitised on save; values escaped on send',
   );
 
 export const bodyTextField = multiline(TEXT_LIMITS.body)
@@ -22,12 +22,12 @@ export const bodyTextField = multiline(TEXT_LIMITS.body)
 
 export const categoryField = z
   .enum(TEMPLATE_CATEGORIES)
-  .describe('wiring, customer_communication or marketing (marketing needs an unsubscribe link and a postal address)');
+  .describe('wiring, customer_communication or marketing (needs an unsubscribe link and postal address)');
 
 export const variablesField = z
   .array(line(100).min(1))
   .max(200)
-  .describe('Variable names a send must supply, e.g. ["firstName","amount"]; derived from the template when omitted');
+  .describe('Variables a send must supply, e.g. ["firstName"]; derived when omitted');
 
 export const descriptionField = multiline(2000).describe('What the template is for');
 

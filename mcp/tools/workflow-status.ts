@@ -9,7 +9,7 @@ import { isWorkflowNotFound, waitForAnswer } from '../workflow-runner';
 
 export const workflowIdField = line(1000)
   .min(1)
-  .describe('Workflow id returned by an earlier tool call, e.g. "provision-user/contoso-ga/jane@contoso.com"');
+  .describe('Workflow id from an earlier answer, e.g. "provision-user/contoso/jane@contoso.com"');
 
 export function registerWorkflowStatusTool(server: McpServer, deps: ServerDeps): void {
   server.registerTool(

@@ -33,7 +33,7 @@ function mailboxView(u: UserRecord): Json {
     RecipientType: 'UserMailbox',
     RecipientTypeDetails: m.recipientTypeDetails,
     ForwardingSmtpAddress: m.forwardingSmtpAddress ? `smtp:${m.forwardingSmtpAddress}` : null,
-    ForwardingAddress: null,
+    ForwardingAddress: m.forwardingAddress ?? null,
     DeliverToMailboxAndForward: m.deliverToMailboxAndForward,
     AuditEnabled: m.auditEnabled,
     LitigationHoldEnabled: m.litigationHoldEnabled ?? false,
@@ -69,7 +69,7 @@ export const MAILBOX_CMDLETS: Record<string, Cmdlet> = {
     },
   },
   'Set-Mailbox': {
-    parameters: ['Identity', 'Type', 'ForwardingSmtpAddress', 'DeliverToMailboxAndForward', 'AuditEnabled', 'HiddenFromAddressListsEnabled', 'LitigationHoldEnabled', 'LitigationHoldDuration'],
+    parameters: ['Identity', 'Type', 'ForwardingSmtpAddress', 'ForwardingAddress', 'DeliverToMailboxAndForward', 'AuditEnabled', 'HiddenFromAddressListsEnabled', 'LitigationHoldEnabled', 'LitigationHoldDuration'],
     run: (state, p) => {
       const u = resolveMailbox(state, p.Identity);
       const m = u.mailbox!;
@@ -85,6 +85,10 @@ export const MAILBOX_CMDLETS: Record<string, Cmdlet> = {
           throw new CmdletError('Microsoft.Exchange.Data.DataValidationException', `"${a}" isn't a valid SMTP address. The domain name can't contain spaces and it has to have a prefix and a suffix, such as example.com.`);
         }
         m.forwardingSmtpAddress = a;
+      }
+      if (p.ForwardingAddress !== undefined) {
+        if (p.ForwardingAddress === null || p.ForwardingAddress === '') m.forwardingAddress = null;
+        else m.forwardingAddress = String(resolveMailbox(state, p.ForwardingAddress).graph.userPrincipalName);
       }
       if (p.DeliverToMailboxAndForward !== undefined) m.deliverToMailboxAndForward = bool('DeliverToMailboxAndForward', p.DeliverToMailboxAndForward);
       if (p.AuditEnabled !== undefined) m.auditEnabled = bool('AuditEnabled', p.AuditEnabled);
@@ -119,6 +123,20 @@ export const MAILBOX_CMDLETS: Record<string, Cmdlet> = {
       }
       state.changed();
       return [];
+    },
+  },
+  // Who besides the owner may open the mailbox: the owner's own SELF row (inherited from nothing,
+  // as Exchange lists it), then each explicit grant.
+  'Get-MailboxPermission': {
+    parameters: ['Identity', 'User'],
+    run: (state, p) => {
+      const u = resolveMailbox(state, p.Identity);
+      const identity = String(u.graph.mailNickname ?? u.graph.userPrincipalName);
+      const rows = [
+        { Identity: identity, User: 'NT AUTHORITY\\SELF', AccessRights: ['FullAccess', 'ReadPermission'], IsInherited: false, Deny: false, InheritanceType: 'All' },
+        ...(u.mailbox!.permissions ?? []).map((g) => ({ Identity: identity, User: g.user, AccessRights: g.accessRights, IsInherited: false, Deny: false, InheritanceType: 'All' })),
+      ];
+      return p.User === undefined ? rows : rows.filter((r) => r.User.toLowerCase() === String(p.User).toLowerCase());
     },
   },
   'Get-MailboxMessageConfiguration': {

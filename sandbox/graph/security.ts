@@ -4,11 +4,11 @@
 // library root (sharing links by scope, guests). Lists take $filter, $select, $orderby, $top and page
 // with @odata.nextLink; each route needs the permission Microsoft's reference names for it.
 import { SANDBOX_TENANT_ID } from '../constants';
-import { GraphError, notFound } from '../errors';
+import { badRequest, GraphError, notFound } from '../errors';
 import { securityOf, type Json, type SiteRecord } from '../state';
 import type { ThrottleClass } from '../throttle';
 import { GRAPH_BASE, listResponse, type EntityInfo } from './odata';
-import { identity, ok, route, type Ctx, type Permission, type Route } from './router';
+import { identity, noContent, ok, requireBody, route, type Ctx, type Permission, type Route } from './router';
 import { mailboxOf, outlook } from './mail';
 import { PERMISSIONS } from './permissions';
 import { groupSites } from './sites';
@@ -20,6 +20,8 @@ const ALERTS_READ = p(['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All'])
 const SECURE_SCORE_READ = p(['SecurityEvents.Read.All', 'SecurityEvents.ReadWrite.All']);
 const SIGN_INS_READ = p(['AuditLog.Read.All']);
 const METHODS_READ = p(['UserAuthenticationMethod.Read.All', 'UserAuthenticationMethod.ReadWrite.All']);
+const METHODS_WRITE = p(['UserAuthenticationMethod.ReadWrite.All']);
+const RISKY_USERS_WRITE = p(['IdentityRiskyUser.ReadWrite.All']);
 const GRANTS_READ = p(['DelegatedPermissionGrant.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All']);
 const SITES_READ = p(['Sites.Read.All', 'Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All']);
 
@@ -109,7 +111,81 @@ function authenticationMethods(ctx: Ctx): Json[] {
   return [password, ...(securityOf(ctx.state.data).authenticationMethods![u.graph.id] ?? [])];
 }
 
+/** Writable messageRule properties (learn.microsoft.com/graph/api/messagerule-update). */
+const RULE_WRITABLE = new Set(['displayName', 'sequence', 'isEnabled', 'conditions', 'actions', 'exceptions', 'isReadOnly']);
+
+/** PATCH a rule: 200 with the whole rule as it now is. */
+function updateInboxRule(ctx: Ctx) {
+  const rule = inboxRules(ctx).find((r) => r.id === ctx.params.rule);
+  if (!rule) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  const b = requireBody(ctx);
+  for (const k of Object.keys(b)) {
+    if (!RULE_WRITABLE.has(k)) throw badRequest(`The property '${k}' does not exist on type 'microsoft.graph.messageRule'. Make sure to only use property names that are defined by the type.`, 'RequestBodyRead');
+  }
+  if ('isEnabled' in b && typeof b.isEnabled !== 'boolean') throw badRequest("Cannot convert the literal to the expected type 'Edm.Boolean'.", 'RequestBodyRead');
+  Object.assign(rule, b);
+  ctx.state.changed();
+  return single(`users('${ctx.params.id}')/mailFolders('inbox')/messageRules`, rule);
+}
+
+/** The typed collection a method belongs to: #microsoft.graph.phoneAuthenticationMethod → phoneMethods. */
+export function methodCollection(odataType: unknown): string {
+  const name = String(odataType ?? '').replace('#microsoft.graph.', '').replace(/AuthenticationMethod$/, '');
+  return `${name}Methods`;
+}
+
+/** DELETE on a method's typed endpoint (…/authentication/phoneMethods/{id}): 204; the password method has none. */
+function deleteAuthenticationMethod(ctx: Ctx) {
+  const u = ctx.state.findUser(ctx.params.id);
+  if (!u) throw notFound(ctx.params.id);
+  const kind = ctx.params.kind;
+  if (kind === 'passwordMethods') throw new GraphError(405, 'Request_BadRequest', 'The password method cannot be deleted; reset the password instead.');
+  const all = securityOf(ctx.state.data).authenticationMethods!;
+  const methods = all[u.graph.id] ?? [];
+  const at = methods.findIndex((m) => m.id === ctx.params.method && methodCollection(m['@odata.type']) === kind);
+  if (at === -1) throw new GraphError(404, 'itemNotFound', `${kind.replace(/Methods$/, '')} method ${ctx.params.method} was not found for the user.`);
+  methods.splice(at, 1);
+  all[u.graph.id] = methods;
+  ctx.state.changed();
+  return noContent();
+}
+
+/** riskyUsers: confirmCompromised sets the users' risk high and confirmedCompromised (204, no body). */
+function confirmCompromised(ctx: Ctx) {
+  const b = requireBody(ctx);
+  const ids = b.userIds;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.some((i) => typeof i !== 'string')) throw badRequest("The request body must name the users in 'userIds' (an array of user object ids).", 'badRequest');
+  const users = ids.map((id) => {
+    const u = ctx.state.findUser(String(id));
+    if (!u) throw notFound(String(id));
+    return u;
+  });
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  for (const u of users) {
+    const list = ctx.state.data.compliance.riskyUsers;
+    const row = {
+      id: u.graph.id,
+      isDeleted: false,
+      isProcessing: false,
+      riskLastUpdatedDateTime: now,
+      riskLevel: 'high',
+      riskState: 'confirmedCompromised',
+      riskDetail: 'adminConfirmedUserCompromised',
+      userDisplayName: u.graph.displayName,
+      userPrincipalName: u.graph.userPrincipalName,
+    };
+    const at = list.findIndex((x) => String(x.id).toLowerCase() === u.graph.id.toLowerCase());
+    if (at === -1) list.push(row);
+    else list[at] = { ...list[at], ...row };
+  }
+  ctx.state.changed();
+  return noContent();
+}
+
 export const securityRoutes: Route[] = [
+  route('PATCH', '/users/{id}/mailFolders/inbox/messageRules/{rule}', PERMISSIONS.mailboxSettingsWrite, outlook, updateInboxRule),
+  route('DELETE', '/users/{id}/authentication/{kind}/{method}', METHODS_WRITE, (ctx) => identity(ctx, 1), deleteAuthenticationMethod),
+  route('POST', '/identityProtection/riskyUsers/confirmCompromised', RISKY_USERS_WRITE, protection, confirmCompromised),
   route('GET', '/users/{id}/mailFolders/inbox/messageRules', PERMISSIONS.mailboxSettingsRead, outlook, (ctx) =>
     list(ctx, inboxRules(ctx), `/users/${ctx.params.id}/mailFolders/inbox/messageRules`, 'messageRule', ['id', 'displayName', 'sequence', 'isEnabled', 'conditions', 'actions'])),
   route('GET', '/users/{id}/mailFolders/inbox/messageRules/{rule}', PERMISSIONS.mailboxSettingsRead, outlook, (ctx) => {

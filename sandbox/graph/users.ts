@@ -15,6 +15,7 @@ export const USER: EntityInfo = {
     ...USER_DEFAULTS,
     'accountEnabled', 'usageLocation', 'assignedLicenses', 'department', 'companyName', 'city', 'country', 'employeeId',
     'createdDateTime', 'userType', 'otherMails', 'proxyAddresses', 'mailNickname', 'deletedDateTime', 'signInActivity', 'onPremisesSyncEnabled',
+    'lastPasswordChangeDateTime', 'signInSessionsValidFromDateTime',
   ],
   // aad-advanced-queries § user properties: companyName only with advanced queries; range operators on
   // createdDateTime and signInActivity by default; $orderby on displayName and userPrincipalName.
@@ -168,7 +169,11 @@ function updateUser(ctx: Ctx) {
   if ('mailNickname' in b) checkNickname(b.mailNickname);
   if ('usageLocation' in b) checkUsageLocation(b.usageLocation);
   if ('accountEnabled' in b && typeof b.accountEnabled !== 'boolean') throw badRequest("Invalid value specified for property 'accountEnabled' of resource 'User'.");
-  if ('passwordProfile' in b) u.password = checkPassword(b.passwordProfile);
+  if ('passwordProfile' in b) {
+    u.password = checkPassword(b.passwordProfile);
+    // Entra records the change (user resource: lastPasswordChangeDateTime).
+    u.graph.lastPasswordChangeDateTime = isoNow();
+  }
   const { passwordProfile: _ignored, ...props } = b;
   Object.assign(u.graph, props);
   ctx.state.changed();

@@ -29,7 +29,11 @@ export interface MailboxRecord {
   readyAtMs?: number;
   recipientTypeDetails: 'UserMailbox' | 'SharedMailbox';
   forwardingSmtpAddress: string | null;
+  /** Forwarding to a recipient in the directory (ForwardingAddress), by its address; absent means none. */
+  forwardingAddress?: string | null;
   deliverToMailboxAndForward: boolean;
+  /** Explicit mailbox permissions granted to others (Add-MailboxPermission), beyond the owner's SELF. */
+  permissions?: { user: string; accessRights: string[] }[];
   auditEnabled: boolean;
   hiddenFromAddressListsEnabled: boolean;
   /** Litigation hold (Set-Mailbox -LitigationHoldEnabled / -LitigationHoldDuration); absent: off, Unlimited. */

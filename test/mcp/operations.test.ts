@@ -61,7 +61,7 @@ describe('operations catalog', () => {
   test('desired-state operations run a finished workflow again; provisioning adopts it', () => {
     assert.deepEqual(
       catalog.filter((o) => o.reuse === 'desired-state').map((o) => o.workflowType).sort(),
-      ['configureMailbox', 'configureTracking', 'deployOutlookAddin', 'enableFeature', 'remediateFinding'],
+      ['configureMailbox', 'configureTracking', 'deployOutlookAddin', 'enableFeature', 'remediateFinding', 'respondToCompromise'],
     );
     for (const o of [operations.provisionUser, operations.createTeam, operations.offboardUser, operations.connectService]) assert.equal(o.reuse, 'adopt-or-retry');
   });

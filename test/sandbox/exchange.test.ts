@@ -51,6 +51,23 @@ describe('Exchange InvokeCommand', () => {
     assert.match(missing.body.error!.message, /ManagementObjectNotFoundException\|The operation couldn't be performed because object 'megan\.bowen@contoso\.example' couldn't be found/);
   });
 
+  test('Get-MailboxPermission lists the owner\'s SELF row and each grant; Set-Mailbox clears both kinds of forwarding', async () => {
+    const upn = 'adele.vance@contoso.example';
+    const rows = (await invoke('Get-MailboxPermission', { Identity: upn })).body.value!;
+    assert.deepEqual(rows.map((r) => r.User), ['NT AUTHORITY\\SELF']);
+    const u = sandbox.state.findUser(upn)!;
+    u.mailbox!.permissions = [{ user: 'megan.bowen@contoso.example', accessRights: ['FullAccess'] }];
+    const granted = (await invoke('Get-MailboxPermission', { Identity: upn })).body.value!;
+    assert.deepEqual(granted.map((r) => [r.User, r.AccessRights, r.IsInherited]), [['NT AUTHORITY\\SELF', ['FullAccess', 'ReadPermission'], false], ['megan.bowen@contoso.example', ['FullAccess'], false]]);
+    assert.equal((await invoke('Set-Mailbox', { Identity: upn, ForwardingSmtpAddress: 'out@evil.example', ForwardingAddress: 'alex.wilber@contoso.example', DeliverToMailboxAndForward: true })).status, 200);
+    const set = (await invoke('Get-Mailbox', { Identity: upn })).body.value![0];
+    assert.deepEqual([set.ForwardingSmtpAddress, set.ForwardingAddress, set.DeliverToMailboxAndForward], ['smtp:out@evil.example', 'alex.wilber@contoso.example', true]);
+    assert.equal((await invoke('Set-Mailbox', { Identity: upn, ForwardingSmtpAddress: null, ForwardingAddress: null, DeliverToMailboxAndForward: false })).status, 200);
+    const cleared = (await invoke('Get-Mailbox', { Identity: upn })).body.value![0];
+    assert.deepEqual([cleared.ForwardingSmtpAddress, cleared.ForwardingAddress, cleared.DeliverToMailboxAndForward], [null, null, false]);
+    u.mailbox!.permissions = [];
+  });
+
   test('message configuration, audit log config, organization config, org add-ins', async () => {
     assert.equal((await invoke('Get-MailboxMessageConfiguration', { Identity: 'admin' })).body.value![0].ReadReceiptResponse, 'DoNotAutomaticallySend');
     assert.equal((await invoke('Set-MailboxMessageConfiguration', { Identity: 'admin', ReadReceiptResponse: 'AlwaysSend' })).status, 200);

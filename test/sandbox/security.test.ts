@@ -158,4 +158,51 @@ describe('security posture reads', () => {
     assert.equal(rules.status, 403);
     assert.equal((rules.body.error as { code: string }).code, 'ErrorAccessDenied');
   });
+  test('containment writes as documented, each visible to the next read: rule PATCH 200, method DELETE 204, confirmCompromised 204, revokeSignInSessions 200, password reset', async () => {
+    const upn = 'alex.wilber@contoso.example';
+    const send = async (method: string, path: string, body?: unknown, auth = token) => {
+      const r = await fetch(`${sandbox.url}/v1.0${path}`, { method, headers: { Authorization: `Bearer ${auth}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await r.text();
+      return { status: r.status, body: (text ? JSON.parse(text) : undefined) as Body | undefined };
+    };
+    const planted = await plant({
+      inboxRules: [{ userPrincipalName: upn, displayName: 'x', forwardTo: ['out@evil.example'] }],
+      authenticationMethods: [{ userPrincipalName: upn, type: 'microsoftAuthenticator', displayName: 'Attacker phone' }],
+    });
+    assert.equal(planted.status, 201, JSON.stringify(planted.body));
+    const id = String((await get(`/users/${upn}`)).body.id);
+    const ruleId = String((await get(`/users/${upn}/mailFolders/inbox/messageRules`)).body.value![0].id);
+
+    const patched = await send('PATCH', `/users/${upn}/mailFolders/inbox/messageRules/${ruleId}`, { isEnabled: false });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body!.isEnabled, false, 'the rule as it now is');
+    assert.equal(patched.body!.displayName, 'x');
+    assert.equal((await get(`/users/${upn}/mailFolders/inbox/messageRules/${ruleId}`)).body.isEnabled, false);
+    assert.equal((await send('PATCH', `/users/${upn}/mailFolders/inbox/messageRules/${ruleId}`, { colour: 'red' })).status, 400, 'an unknown property');
+
+    const methods = (await get(`/users/${upn}/authentication/methods`)).body.value!;
+    const attacker = methods.find((m) => m.displayName === 'Attacker phone')!;
+    assert.equal((await send('DELETE', `/users/${id}/authentication/phoneMethods/${String(attacker.id)}`)).status, 404, 'the method under another type');
+    assert.equal((await send('DELETE', `/users/${id}/authentication/microsoftAuthenticatorMethods/${String(attacker.id)}`)).status, 204);
+    assert.ok(!(await get(`/users/${upn}/authentication/methods`)).body.value!.some((m) => m.id === attacker.id), 'gone');
+    assert.equal((await send('DELETE', `/users/${id}/authentication/microsoftAuthenticatorMethods/${String(attacker.id)}`)).status, 404, 'gone already');
+
+    const confirmed = await send('POST', '/identityProtection/riskyUsers/confirmCompromised', { userIds: [id] });
+    assert.equal(confirmed.status, 204);
+    const risky = (await get(`/identityProtection/riskyUsers/${id}`)).body;
+    assert.deepEqual([risky.riskState, risky.riskLevel, risky.riskDetail], ['confirmedCompromised', 'high', 'adminConfirmedUserCompromised']);
+    assert.equal((await send('POST', '/identityProtection/riskyUsers/confirmCompromised', {})).status, 400, 'userIds is required');
+    assert.equal((await send('POST', '/identityProtection/riskyUsers/confirmCompromised', { userIds: [id] }, sandbox.mintToken({ roles: ['IdentityRiskyUser.Read.All'] }))).status, 403, 'needs IdentityRiskyUser.ReadWrite.All');
+
+    const revoked = await send('POST', `/users/${id}/revokeSignInSessions`);
+    assert.equal(revoked.status, 200);
+    assert.equal(revoked.body!.value, true);
+    const reset = await send('PATCH', `/users/${id}`, { accountEnabled: false, passwordProfile: { password: 'Xq7#vLp2!mZr9@Kd', forceChangePasswordNextSignIn: true } });
+    assert.equal(reset.status, 204);
+    const user = (await get(`/users/${id}?$select=accountEnabled,lastPasswordChangeDateTime,signInSessionsValidFromDateTime`)).body;
+    assert.equal(user.accountEnabled, false);
+    assert.ok(Date.now() - Date.parse(String(user.lastPasswordChangeDateTime)) < 60_000, 'the password change is recorded');
+    assert.ok(Date.now() - Date.parse(String(user.signInSessionsValidFromDateTime)) < 60_000, 'sessions revoked just now');
+    assert.equal(sandbox.state.findUser(id)!.password, 'Xq7#vLp2!mZr9@Kd');
+  });
 });

@@ -1,3 +1,2 @@
-// The worker's workflows plus respondToCompromise, bundled for its test.
+// The worker's workflows (respondToCompromise among them), bundled for its test.
 export * from '../../workflows';
-export { respondToCompromise } from '../../workflows/respond-to-compromise';

@@ -183,3 +183,28 @@ describe('template repository', () => {
     assert.equal(store.usage.listByTemplate('repo-test').length, 1);
   });
 });
+
+describe('compromise responses', () => {
+  test('the evidence then the report of a response, by workflow and by account; a one-time secret is gone after its read', () => {
+    const workflowId = 'respond-to-compromise/contoso/adele@contoso.com';
+    store.compromise.saveEvidence({ workflowId, runId: 'run-1', connection: 'Contoso', userPrincipalName: 'Adele@contoso.com', collectedAt: '2026-12-07T01:00:00Z', evidence: { signIns: [{ ip: '102.89.1.7' }] } });
+    assert.deepEqual(store.compromise.get(workflowId)?.evidence, { signIns: [{ ip: '102.89.1.7' }] });
+    assert.equal(store.compromise.get(workflowId)?.reportMarkdown, undefined);
+    assert.equal(store.compromise.saveReport(workflowId, 'run-1', { markdown: '# Report', html: '<h1>Report</h1>', status: 'contained' }), true);
+    assert.equal(store.compromise.saveReport('respond-to-compromise/none', 'run-1', { markdown: '', html: '', status: 'contained' }), false, 'no evidence, no report');
+    const stored = store.compromise.get(workflowId)!;
+    assert.deepEqual([stored.reportMarkdown, stored.reportHtml, stored.status, stored.userPrincipalName], ['# Report', '<h1>Report</h1>', 'contained', 'adele@contoso.com']);
+    store.compromise.saveEvidence({ workflowId, runId: 'run-1', connection: 'Contoso', userPrincipalName: 'adele@contoso.com', collectedAt: '2026-12-07T01:00:00Z', evidence: { retried: true } });
+    assert.equal(store.compromise.get(workflowId)?.reportMarkdown, '# Report', 'the report is kept when a retry stores the evidence again');
+    store.compromise.saveEvidence({ workflowId, runId: 'run-2', connection: 'Contoso', userPrincipalName: 'adele@contoso.com', collectedAt: '2026-12-07T01:05:00Z', evidence: { again: true } });
+    assert.deepEqual(store.compromise.get(workflowId)?.evidence, { again: true }, 'the latest run without a run id');
+    assert.equal(store.compromise.get(workflowId, 'run-1')?.reportMarkdown, '# Report', 'a run again keeps the earlier run');
+    assert.deepEqual(store.compromise.forUser('Contoso', 'ADELE@contoso.com').map((r) => r.runId), ['run-2', 'run-1']);
+
+    store.compromise.putSecret({ workflowId, name: 'password', subject: 'adele@contoso.com', sealed: 'sealed:v1:abc' });
+    assert.equal(store.compromise.hasSecret(workflowId, 'password'), true);
+    assert.equal(store.compromise.takeSecret(workflowId, 'password')?.sealed, 'sealed:v1:abc');
+    assert.equal(store.compromise.takeSecret(workflowId, 'password'), undefined, 'read once');
+    assert.equal(store.compromise.hasSecret(workflowId, 'password'), false);
+  });
+});
