@@ -1,5 +1,8 @@
 // npm run bench: measures the targets of DESIGN.md on this machine and writes bench/results/.
 // Uses TEMPORAL_ADDRESS when set, else starts its own dev server (in memory).
+// Sizes: BENCH_CALLS (200 per latency measure), BENCH_BULK_USERS (200), BENCH_WAITING (1000 workflows
+// waiting for confirmation; BENCH_CONFIRM_ALL=1 then confirms every one and times the backlog),
+// BENCH_TOOL_CALLS (10 per tool).
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
