@@ -18,7 +18,7 @@ import { PwshProcess, type FrameResult } from './process';
 import { APP_ONLY_MODULES, DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, SIGN_OUT_COMMANDS, connectCommand, signsInAppOnly, type PwshModule } from './script';
 import { AUTH_TROUBLE, MODULE_NAMES, newSession, sessionInfo, sessionKey, waitFor, type Session } from './session';
 import { readSessionFile, writeSessionFile, type SessionInfo } from './session-file';
-import { afterFailedRestore, afterRestart, azureContextFile, forgetSavedSignIn, prepareAzureContextDir, preparePnpHomeDir, restoreCommand } from './restore';
+import { afterFailedRestore, afterRestart, azureContextFile, forgetSavedSignIn, hasSavedSignIn, prepareAzureContextDir, preparePnpHomeDir, restoreCommand } from './restore';
 import type { PwshPoolOptions, PwshRunOptions, PwshRunResult } from './types';
 
 export class PwshPool {
@@ -44,8 +44,8 @@ export class PwshPool {
       ...options,
     };
     this.lost = readSessionFile(this.o.stateDir)
-      .filter((s) => s.state !== 'closed')
-      .map((s) => ({ ...s, state: 'broken' as const, lost: true, error: s.lost ? s.error : 'held by an earlier pool that stopped; its process is gone' }));
+      .filter((s) => s.state !== 'closed' || s.resumable)
+      .map((s) => ({ ...s, state: 'broken' as const, lost: true, resumable: undefined, error: s.lost ? s.error : 'held by an earlier pool that stopped; its process is gone' }));
     if (this.lost.length) {
       this.o.logger.warn({ sessions: this.lost.map((s) => `${s.connection}/${s.module}`) }, 'pwsh sessions of an earlier pool were lost; they reconnect on next use');
     }
@@ -134,8 +134,17 @@ export class PwshPool {
     this.closing = true;
     clearInterval(this.sweeper);
     await Promise.all([...this.sessions.values()].map((s) => this.shutDown(s, 'pool closed', false)));
-    this.lost.length = 0; // reported by this pool already; the next one need not repeat them
-    this.persist();
+    // Sessions that come back by themselves (a saved sign-in) stay known to the next pool, so
+    // mm_status shows them and mm_disconnect forgets them; the rest were reported by this pool already.
+    const sessions = this.status().map((s) =>
+      hasSavedSignIn(this.o.stateDir, s.connection, s.module) ? { ...s, state: 'closed' as const, lost: false, resumable: true, error: undefined } : { ...s, state: 'closed' as const },
+    );
+    this.lost.length = 0;
+    try {
+      writeSessionFile(this.o.stateDir, sessions);
+    } catch (e) {
+      this.o.logger.warn({ error: (e as Error).message }, 'could not write the pwsh session file');
+    }
   }
 
   // ---- sessions ---------------------------------------------------------------------------------

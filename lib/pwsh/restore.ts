@@ -53,6 +53,20 @@ export function pnpPersistedLoginSettings(stateDir: string, connection: string):
   return path.join(pnpHomeDir(stateDir, connection), '.m365pnppowershell', 'settings.json');
 }
 
+/** Whether a connection kept a sign-in for this module that a new process reuses without a person. */
+export function hasSavedSignIn(stateDir: string, connection: string, module: PwshModule): boolean {
+  if (module === 'azure') return fs.existsSync(azureContextFile(stateDir, connection));
+  if (module === 'pnp') return fs.existsSync(pnpPersistedLoginSettings(stateDir, connection));
+  if (module === 'pac') {
+    try {
+      return fs.readdirSync(pacProfileDir(stateDir, connection)).length > 0;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
 /** Forgets what a connection saved to sign in again without a code (mm_disconnect, a refused account). */
 export function forgetSavedSignIn(stateDir: string, connection: string, module: PwshModule): void {
   if (module === 'azure') fs.rmSync(azureContextFile(stateDir, connection), { force: true });

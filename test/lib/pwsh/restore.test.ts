@@ -145,6 +145,39 @@ describe('pwsh sessions after a restart of the pool', () => {
     }
   });
 
+  test('a pool that stops gracefully leaves the sessions that come back by themselves known to the next one, until disconnected', async () => {
+    const conn = sandboxConnection('Graceful');
+    const first = newPool();
+    try {
+      for (const module of ['pnp', 'exo'] as const) {
+        const code = expectKind(await first.run(conn, module, module === 'pnp' ? 'Get-PnPWeb' : 'Get-Mailbox -ResultSize 1'), 'auth_pending');
+        sandbox.approve(code.userCode);
+        await waitForState(first, 'Graceful', module, 'authenticated');
+      }
+    } finally {
+      await first.close();
+    }
+    const second = newPool();
+    try {
+      const mine = second.status().filter((s) => s.connection === 'Graceful');
+      assert.deepEqual(
+        mine.map((s) => [s.module, s.lost, s.afterRestart]),
+        [['pnp', true, 'reconnects without a new code while its persisted PnP sign-in is valid (kept for this connection)']],
+        'the PnP session is reported (it would sign in silently); the Exchange one, which cannot come back, is not',
+      );
+      assert.equal(await second.disconnect(conn, 'pnp'), true, 'mm_disconnect finds it and forgets its persisted login');
+      assert.equal(fs.existsSync(pnpHomeDir(env.config.stateDir, 'Graceful')), false);
+    } finally {
+      await second.close();
+    }
+    const third = newPool();
+    try {
+      assert.deepEqual(third.status().filter((s) => s.connection === 'Graceful'), []);
+    } finally {
+      await third.close();
+    }
+  });
+
   test('Exchange signed in by a person: after a restart mm_status says it needs a new code', async () => {
     const first = newPool();
     try {
