@@ -149,11 +149,14 @@ export class PwshPool {
 
   // ---- sessions ---------------------------------------------------------------------------------
 
-  /** Unattended callers run only on a signed-in session or one that signs in app-only. */
+  /** Unattended callers run only on a signed-in session, one that signs in app-only, or one with a saved sign-in. */
   private refuseDeviceCode(connection: Connection, module: PwshModule) {
     const s = this.sessions.get(sessionKey(connection.name, module));
     if (s?.state === 'authenticated' && s.proc?.alive) return;
     if (signsInAppOnly(connection, module)) return;
+    // A saved sign-in (Azure context, PnP persisted login, pac profile) may come back without a
+    // person; if it does not, the module's device code is refused below instead of waited for.
+    if (hasSavedSignIn(this.o.stateDir, connection.name, module)) return;
     throw new PwshSignInError(unattendedMessage(connection, module, 'is not signed in'));
   }
 

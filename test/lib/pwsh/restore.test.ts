@@ -110,7 +110,8 @@ describe('pwsh sessions after a restart of the pool', () => {
       const lost = second.pool.status().find((s) => s.connection === 'Contoso-PnP' && s.module === 'pnp');
       assert.equal(lost?.lost, true);
       assert.match(lost!.afterRestart!, /^reconnects without a new code while its persisted PnP sign-in is valid/);
-      const r = expectKind(await second.pool.run(pnp, 'pnp', 'Get-PnPWeb -Includes CurrentUser | Select-Object -ExpandProperty CurrentUser | Select-Object Email'), 'output');
+      // No person is needed: an unattended run (a schedule) may start the session from the persisted login.
+      const r = expectKind(await second.pool.run(pnp, 'pnp', 'Get-PnPWeb -Includes CurrentUser | Select-Object -ExpandProperty CurrentUser | Select-Object Email', { unattended: true }), 'output');
       assert.equal((r.output as { Email: string }).Email, pnp.expectedEmail);
       assert.ok(logged(second.entries, 'pwsh session restored from its saved sign-in, without a new code'), JSON.stringify(second.entries.map((e) => e.msg)));
       // Another connection's pnp process has a HOME of its own: it does not see Contoso-PnP's cache.
@@ -136,6 +137,7 @@ describe('pwsh sessions after a restart of the pool', () => {
     fs.writeFileSync(cache, JSON.stringify(saved));
     const fourth = pool();
     try {
+      await assert.rejects(fourth.pool.run(pnp, 'pnp', 'Get-PnPWeb', { unattended: true }), /is waiting for a device-code sign-in, and no person is there/, 'an unattended run does not wait for the code the failed restore asked for');
       expectKind(await fourth.pool.run(pnp, 'pnp', 'Get-PnPWeb'), 'auth_pending');
       assert.ok(logged(fourth.entries, 'saved sign-in could not be reused; signing in with a device code'), 'an expired token whose refresh is refused falls back to a code');
       assert.equal(await fourth.pool.disconnect(pnp, 'pnp'), true);
