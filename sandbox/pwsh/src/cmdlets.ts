@@ -172,19 +172,25 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
       if (call.named.get('persistlogin') === true) persistedLogin.enableCaching(url, clientId);
       const persisted = persistedLogin.cacheEnabled(url, clientId);
       if (persisted) call.runtime.host.err('WARNING: Connecting using token cache. See https://pnp.github.io/powershell/articles/persistedlogin.html for more information.');
+      // MSAL writes the registered cache after every token it acquires, refreshes included.
+      const persist = (x: SignIn) => persistedLogin.storeSignIn(clientId, tenant, x);
       const cached = persisted ? persistedLogin.cachedSignIn(clientId, tenant) : undefined;
       if (cached) {
         try {
-          await currentToken(cached); // AcquireTokenSilent: the cached access token, or a refresh
-          persistedLogin.storeSignIn(clientId, tenant, cached);
-          services.signedIn.set('pnp', { ...cached, url });
+          const session = Object.assign(cached, { url, onRefresh: persist });
+          await currentToken(session); // AcquireTokenSilent: the cached access token, or a refresh
+          services.signedIn.set('pnp', session);
           return [];
         } catch {
           // MSAL's silent attempt failed (a revoked or expired refresh token): PnP.Framework asks for a device code instead
         }
       }
-      const s = await signIn(call, services, 'pnp', tenant, clientId, `${new URL(url).origin}/.default`, url);
-      if (persisted) persistedLogin.storeSignIn(clientId, tenant, s);
+      await signIn(call, services, 'pnp', tenant, clientId, `${new URL(url).origin}/.default`, url);
+      const session = services.signedIn.get('pnp')!;
+      if (persisted) {
+        session.onRefresh = persist;
+        persist(session);
+      }
       return [];
     },
     'disconnect-exchangeonline': () => (services.signedIn.delete('exo'), []),

@@ -92,7 +92,8 @@ export function cachedSignIn(clientId: string, tenant: string): SignIn | undefin
 /** MSAL writes the cache after every token it acquires or refreshes. */
 export function storeSignIn(clientId: string, tenant: string, signIn: SignIn): void {
   const cache = readCache();
-  cache[cacheKey(clientId, tenant)] = signIn;
+  const { onRefresh: _hook, url: _url, ...tokens } = signIn as SignIn & { url?: string };
+  cache[cacheKey(clientId, tenant)] = tokens;
   fs.mkdirSync(root(), { recursive: true });
   fs.writeFileSync(cacheFile(), JSON.stringify(cache), { mode: 0o600 });
 }

@@ -104,6 +104,10 @@ describe('pwsh sessions after a restart of the pool', () => {
     assert.equal(fs.statSync(path.dirname(home)).mode & 0o777, 0o700);
     assert.match(fs.readFileSync(path.join(home, '.m365pnppowershell', 'settings.json'), 'utf8'), /"Enabled":true/, 'closing the pool keeps the registration (Disconnect-PnPOnline without -ClearPersistedLogin)');
     assert.ok(fs.existsSync(cache));
+    // The cached access token has run out: the restore refreshes it, and the rotated refresh token is written back.
+    const before = JSON.parse(fs.readFileSync(cache, 'utf8')) as Record<string, { expiresAt: number; refreshToken: string }>;
+    for (const entry of Object.values(before)) entry.expiresAt = 0;
+    fs.writeFileSync(cache, JSON.stringify(before));
 
     const second = pool();
     try {
@@ -114,6 +118,12 @@ describe('pwsh sessions after a restart of the pool', () => {
       const r = expectKind(await second.pool.run(pnp, 'pnp', 'Get-PnPWeb -Includes CurrentUser | Select-Object -ExpandProperty CurrentUser | Select-Object Email', { unattended: true }), 'output');
       assert.equal((r.output as { Email: string }).Email, pnp.expectedEmail);
       assert.ok(logged(second.entries, 'pwsh session restored from its saved sign-in, without a new code'), JSON.stringify(second.entries.map((e) => e.msg)));
+      const after = JSON.parse(fs.readFileSync(cache, 'utf8')) as Record<string, { expiresAt: number; refreshToken: string }>;
+      assert.deepEqual(Object.keys(after), Object.keys(before));
+      for (const [key, entry] of Object.entries(after)) {
+        assert.ok(entry.expiresAt > Date.now(), 'the refreshed token is in the cache');
+        assert.notEqual(entry.refreshToken, before[key].refreshToken, 'the rotated refresh token replaced the used one');
+      }
       // Another connection's pnp process has a HOME of its own: it does not see Contoso-PnP's cache.
       expectKind(await second.pool.run(other, 'pnp', 'Get-PnPWeb | Select-Object Title'), 'auth_pending');
     } finally {
