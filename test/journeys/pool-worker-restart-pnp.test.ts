@@ -72,6 +72,7 @@ describe('PnP after a restart of the pool worker', () => {
     worker = await startTestWorker(env.config, uniqueQueue('run-pnp-restart'));
     mcp = await connectMcp(testDeps(env, temporal, worker.taskQueue));
     spawnPool();
+    await waitUntil(async () => (await status()).s.sessions, 'the pool worker to answer mm_status');
   });
 
   after(async () => {
