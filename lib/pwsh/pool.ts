@@ -215,7 +215,7 @@ export class PwshPool {
         }
         if (!s.restoreFellBack) this.o.logger.warn({ connection: connection.name, module, error: scrubSecrets(restored.record.message) }, 'saved sign-in could not be reused; signing in with a device code');
         if (s.prompt) return restored; // the code shown during the restore was not accepted: a new one is not asked for unprompted
-        return proc.execute(afterFailedRestore(module, command), this.o.jsonDepth);
+        for (const step of afterFailedRestore(module)) await proc.execute(step, this.o.jsonDepth);
       }
       return proc.execute(command, this.o.jsonDepth);
     };

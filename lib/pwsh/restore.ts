@@ -95,12 +95,14 @@ export function restoreCommand(connection: Connection, module: PwshModule, state
 }
 
 /**
- * The sign-in to run when the restore signed in but its proof failed: PnP would otherwise reuse the
- * same cached token, so its persisted login is cleared first (the module's documented way to start
- * over: Disconnect-PnPOnline -ClearPersistedLogin) and the device code asked for afresh.
+ * What to run, each on its own (its outcome ignored), before the normal sign-in when a restore
+ * failed without asking for a code: PnP would otherwise reuse the cached token that just failed its
+ * proof (the process keeps its connection's authentication manager for the same host), so its
+ * persisted login is cleared the module's documented way. Without a connection (the connect itself
+ * failed) PnP 3.1 refuses Disconnect-PnPOnline even with -ErrorAction, hence a command of its own.
  */
-export function afterFailedRestore(module: PwshModule, connect: string): string {
-  return module === 'pnp' ? `Disconnect-PnPOnline -ClearPersistedLogin -ErrorAction SilentlyContinue; ${connect}` : connect;
+export function afterFailedRestore(module: PwshModule): string[] {
+  return module === 'pnp' ? ['Disconnect-PnPOnline -ClearPersistedLogin'] : [];
 }
 
 /** What happens to a session of this module after the pool worker restarts (mm_status shows it). */

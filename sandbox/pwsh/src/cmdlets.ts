@@ -198,10 +198,8 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
     'disconnect-azaccount': () => (services.signedIn.delete('azure'), []),
     'disconnect-pnponline': (call) => {
       const s = services.signedIn.get('pnp');
-      if (!s) {
-        if (['stop', 'ignore', 'silentlycontinue'].includes(String(call.named.get('erroraction') ?? '').toLowerCase())) return [];
-        throw runtimeError('No connection to disconnect', 'InvalidOperation', 'System.InvalidOperationException');
-      }
+      // PnP.PowerShell 3.1.0 throws here whatever -ErrorAction says (later versions honour it).
+      if (!s) throw runtimeError('No connection to disconnect', 'InvalidOperation', 'System.InvalidOperationException');
       if (call.named.get('clearpersistedlogin') === true && s.url) persistedLogin.clearPersistedLogin(s.url, s.clientId);
       services.signedIn.delete('pnp');
       return [];
