@@ -18,7 +18,7 @@ import { PwshProcess, type FrameResult } from './process';
 import { APP_ONLY_MODULES, DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, SIGN_OUT_COMMANDS, connectCommand, signsInAppOnly, type PwshModule } from './script';
 import { AUTH_TROUBLE, MODULE_NAMES, newSession, sessionInfo, sessionKey, waitFor, type Session } from './session';
 import { readSessionFile, writeSessionFile, type SessionInfo } from './session-file';
-import { afterFailedRestore, afterRestart, azureContextFile, forgetSavedSignIn, hasSavedSignIn, prepareAzureContextDir, preparePnpHomeDir, restoreCommand } from './restore';
+import { afterFailedRestore, afterRestart, azureContextFile, forgetSavedSignIn, hasSavedSignIn, pnpPersistsLogin, prepareAzureContextDir, preparePnpHomeDir, restoreCommand } from './restore';
 import type { PwshPoolOptions, PwshRunOptions, PwshRunResult } from './types';
 
 export class PwshPool {
@@ -184,7 +184,7 @@ export class PwshPool {
   private start(connection: Connection, module: PwshModule): Session {
     if (module === 'azure') prepareAzureContextDir(this.o.stateDir);
     // throws before spawning when the connection lacks a field
-    const command = connectCommand(connection, module, { azureContextFile: azureContextFile(this.o.stateDir, connection.name) });
+    const command = connectCommand(connection, module, { azureContextFile: azureContextFile(this.o.stateDir, connection.name), persistLogin: pnpPersistsLogin() });
     const restore = restoreCommand(connection, module, this.o.stateDir);
     const s = newSession(connection, module);
     // PnP keeps its persisted login under HOME: each connection's pnp process gets a HOME of its own.

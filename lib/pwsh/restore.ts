@@ -35,6 +35,15 @@ export function prepareAzureContextDir(stateDir: string): void {
   fs.mkdirSync(path.join(stateDir, 'azure-contexts'), { recursive: true, mode: 0o700 });
 }
 
+/**
+ * Whether pnp sessions persist their sign-in on this host. PnP keeps it under MSAL's user root
+ * directory: HOME on Linux and macOS, which the pool sets per connection; on Windows the known
+ * LocalAppData folder, which no environment variable moves, so connections would share it there.
+ */
+export function pnpPersistsLogin(platform: NodeJS.Platform = process.platform): boolean {
+  return platform !== 'win32';
+}
+
 /** The HOME of a connection's pnp processes: PnP PowerShell keeps its persisted login under it. */
 export function pnpHomeDir(stateDir: string, connection: string): string {
   return path.join(stateDir, 'pnp-logins', safeName(connection));
@@ -78,6 +87,7 @@ export function forgetSavedSignIn(stateDir: string, connection: string, module: 
 export function restoreCommand(connection: Connection, module: PwshModule, stateDir: string): string | undefined {
   if (signsInAppOnly(connection, module)) return undefined;
   if (module === 'pnp') {
+    if (!pnpPersistsLogin()) return undefined;
     // The same connect without -PersistLogin (the registration is kept): silent from the cache, or
     // PnP's own device-code prompt when the cache cannot sign in (the pool relays it).
     return fs.existsSync(pnpPersistedLoginSettings(stateDir, connection.name)) ? connectCommand(connection, 'pnp', { persistLogin: false }) : undefined;
@@ -110,6 +120,6 @@ export function afterRestart(connection: Connection, module: PwshModule): string
   if (module === 'pac') return 'reconnects without a new code (its pac profile is kept)';
   if (signsInAppOnly(connection, module)) return 'reconnects without a person (app-only certificate)';
   if (module === 'azure') return 'reconnects without a new code (its Azure context is saved for this connection)';
-  if (module === 'pnp') return 'reconnects without a new code while its persisted PnP sign-in is valid (kept for this connection)';
+  if (module === 'pnp' && pnpPersistsLogin()) return 'reconnects without a new code while its persisted PnP sign-in is valid (kept for this connection)';
   return 'needs a new device code on next use (the module keeps its sign-in inside the pwsh process)';
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { checkCommand } from '../../../lib/pwsh/guardrails';
 import { FRAME, PRELUDE, connectCommand, invocationLine, quote } from '../../../lib/pwsh/script';
 import { findDeviceCode } from '../../../lib/pwsh/device-code';
+import { pnpPersistsLogin } from '../../../lib/pwsh/restore';
 import { parseScript, commandArguments, literalValue } from '../../../lib/pwsh/syntax';
 import { tokenize } from '../../../lib/pwsh/tokenizer';
 import { sandboxConnection } from '../../helpers/pwsh-pool';
@@ -68,6 +69,12 @@ describe('connect commands', () => {
     assert.match(connectCommand(sandboxConnection('A'), 'pnp'), /Connect-PnPOnline [^;]*-DeviceLogin [^;]*-PersistLogin[ ;]/);
     assert.doesNotMatch(connectCommand(sandboxConnection('A'), 'pnp', { persistLogin: false }), /PersistLogin/);
     assert.match(connectCommand(sandboxConnection('A'), 'pnp', { persistLogin: false }), /; Get-PnPWeb -Includes CurrentUser/, 'a call that needs the token follows the connect');
+  });
+
+  test('PnP persists its sign-in where the pool can give each connection a HOME of its own: not on Windows', () => {
+    assert.equal(pnpPersistsLogin('linux'), true);
+    assert.equal(pnpPersistsLogin('darwin'), true);
+    assert.equal(pnpPersistsLogin('win32'), false, 'MSAL keeps it in the known LocalAppData folder there, shared by every connection');
   });
 
   test('sovereign clouds add the module environment parameter', () => {
