@@ -155,7 +155,11 @@ test('the images: multi-stage, pinned bases, non-root, no dev dependencies or in
   assert.match(main, /npm prune --omit=dev/, 'dev dependencies are pruned before the runtime stage copies node_modules');
   assert.match(main, /prebuild-bundle/, 'the workflow bundle is built into the image');
   const pwsh = dockerfiles[1].text;
-  assert.match(pwsh, /^FROM mcr\.microsoft\.com\/powershell:7\.4-ubuntu-22\.04/m);
+  assert.match(pwsh, /^FROM mcr\.microsoft\.com\/powershell:7\.4\.6-ubuntu-22\.04 AS runtime$/m, 'PowerShell pinned to 7.4.6, the least PnP.PowerShell 3 runs on');
+  assert.match(pwsh, /dotnet tool install Microsoft\.PowerApps\.CLI\.Tool --version \d+\.\d+\.\d+ --tool-path \/opt\/pac/, 'pac pinned to an exact version');
+  assert.match(pwsh, /dotnet-install\.sh --version \d+\.\d+\.\d+ /, 'the .NET SDK that installs it pinned to an exact version');
+  assert.match(pwsh, /^ {4}MM_PAC=\/opt\/pac\/pac \\$/m, 'the pool worker finds pac through MM_PAC');
+  assert.match(pwsh, /Install-Module -Name PnP\.PowerShell -RequiredVersion 3\./, 'PnP.PowerShell 3 (Connect-PnPOnline -PersistLogin)');
   assert.match(pwsh, /npm ci --omit=dev/);
   for (const module of ['ExchangeOnlineManagement', 'PnP.PowerShell', 'MicrosoftTeams', 'Az.Accounts']) {
     assert.match(pwsh, new RegExp(`Install-Module -Name ${module.replace('.', '\\.')} -RequiredVersion \\d+\\.\\d+\\.\\d+ `), `${module} pinned to an exact version`);

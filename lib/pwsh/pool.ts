@@ -1,7 +1,6 @@
 // The PowerShell session pool: one pwsh process per (connection, module), signed in with the
 // module's native device-code flow, commands judged by the guardrails, run one at a time per
 // session through the framing of script.ts. See README.md for the states and the framing.
-import fs from 'node:fs';
 import os from 'node:os';
 import { scrubSecrets } from '../logger';
 import { wrongAccountMessage } from '../auth/errors';
@@ -16,10 +15,10 @@ import { PacProcess, checkPacCommand, pacProfileDir, pacReadsOnly } from './pac'
 import { SessionLocks } from './locks';
 import { commandResult } from './output';
 import { PwshProcess, type FrameResult } from './process';
-import { APP_ONLY_MODULES, DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, connectCommand, signsInAppOnly, type PwshModule } from './script';
+import { APP_ONLY_MODULES, DISCONNECT_COMMANDS, KEEPALIVE_COMMANDS, PWSH_MODULES, SIGN_OUT_COMMANDS, connectCommand, signsInAppOnly, type PwshModule } from './script';
 import { AUTH_TROUBLE, MODULE_NAMES, newSession, sessionInfo, sessionKey, waitFor, type Session } from './session';
 import { readSessionFile, writeSessionFile, type SessionInfo } from './session-file';
-import { afterRestart, azureContextFile, prepareAzureContextDir, restoreCommand } from './restore';
+import { afterFailedRestore, afterRestart, azureContextFile, forgetSavedSignIn, hasSavedSignIn, pnpPersistsLogin, prepareAzureContextDir, preparePnpHomeDir, restoreCommand } from './restore';
 import type { PwshPoolOptions, PwshRunOptions, PwshRunResult } from './types';
 
 export class PwshPool {
@@ -45,8 +44,8 @@ export class PwshPool {
       ...options,
     };
     this.lost = readSessionFile(this.o.stateDir)
-      .filter((s) => s.state !== 'closed')
-      .map((s) => ({ ...s, state: 'broken' as const, lost: true, error: s.lost ? s.error : 'held by an earlier pool that stopped; its process is gone' }));
+      .filter((s) => s.state !== 'closed' || s.resumable)
+      .map((s) => ({ ...s, state: 'broken' as const, lost: true, resumable: undefined, error: s.lost ? s.error : 'held by an earlier pool that stopped; its process is gone' }));
     if (this.lost.length) {
       this.o.logger.warn({ sessions: this.lost.map((s) => `${s.connection}/${s.module}`) }, 'pwsh sessions of an earlier pool were lost; they reconnect on next use');
     }
@@ -115,13 +114,15 @@ export class PwshPool {
       const s = this.sessions.get(key);
       const lostIndex = this.lost.findIndex((l) => sessionKey(l.connection, l.module) === key);
       if (lostIndex >= 0) this.lost.splice(lostIndex, 1);
-      // Signed out means forgotten: the next session asks for a code instead of importing the saved context.
-      if (module === 'azure') fs.rmSync(azureContextFile(this.o.stateDir, name), { force: true });
+      // Signed out means forgotten: the next session asks for a code instead of signing in from what
+      // was saved (Azure's context, PnP's persisted login, pac's profile), even with no process left.
+      forgetSavedSignIn(this.o.stateDir, name, module);
       if (!s || s.state === 'closed') {
         this.persist();
         return lostIndex >= 0;
       }
-      await this.shutDown(s, 'disconnected');
+      await this.shutDown(s, 'disconnected', true, SIGN_OUT_COMMANDS[module]);
+      forgetSavedSignIn(this.o.stateDir, name, module);
       return true;
     } finally {
       release();
@@ -133,17 +134,29 @@ export class PwshPool {
     this.closing = true;
     clearInterval(this.sweeper);
     await Promise.all([...this.sessions.values()].map((s) => this.shutDown(s, 'pool closed', false)));
-    this.lost.length = 0; // reported by this pool already; the next one need not repeat them
-    this.persist();
+    // Sessions that come back by themselves (a saved sign-in) stay known to the next pool, so
+    // mm_status shows them and mm_disconnect forgets them; the rest were reported by this pool already.
+    const sessions = this.status().map((s) =>
+      hasSavedSignIn(this.o.stateDir, s.connection, s.module) ? { ...s, state: 'closed' as const, lost: false, resumable: true, error: undefined } : { ...s, state: 'closed' as const },
+    );
+    this.lost.length = 0;
+    try {
+      writeSessionFile(this.o.stateDir, sessions);
+    } catch (e) {
+      this.o.logger.warn({ error: (e as Error).message }, 'could not write the pwsh session file');
+    }
   }
 
   // ---- sessions ---------------------------------------------------------------------------------
 
-  /** Unattended callers run only on a signed-in session or one that signs in app-only. */
+  /** Unattended callers run only on a signed-in session, one that signs in app-only, or one with a saved sign-in. */
   private refuseDeviceCode(connection: Connection, module: PwshModule) {
     const s = this.sessions.get(sessionKey(connection.name, module));
     if (s?.state === 'authenticated' && s.proc?.alive) return;
     if (signsInAppOnly(connection, module)) return;
+    // A saved sign-in (Azure context, PnP persisted login, pac profile) may come back without a
+    // person; if it does not, the module's device code is refused below instead of waited for.
+    if (hasSavedSignIn(this.o.stateDir, connection.name, module)) return;
     throw new PwshSignInError(unattendedMessage(connection, module, 'is not signed in'));
   }
 
@@ -171,11 +184,13 @@ export class PwshPool {
   private start(connection: Connection, module: PwshModule): Session {
     if (module === 'azure') prepareAzureContextDir(this.o.stateDir);
     // throws before spawning when the connection lacks a field
-    const command = connectCommand(connection, module, { azureContextFile: azureContextFile(this.o.stateDir, connection.name) });
+    const command = connectCommand(connection, module, { azureContextFile: azureContextFile(this.o.stateDir, connection.name), persistLogin: pnpPersistsLogin() });
     const restore = restoreCommand(connection, module, this.o.stateDir);
     const s = newSession(connection, module);
+    // PnP keeps its persisted login under HOME: each connection's pnp process gets a HOME of its own.
+    const env = module === 'pnp' ? { ...(this.o.env ?? process.env), HOME: preparePnpHomeDir(this.o.stateDir, connection.name) } : this.o.env;
     const events = {
-      env: this.o.env,
+      env,
       outputCapBytes: this.o.outputCapBytes,
       onHostLine: (line: string, stream: 'stdout' | 'stderr') => this.onHostLine(s, proc, line, stream),
       onExit: (description: string) => this.onExit(s, proc, description),
@@ -190,12 +205,17 @@ export class PwshPool {
     this.persist();
     const signIn = async (): Promise<FrameResult> => {
       if (restore) {
-        const restored = await proc.execute(restore, this.o.jsonDepth);
+        s.restoring = true;
+        const restored = await proc.execute(restore, this.o.jsonDepth).finally(() => (s.restoring = false));
+        // A module that falls back to its own device code inside the restore (PnP) was not restored
+        // silently: onHostLine relayed the code and logged why.
         if (restored.kind === 'result') {
-          this.o.logger.info({ connection: connection.name, module, pwshPid: proc.pid }, 'pwsh session restored from its saved sign-in, without a new code');
+          if (!s.restoreFellBack) this.o.logger.info({ connection: connection.name, module, pwshPid: proc.pid }, 'pwsh session restored from its saved sign-in, without a new code');
           return restored;
         }
-        this.o.logger.warn({ connection: connection.name, module, error: scrubSecrets(restored.record.message) }, 'saved sign-in could not be reused; signing in with a device code');
+        if (!s.restoreFellBack) this.o.logger.warn({ connection: connection.name, module, error: scrubSecrets(restored.record.message) }, 'saved sign-in could not be reused; signing in with a device code');
+        if (s.prompt) return restored; // the code shown during the restore was not accepted: a new one is not asked for unprompted
+        for (const step of afterFailedRestore(module)) await proc.execute(step, this.o.jsonDepth);
       }
       return proc.execute(command, this.o.jsonDepth);
     };
@@ -215,6 +235,10 @@ export class PwshPool {
     if (s.state !== 'starting' && s.state !== 'auth_pending') return;
     const prompt = findDeviceCode(line);
     if (!prompt) return;
+    if (s.restoring && !s.restoreFellBack) {
+      s.restoreFellBack = true;
+      this.o.logger.warn({ connection: s.connection.name, module: s.module, reason: 'the module asked for a device code' }, 'saved sign-in could not be reused; signing in with a device code');
+    }
     s.prompt = prompt;
     s.state = 'auth_pending';
     s.authPendingSince = Date.now();
@@ -232,8 +256,8 @@ export class PwshPool {
     const accounts = [...new Set((result.json.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g) ?? []).map((a) => a.toLowerCase()))];
     if (expected && accounts.length && !accounts.includes(expected)) {
       s.refusal = wrongAccountMessage(s.connection.name, s.connection.expectedEmail!, accounts.join(', '), MODULE_NAMES[s.module]);
-      // The wrong account's saved context must not sign the next session in again.
-      if (s.module === 'azure') fs.rmSync(azureContextFile(this.o.stateDir, s.connection.name), { force: true });
+      // The wrong account's saved sign-in must not sign the next session in again.
+      forgetSavedSignIn(this.o.stateDir, s.connection.name, s.module);
       this.breakSession(s, `signed in as ${accounts.join(', ')} but the connection expects ${s.connection.expectedEmail}; sign in again with that account`);
       return;
     }
@@ -261,10 +285,10 @@ export class PwshPool {
     this.changed(s);
   }
 
-  private async shutDown(s: Session, reason: string, persist = true) {
+  private async shutDown(s: Session, reason: string, persist = true, signOut = DISCONNECT_COMMANDS[s.module]) {
     const proc = s.proc;
-    if (proc?.alive && s.state === 'authenticated' && !proc.busy) {
-      await Promise.race([proc.execute(DISCONNECT_COMMANDS[s.module], this.o.jsonDepth).catch(() => undefined), delay(5000)]);
+    if (signOut && proc?.alive && s.state === 'authenticated' && !proc.busy) {
+      await Promise.race([proc.execute(signOut, this.o.jsonDepth).catch(() => undefined), delay(5000)]);
     }
     s.state = 'closed';
     s.error = reason;

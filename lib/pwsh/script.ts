@@ -157,7 +157,7 @@ function appOnlyConnectCommand(connection: Connection, module: PwshModule, extra
  * needed), otherwise the module's native device-code sign-in (mm-mcp-design.md). Either ends with
  * a command whose output names the account, so the pool can compare it with expectedEmail.
  */
-export function connectCommand(connection: Connection, module: PwshModule, options: { azureContextFile?: string } = {}): string {
+export function connectCommand(connection: Connection, module: PwshModule, options: { azureContextFile?: string; persistLogin?: boolean } = {}): string {
   const tenant = connection.tenantId ?? connection.tenant;
   if (module !== 'pac' && signsInAppOnly(connection, module)) {
     const cloud = CLOUD_PARAMETERS[connection.cloud]?.[module];
@@ -198,8 +198,11 @@ export function connectCommand(connection: Connection, module: PwshModule, optio
           `Connection '${connection.name}' has no sharepointUrl, which Connect-PnPOnline needs: set it (e.g. https://contoso.sharepoint.com) with registry_update_connection.`,
         );
       }
+      // -PersistLogin (PnP.PowerShell 3.0+) keeps the sign-in in the token cache under the process's
+      // HOME, which the pool makes the connection's own (restore.ts): a restarted pool signs in from it.
+      const persist = options.persistLogin === false ? '' : ' -PersistLogin';
       return (
-        `Connect-PnPOnline -Url ${quote(connection.sharepointUrl)} -DeviceLogin -ClientId ${quote(connection.appId)} -Tenant ${quote(tenant)}${extra}; ` +
+        `Connect-PnPOnline -Url ${quote(connection.sharepointUrl)} -DeviceLogin -ClientId ${quote(connection.appId)} -Tenant ${quote(tenant)}${persist}${extra}; ` +
         // Get-PnPConnection does not name the account; the web's CurrentUser does.
         'Get-PnPConnection | Select-Object Url; Get-PnPWeb -Includes CurrentUser | Select-Object -ExpandProperty CurrentUser | Select-Object Email, LoginName'
       );
@@ -216,10 +219,25 @@ export const KEEPALIVE_COMMANDS: Record<PwshModule, string> = {
   pnp: 'Get-PnPConnection | Select-Object Url',
 };
 
-/** Ends the module's session before the process is closed. */
-export const DISCONNECT_COMMANDS: Record<PwshModule, string> = {
-  // Removes the connection's profile (and pac's token cache) from its profile directory.
+/**
+ * Signs the module out for good (mm_disconnect): also forgets what it persisted to sign in again,
+ * where the module keeps that itself. Pool shutdown and idle sessions use DISCONNECT_COMMANDS, which
+ * keep it, so a restarted pool reconnects.
+ */
+export const SIGN_OUT_COMMANDS: Record<PwshModule, string> = {
   pac: 'auth clear',
+  exo: 'Disconnect-ExchangeOnline -Confirm:$false',
+  teams: 'Disconnect-MicrosoftTeams',
+  azure: 'Disconnect-AzAccount | Out-Null',
+  pnp: 'Disconnect-PnPOnline -ClearPersistedLogin',
+};
+
+/**
+ * Ends the module's session before the process is closed (pool shutdown, idle): signs the process
+ * out but keeps what restores the session after a restart. pac has no process to sign out of, and
+ * `pac auth clear` would delete its profile: nothing is run for it.
+ */
+export const DISCONNECT_COMMANDS: Partial<Record<PwshModule, string>> = {
   exo: 'Disconnect-ExchangeOnline -Confirm:$false',
   teams: 'Disconnect-MicrosoftTeams',
   azure: 'Disconnect-AzAccount | Out-Null',

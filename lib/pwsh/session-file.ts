@@ -23,6 +23,11 @@ export interface SessionInfo {
   lost?: boolean;
   /** What a restart of the pool worker does to it (restore.ts): reconnects silently, or needs a new code. */
   afterRestart?: string;
+  /**
+   * Closed because its pool stopped, with a saved sign-in that brings it back (restore.ts): the next
+   * pool reports it like a lost session, so mm_status shows it and mm_disconnect can forget it.
+   */
+  resumable?: boolean;
 }
 
 export const SESSION_FILE = 'pwsh-sessions.json';

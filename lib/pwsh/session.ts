@@ -24,6 +24,10 @@ export interface Session {
   /** Why its sign-in was refused (another account than expectedEmail), until the next call hears it. */
   refusal?: string;
   busy: boolean;
+  /** The saved sign-in is being brought back (restore.ts)... */
+  restoring?: boolean;
+  /** ...and the module asked for a device code instead: it was not restored silently. */
+  restoreFellBack?: boolean;
   changed: EventEmitter;
 }
 

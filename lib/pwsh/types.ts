@@ -37,7 +37,8 @@ export interface PwshRunOptions {
   confirmed?: boolean;
   /**
    * No person is there (schedules, unattended workflows): the command runs only on a signed-in
-   * session or one that signs in app-only; otherwise PwshSignInError names the missing credential,
+   * session, one that signs in app-only, or one with a saved sign-in (restore.ts) that still works;
+   * otherwise PwshSignInError names the missing credential,
    * instead of a device code nobody would enter.
    */
   unattended?: boolean;

@@ -1,4 +1,5 @@
-// mm_disconnect: signs a pwsh session out and ends its process; the next run on it asks for a new
+// mm_disconnect: signs a pwsh session out, ends its process and forgets what it saved to come back
+// after a restart (Azure context, PnP persisted login, pac profile); the next run on it asks for a new
 // device code. With only a connection it closes every session of that connection (the seed pool's
 // /reset): the pool's sessions are read first, then each module still open is disconnected.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -18,7 +19,7 @@ export function registerMmDisconnectTool(server: McpServer, deps: ServerDeps): v
     {
       title: 'Disconnect PowerShell sessions',
       description:
-        'Signs out the PowerShell session of a connection and module and ends it; without module, all its sessions. The next run starts a new one.',
+        'Signs out the PowerShell session of a connection and module, ends it and forgets the sign-in it saved; without module, all its sessions. The next run signs in anew.',
       inputSchema: {
         connection: connectionNameSchema,
         module: oneOf(PWSH_MODULES).optional().describe(`${PWSH_MODULES.join(', ')}; omit to close every session of the connection`),

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { FIRST_PARTY_CLIENT_IDS, RESOURCES } from '../../constants';
 import { PwshError, commandNotFound, property, runtimeError, type Cmdlet, type CmdletCall, type ScriptBlockValue } from './interpreter';
+import * as persistedLogin from './pnp-persisted-login';
 import { SignInFailed, certificateSignIn, currentToken, deviceCodeSignIn, sandboxUrl, type CertificateCredential, type SignIn } from './signin';
 
 type Service = 'exo' | 'teams' | 'azure' | 'pnp';
@@ -13,11 +14,17 @@ export class Services {
   readonly signedIn = new Map<Service, SignIn & { url?: string }>();
 }
 
-// Exchange and PnP print the prompt with Write-Host (information stream, stdout); Az and Teams (MSAL
-// through Azure.Identity) write it as a warning. Both URL forms are in use by Microsoft.
-const PROMPTS: Record<Service, { url: string; stream: 'stdout' | 'stderr' }> = {
+// Exchange prints MSAL's prompt with Write-Host (information stream, stdout); Az and Teams (MSAL
+// through Azure.Identity) write it as a warning. Both URL forms are in use by Microsoft. PnP
+// PowerShell 3.1 writes its own warning without the URL, after copying the code to the clipboard
+// and opening a browser (the pool worker's image gives it no-op ones: Dockerfile.pwsh).
+const PROMPTS: Record<Service, { url: string; stream: 'stdout' | 'stderr'; lines?: (code: string) => string[] }> = {
   exo: { url: 'https://microsoft.com/devicelogin', stream: 'stdout' },
-  pnp: { url: 'https://microsoft.com/devicelogin', stream: 'stdout' },
+  pnp: {
+    url: 'https://microsoft.com/devicelogin',
+    stream: 'stderr',
+    lines: (code) => ['WARNING: ', '', `Code ${code} has been copied to your clipboard and a new tab in the browser has been opened. Please paste this code in there and proceed.`, ''],
+  },
   teams: { url: 'https://login.microsoft.com/device', stream: 'stderr' },
   azure: { url: 'https://login.microsoft.com/device', stream: 'stderr' },
 };
@@ -35,6 +42,10 @@ async function signIn(call: CmdletCall, services: Services, service: Service, te
       clientId,
       scope,
       prompt: (code) => {
+        if (prompt.lines) {
+          for (const line of prompt.lines(code)) call.runtime.host.err(line);
+          return;
+        }
         const line = `To sign in, use a web browser to open the page ${prompt.url} and enter the code ${code} to authenticate.`;
         if (prompt.stream === 'stdout') call.runtime.host.out(line);
         else call.runtime.host.err(`WARNING: ${line}`);
@@ -155,13 +166,44 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
       if (!url || !clientId || call.named.get('devicelogin') !== true) {
         throw runtimeError('The stand-in pwsh signs in to SharePoint with -Url <url> -DeviceLogin -ClientId <appId> only.', 'InvalidArgument', 'StandInUnsupported');
       }
-      await signIn(call, services, 'pnp', str(call, 'tenant') ?? 'organizations', clientId, `${new URL(url).origin}/.default`, url);
+      const tenant = str(call, 'tenant') ?? 'organizations';
+      // PnPConnection.CreateWithDeviceLogin (3.x): -PersistLogin registers the tenant and app; a
+      // registered one warns, tries the cached account silently, and prompts only when that fails.
+      if (call.named.get('persistlogin') === true) persistedLogin.enableCaching(url, clientId);
+      const persisted = persistedLogin.cacheEnabled(url, clientId);
+      if (persisted) call.runtime.host.err('WARNING: Connecting using token cache. See https://pnp.github.io/powershell/articles/persistedlogin.html for more information.');
+      // MSAL writes the registered cache after every token it acquires, refreshes included.
+      const persist = (x: SignIn) => persistedLogin.storeSignIn(clientId, tenant, x);
+      const cached = persisted ? persistedLogin.cachedSignIn(clientId, tenant) : undefined;
+      if (cached) {
+        try {
+          const session = Object.assign(cached, { url, onRefresh: persist });
+          await currentToken(session); // AcquireTokenSilent: the cached access token, or a refresh
+          services.signedIn.set('pnp', session);
+          return [];
+        } catch {
+          // MSAL's silent attempt failed (a revoked or expired refresh token): PnP.Framework asks for a device code instead
+        }
+      }
+      await signIn(call, services, 'pnp', tenant, clientId, `${new URL(url).origin}/.default`, url);
+      const session = services.signedIn.get('pnp')!;
+      if (persisted) {
+        session.onRefresh = persist;
+        persist(session);
+      }
       return [];
     },
     'disconnect-exchangeonline': () => (services.signedIn.delete('exo'), []),
     'disconnect-microsoftteams': () => (services.signedIn.delete('teams'), []),
     'disconnect-azaccount': () => (services.signedIn.delete('azure'), []),
-    'disconnect-pnponline': () => (services.signedIn.delete('pnp'), []),
+    'disconnect-pnponline': (call) => {
+      const s = services.signedIn.get('pnp');
+      // PnP.PowerShell 3.1.0 throws here whatever -ErrorAction says (later versions honour it).
+      if (!s) throw runtimeError('No connection to disconnect', 'InvalidOperation', 'System.InvalidOperationException');
+      if (call.named.get('clearpersistedlogin') === true && s.url) persistedLogin.clearPersistedLogin(s.url, s.clientId);
+      services.signedIn.delete('pnp');
+      return [];
+    },
     'convertto-securestring': (call) => [{ SecureString: str(call, 'string') ?? (call.positional[0] === undefined ? '' : String(call.positional[0])) }],
     'get-pfxcertificate': (call) => {
       const file = str(call, 'filepath') ?? (call.positional[0] === undefined ? undefined : String(call.positional[0]));
@@ -224,8 +266,13 @@ export function createCmdlets(services: Services): (name: string) => Cmdlet | un
       const s = requireSignIn(services, 'teams', 'Session is not established, run Connect-MicrosoftTeams before requesting access token');
       return [{ TenantId: s.tenantId, DisplayName: 'Contoso (sandbox)' }];
     },
-    'get-pnpweb': (call) => {
+    'get-pnpweb': async (call) => {
       const s = requireSignIn(services, 'pnp', 'The current connection holds no SharePoint context. Please use one of the Connect-PnPOnline commands which uses the -Url argument to connect.');
+      try {
+        await currentToken(s); // SharePoint is called with the connection's token: refreshed as MSAL would, or refused
+      } catch (e) {
+        throw new PwshError({ message: (e as Error).message, category: 'AuthenticationError', fullyQualifiedErrorId: 'TokenRefreshFailed', exceptionType: 'Microsoft.Identity.Client.MsalUiRequiredException' });
+      }
       const includes = [call.named.get('includes')].flat().map((v) => String(v).toLowerCase());
       const web: Record<string, unknown> = { Title: 'Contoso (sandbox)', Url: s.url, ServerRelativeUrl: s.url ? new URL(s.url).pathname : '/' };
       if (includes.includes('currentuser')) web.CurrentUser = { Title: s.account, Email: s.account, LoginName: `i:0#.f|membership|${s.account}` };

@@ -16,6 +16,8 @@ export interface SignIn {
   authority: string;
   /** App-only sessions: what to sign in with again when the token runs out (no refresh token exists). */
   appOnly?: { resource: string; credential: CertificateCredential; tenant: string };
+  /** Called after a refresh, as MSAL writes a persistent token cache after every token it acquires. */
+  onRefresh?: (signIn: SignIn) => void;
 }
 
 export class SignInFailed extends Error {
@@ -132,6 +134,7 @@ export async function currentToken(signIn: SignIn): Promise<string> {
     throw new SignInFailed(body.error_description ?? body.error ?? `token refresh answered ${reply.status}`);
   }
   Object.assign(signIn, toSignIn(body, signIn.clientId, signIn.scope, signIn.authority), { account: signIn.account, tenantId: signIn.tenantId });
+  signIn.onRefresh?.(signIn);
   return signIn.accessToken;
 }
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { checkCommand } from '../../../lib/pwsh/guardrails';
 import { FRAME, PRELUDE, connectCommand, invocationLine, quote } from '../../../lib/pwsh/script';
 import { findDeviceCode } from '../../../lib/pwsh/device-code';
+import { pnpPersistsLogin } from '../../../lib/pwsh/restore';
 import { parseScript, commandArguments, literalValue } from '../../../lib/pwsh/syntax';
 import { tokenize } from '../../../lib/pwsh/tokenizer';
 import { sandboxConnection } from '../../helpers/pwsh-pool';
@@ -64,6 +65,18 @@ describe('connect commands', () => {
     assert.equal(checkCommand(c).verdict, 'allow', 'no Install-Module appears as a command');
   });
 
+  test('pnp persists its sign-in (-PersistLogin) unless asked not to (the restore connects from the cache)', () => {
+    assert.match(connectCommand(sandboxConnection('A'), 'pnp'), /Connect-PnPOnline [^;]*-DeviceLogin [^;]*-PersistLogin[ ;]/);
+    assert.doesNotMatch(connectCommand(sandboxConnection('A'), 'pnp', { persistLogin: false }), /PersistLogin/);
+    assert.match(connectCommand(sandboxConnection('A'), 'pnp', { persistLogin: false }), /; Get-PnPWeb -Includes CurrentUser/, 'a call that needs the token follows the connect');
+  });
+
+  test('PnP persists its sign-in where the pool can give each connection a HOME of its own: not on Windows', () => {
+    assert.equal(pnpPersistsLogin('linux'), true);
+    assert.equal(pnpPersistsLogin('darwin'), true);
+    assert.equal(pnpPersistsLogin('win32'), false, 'MSAL keeps it in the known LocalAppData folder there, shared by every connection');
+  });
+
   test('sovereign clouds add the module environment parameter', () => {
     assert.match(connectCommand(sandboxConnection('A', { cloud: 'usgovhigh' }), 'exo'), /-ExchangeEnvironmentName O365USGovGCCHigh/);
     assert.match(connectCommand(sandboxConnection('A', { cloud: 'china' }), 'azure'), /-Environment AzureChinaCloud/);
@@ -109,6 +122,12 @@ describe('device-code prompts', () => {
       verificationUrl: 'https://login.microsoft.com/device',
       userCode: 'F7KQ2MZ9X',
     });
+  });
+  test("PnP PowerShell 3.1's clipboard warning: the code, at Microsoft's device-login page", () => {
+    const line = 'Code F7KQ2MZ9X has been copied to your clipboard and a new tab in the browser has been opened. Please paste this code in there and proceed.';
+    assert.deepEqual(findDeviceCode(line), { verificationUrl: 'https://microsoft.com/devicelogin', userCode: 'F7KQ2MZ9X' });
+    assert.deepEqual(findDeviceCode(`WARNING: ${line}`), { verificationUrl: 'https://microsoft.com/devicelogin', userCode: 'F7KQ2MZ9X' });
+    assert.equal(findDeviceCode('The code has been copied to your clipboard'), undefined);
   });
   test('ordinary lines are not prompts', () => {
     assert.equal(findDeviceCode('WARNING: The names of some imported commands include unapproved verbs.'), undefined);
