@@ -10,7 +10,7 @@ import { runWorkflowTool } from '../tool-workflow';
 import { connectionOr, isToolResult } from '../results';
 import { remediateFinding } from '../operations';
 
-const FIXABLE = CHECKS.filter((c) => c.fix).map((c) => c.meta.id);
+const FIXABLE = CHECKS.filter((c) => c.fix || c.createPolicy).map((c) => c.meta.id);
 
 export function summarize(result: unknown): string {
   const r = result as RemediateFindingResult;
@@ -19,6 +19,8 @@ export function summarize(result: unknown): string {
       return `${r.changed}. Re-check: ${r.after.status.toUpperCase()} — ${r.after.summary}`;
     case 'notNeeded':
       return r.reason;
+    case 'reportOnly':
+      return `Conditional access policy "${r.displayName}" (${r.policyId}) created in report-only: it enforces nothing yet, so ${r.checkId} still reports ${r.after.status.toUpperCase()} (expected, not a failure). ${r.next}`;
     case 'rolledBack':
       return `Rolled back: ${r.reason}`;
     default:
