@@ -15,6 +15,7 @@ import { isMmPolicyFor, plannedCaPolicy, REPORT_ONLY } from '../lib/compliance/c
 import type { Config } from '../lib/config';
 import { GraphError, type ConnectionGraph, type GraphClient } from '../lib/graph';
 import type { Registry } from '../lib/registry';
+import { GUID } from '../lib/registry/schema';
 import type { Store } from '../lib/store';
 import type { CheckStatus } from '../lib/store/compliance';
 import { classified, FAILURE_TYPES } from './failures';
@@ -83,15 +84,16 @@ function exclusionLines(excludeUsers: string[], policyPath: string): string[] {
   return [
     'Excluded users (conditions.users.excludeUsers): none.',
     `WARNING: no account is excluded. CIS asks for the break-glass (emergency-access) accounts to be excluded from every CA policy, or an enforced policy can lock every administrator out. ` +
-      `Add their object ids to conditions.users.excludeUsers (PATCH ${policyPath} {"conditions": {"users": {"excludeUsers": ["<object id>"]}}}, or Entra admin center → Conditional Access → the policy → Users → Exclude).`,
+      `Add their object ids to conditions.users.excludeUsers (PATCH ${policyPath} {"conditions": {"users": {"excludeUsers": ["<object id>"]}}}, or Entra admin center → Conditional Access → the policy → Users → Exclude), ` +
+      `and list them in the connection's breakGlassAccounts (registry_update_connection) so the policies remediate_finding creates exclude them.`,
   ];
 }
 
 const hashOf = (value: unknown) => crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
-/** Runs a check's reads in order (a read may depend on an earlier one). */
-async function readAll(graph: ConnectionGraph, check: ComplianceCheck): Promise<ReadData> {
-  const data: ReadData = {};
+/** Runs a check's reads in order (a read may depend on an earlier one), after the connection's own facts (`seed`). */
+async function readAll(graph: ConnectionGraph, check: ComplianceCheck, seed: ReadData): Promise<ReadData> {
+  const data: ReadData = { ...seed };
   for (const read of check.reads) {
     const path = typeof read.path === 'function' ? read.path(data) : read.path;
     if (path === undefined) continue;
@@ -101,13 +103,13 @@ async function readAll(graph: ConnectionGraph, check: ComplianceCheck): Promise<
 }
 
 /** Evaluates one check; a refusal Microsoft will repeat (permission, licence) becomes an 'error' result, throttling is retried. */
-async function evaluateCheck(graph: ConnectionGraph, check: ComplianceCheck): Promise<CheckResult> {
+async function evaluateCheck(graph: ConnectionGraph, check: ComplianceCheck, seed: ReadData = {}): Promise<CheckResult> {
   if (check.meta.needs === 'pwsh') {
     const outcome = check.evaluate({}, new Date());
     return { checkId: check.meta.id, status: outcome.status, summary: outcome.summary };
   }
   try {
-    const outcome = check.evaluate(await readAll(graph, check), new Date());
+    const outcome = check.evaluate(await readAll(graph, check, seed), new Date());
     return { checkId: check.meta.id, status: outcome.status, summary: outcome.summary, facts: outcome.observed };
   } catch (err) {
     if (err instanceof GraphError && !err.retryable) {
@@ -131,6 +133,32 @@ function alertFor(connection: string, scanId: string, drift: Drift, recipients: 
 
 export function createComplianceActivities(deps: ComplianceActivityDeps) {
   const graphOf = (name: string) => deps.graph.forConnection(deps.registry.forMcp(name));
+  /** What the checks read from the connection itself: its break-glass accounts (breakglass-accounts). */
+  const seedOf = (name: string): ReadData => ({ breakGlassIds: deps.registry.forMcp(name).breakGlassAccounts ?? [] });
+
+  /** The break-glass accounts' object ids, for a created CA policy's excludeUsers: ids as given, UPNs looked up. */
+  async function breakGlassIds(name: string): Promise<string[]> {
+    const graph = graphOf(name);
+    const ids: string[] = [];
+    for (const entry of deps.registry.forMcp(name).breakGlassAccounts ?? []) {
+      if (GUID.test(entry)) ids.push(entry);
+      else {
+        try {
+          ids.push(String(((await graph.get(`/users/${encodeURIComponent(entry)}?$select=id`)).body as { id: string }).id));
+        } catch (err) {
+          if (err instanceof GraphError && err.status === 404) {
+            throw ApplicationFailure.create({
+              type: FAILURE_TYPES.validation,
+              nonRetryable: true,
+              message: `breakGlassAccounts of '${name}' lists ${entry}, which is not a user of the tenant: correct it with registry_update_connection.`,
+            });
+          }
+          throw err;
+        }
+      }
+    }
+    return [...new Set(ids)];
+  }
 
   return classified({
     /**
@@ -173,7 +201,7 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
         const outcome = check.evaluate(data, new Date());
         return { checkId: check.meta.id, status: outcome.status, summary: outcome.summary, facts: outcome.observed };
       }
-      return evaluateCheck(graphOf(input.connection), check);
+      return evaluateCheck(graphOf(input.connection), check, seedOf(input.connection));
     },
 
     /** Stores the scan whole (once: a retried attempt finds it stored), then its drift, report files and alert. */
@@ -245,7 +273,7 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
       const check = checkById(input.checkId);
       if (!check) throw ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message: `Unknown check ${input.checkId}.` });
       const graph = graphOf(input.connection);
-      const before = await evaluateCheck(graph, check);
+      const before = await evaluateCheck(graph, check, seedOf(input.connection));
       const base = { checkId: check.meta.id, before };
       if (check.createPolicy) {
         if (before.status !== 'fail') return { ...base, preview: '', hash: '', reason: `${check.meta.id} is ${before.status}: nothing to remediate.` };
@@ -265,12 +293,13 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
           ].join('\n');
           return { ...base, fix, preview, hash: hashOf([input.connection, endpoint, fix, excluded]) };
         }
-        const body = plannedCaPolicy(check, []);
+        const excluded = await breakGlassIds(input.connection);
+        const body = plannedCaPolicy(check, excluded);
         const preview = [
           `Remediate ${check.meta.id} (${check.meta.title}) on ${input.connection}: create a conditional access policy in report-only.`,
           `POST ${CA_POLICIES}`,
           JSON.stringify(body, null, 2),
-          ...exclusionLines([], `${CA_POLICIES}/{id}`),
+          ...exclusionLines(excluded, `${CA_POLICIES}/{id}`),
           'Report-only enforces nothing, so the check still fails afterwards: review its report-only sign-in results, then run remediate_finding again to enable it.',
           'On failure the created policy (only it) is deleted.',
         ].join('\n');

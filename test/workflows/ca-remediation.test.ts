@@ -28,11 +28,14 @@ describe('conditional access remediation against the sandbox tenant', () => {
   const call = async (name: string, args: Record<string, unknown>) => mcp.client.callTool({ name, arguments: args }, undefined, { timeout: 180_000 });
   const policies = () => sandbox.state.data.compliance.conditionalAccessPolicies as Record<string, unknown>[];
   const mmPolicies = () => policies().filter((p) => String(p.displayName).startsWith('mm: '));
-  const scan = async (checkId: string) => {
-    const r = await call('compliance_scan', { connection: 'Contoso', checks: [checkId], waitSeconds: 120 });
-    const result = (r.structuredContent as { result?: { results?: { checkId: string; status: string }[] } }).result;
-    return result?.results?.find((x) => x.checkId === checkId)?.status ?? textOf(r);
+  const scanResult = async (checkId: string, connection = 'Contoso') => {
+    const r = await call('compliance_scan', { connection, checks: [checkId], waitSeconds: 120 });
+    const result = (r.structuredContent as { result?: { results?: { checkId: string; status: string; summary: string }[] } }).result;
+    const found = result?.results?.find((x) => x.checkId === checkId);
+    assert.ok(found, textOf(r));
+    return found;
   };
+  const scan = async (checkId: string) => (await scanResult(checkId)).status;
   const audit = (checkId: string) => store.audit.list({ action: 'compliance.remediate' }).filter((row) => row.target === checkId);
 
   before(async () => {
@@ -40,7 +43,7 @@ describe('conditional access remediation against the sandbox tenant', () => {
     sandbox = await startSandbox({ throttle: 'off', deviceCodeIntervalSeconds: 1 });
     env = makeTestEnv({ MM_SANDBOX_URL: sandbox.url });
     const base = { tenant: SANDBOX_DOMAIN, tenantId: SANDBOX_TENANT_ID, cloud: 'sandbox', mcps: ['mm'], description: 'ca test', appId: SANDBOX_DAEMON_APP_ID, appOnly: { secretEnv: SECRET_ENV }, expectedEmail: SANDBOX_ADMIN_UPN };
-    fs.writeFileSync(env.config.registryPath, JSON.stringify({ _schema: 'test', connections: { Contoso: base } }, null, 2));
+    fs.writeFileSync(env.config.registryPath, JSON.stringify({ _schema: 'test', connections: { Contoso: base, ContosoBG: { ...base, breakGlassAccounts: [SANDBOX_ADMIN_UPN] } } }, null, 2));
     temporal = await testClient();
     worker = await startTestWorker(env.config, uniqueQueue('ca-remediation'));
     mcp = await connectMcp(testDeps(env, temporal, worker.taskQueue));
@@ -131,5 +134,24 @@ describe('conditional access remediation against the sandbox tenant', () => {
     assert.deepEqual(policies().map((p) => p.id), others, 'the created policy is gone, every other stays');
     assert.deepEqual(policies().find((p) => p.id === SEEDED_POLICY), seeded, 'the pre-existing policy is untouched');
     assert.match(String(audit('admin-mfa-enforced').at(-1)?.detail), /re-check step failed.*deleted/);
+  });
+
+  test('breakGlassAccounts: the created policy excludes them (UPN looked up to its id), and the breakglass-accounts check reads them', async () => {
+    const adminId = sandbox.state.findUser(SANDBOX_ADMIN_UPN)!.graph.id;
+    const waiting = await call('remediate_finding', { connection: 'ContosoBG', checkId: 'mfa-all-users', waitSeconds: 30 });
+    const w = waiting.structuredContent as Answer;
+    assert.equal(w.status, 'waiting_for_confirmation', textOf(waiting));
+    const previewed = JSON.parse(/\n(\{[\s\S]*\n\})\n/.exec(w.waitingFor!.preview)![1]) as { conditions: { users: { includeUsers: string[]; excludeUsers: string[] } } };
+    assert.deepEqual(previewed.conditions.users, { includeUsers: ['All'], excludeUsers: [adminId] });
+    assert.match(w.waitingFor!.preview, new RegExp(`Excluded users \\(conditions\\.users\\.excludeUsers\\): ${adminId}\\.`));
+    assert.doesNotMatch(w.waitingFor!.preview, /WARNING/);
+    const declined = await call('confirm', { workflowId: w.workflowId, hash: w.waitingFor!.hash, approve: false, waitSeconds: 30 });
+    assert.equal((declined.structuredContent as Answer).result?.status, 'rejected', textOf(declined));
+    assert.ok(!policies().some((p) => String(p.displayName).endsWith('(mfa-all-users)')), 'nothing created');
+
+    const configured = await scanResult('breakglass-accounts', 'ContosoBG');
+    assert.equal(configured.status, 'fail', configured.summary);
+    assert.match(configured.summary, /1 usable account, 2 needed/);
+    assert.equal((await scanResult('breakglass-accounts')).status, 'skipped', 'without the field');
   });
 });
