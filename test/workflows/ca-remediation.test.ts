@@ -154,4 +154,21 @@ describe('conditional access remediation against the sandbox tenant', () => {
     assert.match(configured.summary, /1 usable account, 2 needed/);
     assert.equal((await scanResult('breakglass-accounts')).status, 'skipped', 'without the field');
   });
+
+  test('user-risk-policy: a POST whose answer is lost (504 after Microsoft created it) is retried without creating a second policy', async () => {
+    const faults = { seed: 2, rules: [{ match: 'POST /v1.0/identity/conditionalAccess/policies', rate504: 1, afterEffect: true, times: 1 }] };
+    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(faults) });
+    try {
+      const answer = await call('remediate_finding', { connection: 'Contoso', checkId: 'user-risk-policy', confirmed: true, waitSeconds: 120 });
+      const r = (answer.structuredContent as Answer).result!;
+      assert.equal(r.status, 'reportOnly', textOf(answer));
+      const mine = policies().filter((p) => String(p.displayName).endsWith('(user-risk-policy)'));
+      assert.deepEqual(mine.map((p) => p.id), [r.policyId], 'one policy, the one the result names');
+      assert.equal(mine[0].state, 'enabledForReportingButNotEnforced');
+      const steps = store.audit.list({ action: 'createCaPolicy', target: '(user-risk-policy)' });
+      assert.ok(steps.some((row) => /adopted/.test(String(row.detail ?? JSON.stringify(row)))), `the retried attempt adopted the policy: ${JSON.stringify(steps)}`);
+    } finally {
+      await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+    }
+  });
 });
