@@ -78,6 +78,21 @@ export interface RemediationPlan {
 
 const CA_POLICIES = '/identity/conditionalAccess/policies';
 
+/** Excluded users as a person reads them: "upn (id)"; an id Graph does not resolve (deleted user, no User.Read.All) stays as it is. */
+async function describeUsers(graph: ConnectionGraph, ids: string[]): Promise<string[]> {
+  const named: string[] = [];
+  for (const id of ids) {
+    try {
+      const upn = ((await graph.get(`/users/${encodeURIComponent(id)}?$select=userPrincipalName`)).body as { userPrincipalName?: string }).userPrincipalName;
+      named.push(upn ? `${upn} (${id})` : id);
+    } catch (err) {
+      if (err instanceof GraphError && !err.retryable) named.push(id);
+      else throw err;
+    }
+  }
+  return named;
+}
+
 /** What a person must know about a CA policy's exclusions before it is enabled: CIS asks for the break-glass accounts to be excluded. */
 function exclusionLines(excludeUsers: string[], policyPath: string): string[] {
   if (excludeUsers.length) return [`Excluded users (conditions.users.excludeUsers): ${excludeUsers.join(', ')}.`];
@@ -288,7 +303,7 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
             `Remediate ${check.meta.id} (${check.meta.title}) on ${input.connection}: enable the report-only policy "${String(mine.displayName)}".`,
             `PATCH ${endpoint}`,
             `  state: ${JSON.stringify(REPORT_ONLY)} → "enabled"`,
-            ...exclusionLines(excluded, endpoint),
+            ...exclusionLines(await describeUsers(graph, excluded), endpoint),
             `On failure the previous values are restored.`,
           ].join('\n');
           return { ...base, fix, preview, hash: hashOf([input.connection, endpoint, fix, excluded]) };
@@ -299,7 +314,7 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
           `Remediate ${check.meta.id} (${check.meta.title}) on ${input.connection}: create a conditional access policy in report-only.`,
           `POST ${CA_POLICIES}`,
           JSON.stringify(body, null, 2),
-          ...exclusionLines(excluded, `${CA_POLICIES}/{id}`),
+          ...exclusionLines(await describeUsers(graph, excluded), `${CA_POLICIES}/{id}`),
           'Report-only enforces nothing, so the check still fails afterwards: review its report-only sign-in results, then run remediate_finding again to enable it.',
           'On failure the created policy (only it) is deleted.',
         ].join('\n');
