@@ -92,6 +92,14 @@ export const AUDITED_STEPS: Record<string, Describe> = {
     const input = obj(args[0]);
     return { connection: String(input.connection), target: str(input.endpoint), fields: keys(input.body) };
   },
+  createCaPolicy: (args, result) => {
+    const input = obj(args[0]);
+    return { connection: String(input.connection), target: str(obj(input.body).displayName), fields: keys(input.body), after: obj(result).adopted ? `${idOf(result)} adopted` : idOf(result) };
+  },
+  deleteCaPolicy: (args, result) => {
+    const input = obj(args[0]);
+    return { connection: String(input.connection), target: `conditional access policy ${String(input.id)}`, after: changed(result) };
+  },
   // Free-form paths: only what writes
   callGraph: (args, result) => {
     const spec = obj(args[0]);

@@ -10,10 +10,12 @@ import { CHECK_IDS, checkById } from '../lib/compliance/checks';
 import { describeDrift, hasDrift, type Drift } from '../lib/compliance/drift';
 import { counts, htmlReport, markdownReport } from '../lib/compliance/report';
 import { reportFromStore, reportPaths, type StoredObservation } from '../lib/compliance/scan-report';
-import type { ComplianceCheck, ReadData } from '../lib/compliance/types';
+import { asArray, asObject, type ComplianceCheck, type ReadData } from '../lib/compliance/types';
+import { isMmPolicyFor, plannedCaPolicy, REPORT_ONLY } from '../lib/compliance/checks/ca-policies';
 import type { Config } from '../lib/config';
 import { GraphError, type ConnectionGraph, type GraphClient } from '../lib/graph';
 import type { Registry } from '../lib/registry';
+import { GUID } from '../lib/registry/schema';
 import type { Store } from '../lib/store';
 import type { CheckStatus } from '../lib/store/compliance';
 import { classified, FAILURE_TYPES } from './failures';
@@ -67,16 +69,46 @@ export interface RemediationPlan {
   /** The check's status now; only a failing check with an automatic fix is remediated. */
   before: CheckResult;
   fix?: { endpoint: string; body: Record<string, unknown>; previous: Record<string, unknown> };
+  /** A conditional access policy to create in report-only (the first remediation of a CA check); a later run enables it through `fix`. */
+  create?: { endpoint: string; body: Record<string, unknown> };
   preview: string;
   hash: string;
   reason?: string;
 }
 
+const CA_POLICIES = '/identity/conditionalAccess/policies';
+
+/** Excluded users as a person reads them: "upn (id)"; an id Graph does not resolve (deleted user, no User.Read.All) stays as it is. */
+async function describeUsers(graph: ConnectionGraph, ids: string[]): Promise<string[]> {
+  const named: string[] = [];
+  for (const id of ids) {
+    try {
+      const upn = ((await graph.get(`/users/${encodeURIComponent(id)}?$select=userPrincipalName`)).body as { userPrincipalName?: string }).userPrincipalName;
+      named.push(upn ? `${upn} (${id})` : id);
+    } catch (err) {
+      if (err instanceof GraphError && !err.retryable) named.push(id);
+      else throw err;
+    }
+  }
+  return named;
+}
+
+/** What a person must know about a CA policy's exclusions before it is enabled: CIS asks for the break-glass accounts to be excluded. */
+function exclusionLines(excludeUsers: string[], policyPath: string): string[] {
+  if (excludeUsers.length) return [`Excluded users (conditions.users.excludeUsers): ${excludeUsers.join(', ')}.`];
+  return [
+    'Excluded users (conditions.users.excludeUsers): none.',
+    `WARNING: no account is excluded. CIS asks for the break-glass (emergency-access) accounts to be excluded from every CA policy, or an enforced policy can lock every administrator out. ` +
+      `Add their object ids to conditions.users.excludeUsers (PATCH ${policyPath} {"conditions": {"users": {"excludeUsers": ["<object id>"]}}}, or Entra admin center → Conditional Access → the policy → Users → Exclude), ` +
+      `and list them in the connection's breakGlassAccounts (registry_update_connection) so the policies remediate_finding creates exclude them.`,
+  ];
+}
+
 const hashOf = (value: unknown) => crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
-/** Runs a check's reads in order (a read may depend on an earlier one). */
-async function readAll(graph: ConnectionGraph, check: ComplianceCheck): Promise<ReadData> {
-  const data: ReadData = {};
+/** Runs a check's reads in order (a read may depend on an earlier one), after the connection's own facts (`seed`). */
+async function readAll(graph: ConnectionGraph, check: ComplianceCheck, seed: ReadData): Promise<ReadData> {
+  const data: ReadData = { ...seed };
   for (const read of check.reads) {
     const path = typeof read.path === 'function' ? read.path(data) : read.path;
     if (path === undefined) continue;
@@ -86,13 +118,13 @@ async function readAll(graph: ConnectionGraph, check: ComplianceCheck): Promise<
 }
 
 /** Evaluates one check; a refusal Microsoft will repeat (permission, licence) becomes an 'error' result, throttling is retried. */
-async function evaluateCheck(graph: ConnectionGraph, check: ComplianceCheck): Promise<CheckResult> {
+async function evaluateCheck(graph: ConnectionGraph, check: ComplianceCheck, seed: ReadData = {}): Promise<CheckResult> {
   if (check.meta.needs === 'pwsh') {
     const outcome = check.evaluate({}, new Date());
     return { checkId: check.meta.id, status: outcome.status, summary: outcome.summary };
   }
   try {
-    const outcome = check.evaluate(await readAll(graph, check), new Date());
+    const outcome = check.evaluate(await readAll(graph, check, seed), new Date());
     return { checkId: check.meta.id, status: outcome.status, summary: outcome.summary, facts: outcome.observed };
   } catch (err) {
     if (err instanceof GraphError && !err.retryable) {
@@ -116,6 +148,32 @@ function alertFor(connection: string, scanId: string, drift: Drift, recipients: 
 
 export function createComplianceActivities(deps: ComplianceActivityDeps) {
   const graphOf = (name: string) => deps.graph.forConnection(deps.registry.forMcp(name));
+  /** What the checks read from the connection itself: its break-glass accounts (breakglass-accounts). */
+  const seedOf = (name: string): ReadData => ({ breakGlassIds: deps.registry.forMcp(name).breakGlassAccounts ?? [] });
+
+  /** The break-glass accounts' object ids, for a created CA policy's excludeUsers: ids as given, UPNs looked up. */
+  async function breakGlassIds(name: string): Promise<string[]> {
+    const graph = graphOf(name);
+    const ids: string[] = [];
+    for (const entry of deps.registry.forMcp(name).breakGlassAccounts ?? []) {
+      if (GUID.test(entry)) ids.push(entry);
+      else {
+        try {
+          ids.push(String(((await graph.get(`/users/${encodeURIComponent(entry)}?$select=id`)).body as { id: string }).id));
+        } catch (err) {
+          if (err instanceof GraphError && err.status === 404) {
+            throw ApplicationFailure.create({
+              type: FAILURE_TYPES.validation,
+              nonRetryable: true,
+              message: `breakGlassAccounts of '${name}' lists ${entry}, which is not a user of the tenant: correct it with registry_update_connection.`,
+            });
+          }
+          throw err;
+        }
+      }
+    }
+    return [...new Set(ids)];
+  }
 
   return classified({
     /**
@@ -158,7 +216,7 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
         const outcome = check.evaluate(data, new Date());
         return { checkId: check.meta.id, status: outcome.status, summary: outcome.summary, facts: outcome.observed };
       }
-      return evaluateCheck(graphOf(input.connection), check);
+      return evaluateCheck(graphOf(input.connection), check, seedOf(input.connection));
     },
 
     /** Stores the scan whole (once: a retried attempt finds it stored), then its drift, report files and alert. */
@@ -230,8 +288,38 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
       const check = checkById(input.checkId);
       if (!check) throw ApplicationFailure.create({ type: FAILURE_TYPES.validation, nonRetryable: true, message: `Unknown check ${input.checkId}.` });
       const graph = graphOf(input.connection);
-      const before = await evaluateCheck(graph, check);
+      const before = await evaluateCheck(graph, check, seedOf(input.connection));
       const base = { checkId: check.meta.id, before };
+      if (check.createPolicy) {
+        if (before.status !== 'fail') return { ...base, preview: '', hash: '', reason: `${check.meta.id} is ${before.status}: nothing to remediate.` };
+        const policies = (await graph.pages<Record<string, unknown>>(CA_POLICIES, { maxItems: 5000 })).items;
+        const mine = policies.find((p) => isMmPolicyFor(p, check.meta.id) && p.state === REPORT_ONLY);
+        if (mine) {
+          // Second phase: enable the report-only policy an earlier remediation created.
+          const endpoint = `${CA_POLICIES}/${String(mine.id)}`;
+          const excluded = asArray<string>(asObject(asObject(mine.conditions).users).excludeUsers);
+          const fix = { endpoint, body: { state: 'enabled' }, previous: { state: REPORT_ONLY } };
+          const preview = [
+            `Remediate ${check.meta.id} (${check.meta.title}) on ${input.connection}: enable the report-only policy "${String(mine.displayName)}".`,
+            `PATCH ${endpoint}`,
+            `  state: ${JSON.stringify(REPORT_ONLY)} → "enabled"`,
+            ...exclusionLines(await describeUsers(graph, excluded), endpoint),
+            `On failure the previous values are restored.`,
+          ].join('\n');
+          return { ...base, fix, preview, hash: hashOf([input.connection, endpoint, fix, excluded]) };
+        }
+        const excluded = await breakGlassIds(input.connection);
+        const body = plannedCaPolicy(check, excluded);
+        const preview = [
+          `Remediate ${check.meta.id} (${check.meta.title}) on ${input.connection}: create a conditional access policy in report-only.`,
+          `POST ${CA_POLICIES}`,
+          JSON.stringify(body, null, 2),
+          ...exclusionLines(await describeUsers(graph, excluded), `${CA_POLICIES}/{id}`),
+          'Report-only enforces nothing, so the check still fails afterwards: review its report-only sign-in results, then run remediate_finding again to enable it.',
+          'On failure the created policy (only it) is deleted.',
+        ].join('\n');
+        return { ...base, create: { endpoint: CA_POLICIES, body }, preview, hash: hashOf([input.connection, CA_POLICIES, body]) };
+      }
       if (!check.fix) return { ...base, preview: '', hash: '', reason: `No automatic remediation for ${check.meta.id}: ${check.meta.remediation.text}` };
       if (before.status !== 'fail') return { ...base, preview: '', hash: '', reason: `${check.meta.id} is ${before.status}: nothing to remediate.` };
       const current = ((await graph.get(check.fix.endpoint)).body ?? {}) as Record<string, unknown>;
@@ -248,6 +336,33 @@ export function createComplianceActivities(deps: ComplianceActivityDeps) {
     /** PATCH of a remediation or of its compensation (restoring the previous values): idempotent. */
     async patchSetting(input: { connection: string; endpoint: string; body: Record<string, unknown> }): Promise<void> {
       await graphOf(input.connection).patch(input.endpoint, input.body);
+    },
+
+    /**
+     * POST of a CA remediation's report-only policy. A retried attempt (the earlier one may have
+     * created it before its answer was lost) first adopts the report-only policy of that exact name:
+     * planning found none, so it is this run's.
+     */
+    async createCaPolicy(input: { connection: string; body: Record<string, unknown> }): Promise<{ id: string; displayName: string; adopted: boolean }> {
+      const graph = graphOf(input.connection);
+      const displayName = String(input.body.displayName);
+      if (Context.current().info.attempt > 1) {
+        const existing = (await graph.pages<Record<string, unknown>>(CA_POLICIES, { maxItems: 5000 })).items.find((p) => p.displayName === displayName && p.state === REPORT_ONLY);
+        if (existing) return { id: String(existing.id), displayName, adopted: true };
+      }
+      const created = (await graph.post<Record<string, unknown>>(CA_POLICIES, input.body)).body;
+      return { id: String(created.id), displayName, adopted: false };
+    },
+
+    /** The compensation of createCaPolicy: deletes that one policy; already gone answers false. */
+    async deleteCaPolicy(input: { connection: string; id: string }): Promise<boolean> {
+      try {
+        await graphOf(input.connection).delete(`${CA_POLICIES}/${encodeURIComponent(input.id)}`);
+        return true;
+      } catch (err) {
+        if (err instanceof GraphError && err.status === 404) return false;
+        throw err;
+      }
     },
 
     async recordRemediation(input: { connection: string; checkId: string; outcome: 'ok' | 'failed' | 'refused'; detail: string; workflowId: string }): Promise<void> {

@@ -50,6 +50,7 @@ const FIELD_FLAGS: ReadonlyArray<{ flag: string; field: ConnectionField }> = [
   { flag: '--azure-subscription <id>', field: 'azureSubscription' },
   { flag: '--alert-recipients <list>', field: 'alertRecipients' },
   { flag: '--unattended-alerts [bool]', field: 'unattendedAlerts' },
+  { flag: '--break-glass-accounts <list>', field: 'breakGlassAccounts' },
 ];
 const APP_ONLY_FLAGS = [
   { flag: '--certificate-path <file>', key: 'certificatePath' },

@@ -51,6 +51,22 @@ export interface PatchFix {
 }
 
 /**
+ * A remediation that creates a conditional access policy (a POST) in report-only state; a later
+ * remediation of the same check enables it (a PatchFix of its state). The policy applies to all
+ * applications; the rest is Microsoft's conditionalAccessPolicy shape (ca-policies.ts builds it).
+ */
+export interface CaPolicyFix {
+  /** What the policy does, in its displayName after "mm: CIS <control> ". */
+  name: string;
+  /** conditions.users without excludeUsers (the break-glass accounts are added when planning). */
+  users: { includeUsers?: string[]; includeRoles?: string[] };
+  /** Other conditions: clientAppTypes, userRiskLevels, signInRiskLevels. */
+  conditions?: Record<string, unknown>;
+  grantControls?: Record<string, unknown>;
+  sessionControls?: Record<string, unknown>;
+}
+
+/**
  * A read through the PowerShell pool (checks with `needs: 'pwsh'`): the command's parsed output is
  * given to evaluate() as `data.pwsh`; when the pool cannot run it, `data.pwshMissing` says why.
  */
@@ -65,6 +81,7 @@ export interface ComplianceCheck {
   pwsh?: PwshRead;
   evaluate(data: ReadData, now: Date): CheckOutcome;
   fix?: PatchFix;
+  createPolicy?: CaPolicyFix;
 }
 
 export const pass = (summary: string, observed?: Record<string, unknown>): CheckOutcome => ({ status: 'pass', summary, observed });

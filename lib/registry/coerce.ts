@@ -4,7 +4,7 @@ import { RegistryValidationError } from './errors';
 import { fieldMessage, isConnectionField, CONNECTION_FIELDS, type ConnectionField } from './fields';
 
 const BOOLEAN_FIELDS: ReadonlySet<string> = new Set(['skipSendGuards', 'skipSignatureStrip', 'readOnly', 'unattendedAlerts']);
-const LIST_FIELDS: ReadonlySet<string> = new Set(['mcps', 'allowedTools', 'alertRecipients']);
+const LIST_FIELDS: ReadonlySet<string> = new Set(['mcps', 'allowedTools', 'alertRecipients', 'breakGlassAccounts']);
 const APP_ONLY_KEYS = ['certificatePath', 'certificateThumbprint', 'certificatePasswordEnv', 'secretEnv'] as const;
 
 export function fieldFromText(field: string): ConnectionField {

@@ -90,6 +90,10 @@ export const FIELD_HELP = {
     what: 'true: drift alerts need no confirmation',
     fix: 'give true or false',
   },
+  breakGlassAccounts: {
+    what: 'Break-glass UPNs or ids',
+    fix: 'give the user principal names or object ids of the emergency-access accounts (CLI: a,b or a JSON list)',
+  },
 } as const;
 
 /** The fields a connection entry may set, in the order they are written and shown. */
@@ -111,6 +115,7 @@ export const CONNECTION_FIELDS = [
   'azureSubscription',
   'alertRecipients',
   'unattendedAlerts',
+  'breakGlassAccounts',
 ] as const;
 export type ConnectionField = (typeof CONNECTION_FIELDS)[number];
 

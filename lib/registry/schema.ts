@@ -139,6 +139,16 @@ export const connectionSchema = z.looseObject({
   unattendedAlerts: flag('unattendedAlerts')
     .optional()
     .describe('true: compliance drift alerts are sent without waiting for confirmation (scheduled scans)'),
+  breakGlassAccounts: z
+    .array(
+      bounded('breakGlassAccounts', 320)
+        .trim()
+        .refine((v) => GUID.test(v) || /^[^@\s]+@[^@\s]+$/.test(v), { error: says('breakGlassAccounts', 'must list user principal names or object ids') }),
+      { error: says('breakGlassAccounts') },
+    )
+    .max(20, { error: says('breakGlassAccounts', 'lists more than 20 accounts') })
+    .optional()
+    .describe('Emergency-access accounts (UPNs or object ids): the breakglass-accounts check reads them, CA policies remediate_finding creates exclude them'),
 });
 
 export type ConnectionEntry = z.infer<typeof connectionSchema>;

@@ -91,7 +91,7 @@ export const DELEGATED_PERMISSIONS: ReadonlyArray<RequiredPermission> = (() => {
     for (const read of check.meta.reads) if (read.endpoint.startsWith('GET /')) for (const p of permissionNames(read.permission)) add(p, 'Compliance', check.meta.title);
   }
   for (const check of CHECKS) {
-    if (check.fix && check.meta.remediation.permission) for (const p of permissionNames(check.meta.remediation.permission)) add(p, 'Compliance fix', check.meta.title);
+    if ((check.fix || check.createPolicy) && check.meta.remediation.permission) for (const p of permissionNames(check.meta.remediation.permission)) add(p, 'Compliance fix', check.meta.title);
   }
   for (const [permission, { kind, titles }] of uses) {
     const distinct = [...new Set(titles)];

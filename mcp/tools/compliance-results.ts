@@ -17,11 +17,11 @@ export function registerComplianceResultsTool(server: McpServer, deps: ServerDep
     'compliance_results',
     {
       title: 'Compliance results',
-      description: 'Stored compliance results: the latest scan; with checkId, the history of that check; with since, the drift since that date.',
+      description: 'Stored compliance results: the latest scan; checkId: that check\'s history; since: the drift since then.',
       inputSchema: {
         connection: connectionNameSchema,
         checkId: oneOf(CHECK_IDS as [string, ...string[]]).optional().describe('History of this check'),
-        since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().describe('ISO date or date-time: drift since then (with checkId: history since then)'),
+        since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().describe('ISO date(-time): drift (with checkId: history) since then'),
         limit: z.number().int().min(1).max(500).optional().describe('Most entries to return (default 30)'),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -20,13 +20,13 @@ export function registerComplianceScanTool(server: McpServer, deps: ServerDeps):
     'compliance_scan',
     {
       title: 'Compliance scan now',
-      description: 'Runs the CIS-based checks on a connection now: stores results, drift since the last scan, the report (m365://compliance/{connection}/report). connections: several tenants, a fleet report.',
+      description: 'Runs the CIS checks now: stores results, drift since the last scan and the report (m365://compliance/{connection}/report). connections: a fleet report.',
       inputSchema: {
         connection: connectionNameSchema.optional(),
-        connections: z.union([z.array(connectionNameSchema).min(1).max(FLEET_MAX), z.literal('all')]).optional().describe('Instead of connection: these connections, or "all", scanned as a fleet'),
+        connections: z.union([z.array(connectionNameSchema).min(1).max(FLEET_MAX), z.literal('all')]).optional().describe('Instead of connection: these, or "all" (a fleet)'),
         checks: z.array(oneOf(CHECK_IDS as [string, ...string[]])).min(1).optional().describe('Only these checks (default all)'),
         confirmed: z.boolean().optional().describe('true confirms the drift alert mail (where allowed)'),
-        waitSeconds: z.number().min(0).max(300).optional().describe('How long to wait for the result (default MM_WAIT_SECONDS)'),
+        waitSeconds: z.number().min(0).max(300).optional().describe('Seconds to wait (default MM_WAIT_SECONDS)'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },

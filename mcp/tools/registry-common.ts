@@ -47,6 +47,7 @@ export const optionalFieldInputs = {
   azureSubscription: text('azureSubscription').optional(),
   alertRecipients: list('alertRecipients').optional(),
   unattendedAlerts: flag('unattendedAlerts').optional(),
+  breakGlassAccounts: list('breakGlassAccounts').optional(),
 };
 
 export const nameInput = z

@@ -10,7 +10,7 @@ import { runWorkflowTool } from '../tool-workflow';
 import { connectionOr, isToolResult } from '../results';
 import { remediateFinding } from '../operations';
 
-const FIXABLE = CHECKS.filter((c) => c.fix).map((c) => c.meta.id);
+const FIXABLE = CHECKS.filter((c) => c.fix || c.createPolicy).map((c) => c.meta.id);
 
 export function summarize(result: unknown): string {
   const r = result as RemediateFindingResult;
@@ -19,6 +19,8 @@ export function summarize(result: unknown): string {
       return `${r.changed}. Re-check: ${r.after.status.toUpperCase()} — ${r.after.summary}`;
     case 'notNeeded':
       return r.reason;
+    case 'reportOnly':
+      return `Conditional access policy "${r.displayName}" (${r.policyId}) created in report-only: it enforces nothing yet, so ${r.checkId} still reports ${r.after.status.toUpperCase()} (expected, not a failure). ${r.next}`;
     case 'rolledBack':
       return `Rolled back: ${r.reason}`;
     default:
@@ -32,11 +34,11 @@ export function registerRemediateFindingTool(server: McpServer, deps: ServerDeps
     {
       title: 'Remediate a compliance finding',
       description:
-        'Fixes a failing check in a workflow: previews old → new, waits for confirmation, restores on failure, re-runs the check. Checks without a fix: the manual steps.',
+        'Fixes a failing check: previews old → new, waits for confirmation, undoes on failure, re-runs it. CA: a report-only policy, enabled on the next call. Else: manual steps.',
       inputSchema: {
         connection: connectionNameSchema,
         checkId: oneOf(CHECK_IDS as [string, ...string[]]).describe(`The failing check (${FIXABLE.length} fixable)`),
-        confirmed: z.boolean().optional().describe('true confirms after the user saw the preview; only where the assistant may confirm'),
+        confirmed: z.boolean().optional().describe('true confirms after the user saw the preview (where the assistant may confirm)'),
         waitSeconds: z.number().min(0).max(120).optional().describe('Seconds to wait for the answer (default 20)'),
       },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

@@ -159,6 +159,27 @@ function patchConfiguration(ctx: Ctx) {
   return noContent();
 }
 
+const CA_STATES = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
+/** Writing a conditional access policy: Policy.ReadWrite.ConditionalAccess (Microsoft lists Policy.Read.All beside it, for reading it back). */
+const CA_WRITE = p(['Policy.ReadWrite.ConditionalAccess']);
+
+function caPolicy(ctx: Ctx): Json {
+  const found = ctx.state.data.compliance.conditionalAccessPolicies.find((c) => c.id === ctx.params.id);
+  if (!found) throw notFound(ctx.params.id);
+  return found;
+}
+
+/** PATCH of a conditional access policy: the writable properties, a valid state; 204 like Microsoft. */
+function patchCaPolicy(ctx: Ctx) {
+  const target = caPolicy(ctx);
+  const body = requireBody(ctx);
+  if (body.state !== undefined && !CA_STATES.includes(String(body.state))) throw badRequest(`Invalid state '${String(body.state)}'.`, 'BadRequest');
+  patchInto(target, body, ['displayName', 'state', 'conditions', 'grantControls', 'sessionControls']);
+  target.modifiedDateTime = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  ctx.state.changed();
+  return noContent();
+}
+
 const newIdFor = (appId: string, i: number) => `${appId.slice(0, 24)}${String(i).padStart(12, '0')}`;
 
 export const complianceRoutes: Route[] = [
@@ -169,15 +190,23 @@ export const complianceRoutes: Route[] = [
     return noContent();
   }),
   route('GET', '/identity/conditionalAccess/policies', POLICY_READ, protection, (ctx) => list(ctx, ctx.state.data.compliance.conditionalAccessPolicies, '/identity/conditionalAccess/policies', 'conditionalAccessPolicy')),
-  route('POST', '/identity/conditionalAccess/policies', p(['Policy.ReadWrite.ConditionalAccess']), protection, (ctx) => {
+  route('POST', '/identity/conditionalAccess/policies', CA_WRITE, protection, (ctx) => {
     const b = requireBody(ctx);
     if (typeof b.displayName !== 'string' || !b.conditions) throw badRequest('displayName and conditions are required.', 'BadRequest');
-    if (!['enabled', 'disabled', 'enabledForReportingButNotEnforced'].includes(String(b.state))) throw badRequest(`Invalid state '${String(b.state)}'.`, 'BadRequest');
+    if (!CA_STATES.includes(String(b.state))) throw badRequest(`Invalid state '${String(b.state)}'.`, 'BadRequest');
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const policy = { id: newId(), createdDateTime: now, modifiedDateTime: now, sessionControls: null, grantControls: null, ...b };
     ctx.state.data.compliance.conditionalAccessPolicies.push(policy);
     ctx.state.changed();
     return single('identity/conditionalAccess/policies/$entity', policy);
+  }),
+  route('GET', '/identity/conditionalAccess/policies/{id}', POLICY_READ, protection, (ctx) => single('identity/conditionalAccess/policies/$entity', caPolicy(ctx))),
+  route('PATCH', '/identity/conditionalAccess/policies/{id}', CA_WRITE, protection, patchCaPolicy),
+  route('DELETE', '/identity/conditionalAccess/policies/{id}', CA_WRITE, protection, (ctx) => {
+    const policies = ctx.state.data.compliance.conditionalAccessPolicies;
+    policies.splice(policies.indexOf(caPolicy(ctx)), 1);
+    ctx.state.changed();
+    return noContent();
   }),
   route('GET', '/directoryRoles', ROLES_READ, (ctx) => identity(ctx), (ctx) => list(ctx, directoryRoles(ctx), '/directoryRoles', 'directoryRole')),
   route('GET', '/directoryRoles/{id}/members', ROLES_READ, (ctx) => identity(ctx, 3), roleMembers),

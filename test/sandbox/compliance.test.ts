@@ -62,4 +62,34 @@ describe('compliance reads', () => {
     assert.equal((await get('/security/alerts_v2', weak)).status, 403);
     assert.equal((await get('/users?$select=displayName', weak)).status, 200);
   });
+
+  test('a conditional access policy is read, patched and deleted by id; an unknown id is 404; writing needs Policy.ReadWrite.ConditionalAccess', async () => {
+    const body = { displayName: 'mm: test', state: 'enabledForReportingButNotEnforced', conditions: { users: { includeUsers: ['All'], excludeUsers: [] }, applications: { includeApplications: ['All'] } }, grantControls: { operator: 'OR', builtInControls: ['block'] } };
+    const created = (await (await send('POST', '/identity/conditionalAccess/policies', body)).json()) as { id: string };
+    const path = `/identity/conditionalAccess/policies/${created.id}`;
+    assert.equal((await get(path)).body.state, 'enabledForReportingButNotEnforced');
+    assert.equal((await send('PATCH', path, { state: 'enabled' })).status, 204);
+    const read = (await get(path)).body;
+    assert.equal(read.state, 'enabled');
+    assert.deepEqual(read.grantControls, body.grantControls, 'a PATCH changes only what it names');
+    assert.equal((await get('/identity/conditionalAccess/policies')).body.value?.find((p) => p.id === created.id)?.state, 'enabled', 'the list shows the change');
+    const badState = await send('PATCH', path, { state: 'on' });
+    assert.equal(badState.status, 400);
+    assert.match(JSON.stringify(await badState.json()), /Invalid state 'on'/);
+    const readOnly = await send('PATCH', path, { id: 'other' });
+    assert.equal(readOnly.status, 400);
+
+    const weak = sandbox.mintToken({ roles: ['Policy.Read.All'] });
+    const refused = await fetch(`${sandbox.url}/v1.0${path}`, { method: 'DELETE', headers: { Authorization: `Bearer ${weak}` } });
+    assert.equal(refused.status, 403);
+    assert.equal((await get(path, weak)).status, 200, 'Policy.Read.All reads it');
+
+    assert.equal((await send('DELETE', path, undefined)).status, 204);
+    assert.equal((await get(path)).status, 404);
+    const again = await send('DELETE', path, undefined);
+    assert.equal(again.status, 404);
+    assert.equal(((await again.json()) as { error: { code: string } }).error.code, 'Request_ResourceNotFound');
+    assert.equal((await send('PATCH', path, { state: 'enabled' })).status, 404);
+    assert.ok((await get('/identity/conditionalAccess/policies')).body.value?.some((p) => p.id === 'a1b2c3d4-0000-4000-8000-00000000ca01'), 'the other policies stay');
+  });
 });

@@ -1,8 +1,8 @@
 // id: admin-mfa-enforced · Conditional Access requires MFA for admin roles · high · CIS 5.2.2.1
 // reads: GET /identity/conditionalAccess/policies (Policy.Read.All)
-// expected: an enabled policy for the admin roles, all apps, granting with MFA · remediation: confirm (manual here)
+// expected: an enabled policy for the admin roles, all apps, granting with MFA · remediation: remediate_finding creates a report-only CA policy, then enables it (confirm)
 import { ADMIN_ROLE_TEMPLATES, fail, GLOBAL_ADMIN_ROLE, pass, type ComplianceCheck } from '../types';
-import { allApps, CA_READ, caPolicies, enabled, requiresMfa } from './ca-policies';
+import { allApps, CA_CREATE_NOTE, CA_READ, caPolicies, enabled, requiresMfa } from './ca-policies';
 
 export const adminMfaEnforced: ComplianceCheck = {
   meta: {
@@ -13,12 +13,13 @@ export const adminMfaEnforced: ComplianceCheck = {
     reads: [CA_READ],
     expected: 'At least one enabled CA policy including the admin role template ids (Global Administrator at least), all applications, granting with mfa or an authentication strength.',
     remediation: {
-      text: 'POST /identity/conditionalAccess/policies with includeRoles = the admin roles, includeApplications ["All"], grantControls mfa, state "enabledForReportingButNotEnforced" and break-glass accounts excluded; review sign-ins, then set state "enabled".',
+      text: `POST /identity/conditionalAccess/policies {conditions: {users: {includeRoles: [<admin role template ids>]}, applications: {includeApplications: ["All"]}}, grantControls: {operator: "OR", builtInControls: ["mfa"]}}. ${CA_CREATE_NOTE}`,
       auto: 'confirm',
       permission: 'Policy.ReadWrite.ConditionalAccess',
     },
   },
   reads: [{ key: 'policies', path: '/identity/conditionalAccess/policies', collection: true }],
+  createPolicy: { name: 'require MFA for admin roles', users: { includeRoles: ADMIN_ROLE_TEMPLATES }, grantControls: { operator: 'OR', builtInControls: ['mfa'] } },
   evaluate(data) {
     const policies = caPolicies(data.policies);
     const covering = policies.filter((p) => allApps(p) && requiresMfa(p) && p.includeRoles.includes(GLOBAL_ADMIN_ROLE));

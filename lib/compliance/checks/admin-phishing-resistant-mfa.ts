@@ -1,7 +1,7 @@
 // id: admin-phishing-resistant-mfa · Phishing-resistant MFA required for admins · high · CIS 5.2.2.5
 // reads: GET /identity/conditionalAccess/policies (Policy.Read.All)
-// expected: an enabled policy for the Global Administrator role, all apps, authentication strength "Phishing-resistant MFA" · remediation: create a CA policy (confirm, manual here)
-import { fail, GLOBAL_ADMIN_ROLE, pass, type ComplianceCheck } from '../types';
+// expected: an enabled policy for the Global Administrator role, all apps, authentication strength "Phishing-resistant MFA" · remediation: remediate_finding creates a report-only CA policy, then enables it (confirm)
+import { ADMIN_ROLE_TEMPLATES, fail, GLOBAL_ADMIN_ROLE, pass, type ComplianceCheck } from '../types';
 import { allApps, CA_CREATE_NOTE, CA_READ, caPolicies, enabled } from './ca-policies';
 
 /** The built-in authentication strength "Phishing-resistant MFA". */
@@ -22,6 +22,11 @@ export const adminPhishingResistantMfa: ComplianceCheck = {
     },
   },
   reads: [{ key: 'policies', path: '/identity/conditionalAccess/policies', collection: true }],
+  createPolicy: {
+    name: 'phishing-resistant MFA for admin roles',
+    users: { includeRoles: ADMIN_ROLE_TEMPLATES },
+    grantControls: { operator: 'OR', authenticationStrength: { id: PHISHING_RESISTANT_STRENGTH } },
+  },
   evaluate(data) {
     const matching = caPolicies(data.policies).filter((p) => p.includeRoles.includes(GLOBAL_ADMIN_ROLE) && allApps(p) && p.authenticationStrengthId === PHISHING_RESISTANT_STRENGTH);
     const observed = { enforcing: matching.filter(enabled).map((p) => p.displayName).sort(), notEnforced: matching.filter((p) => !enabled(p)).map((p) => `${p.displayName} (${p.state})`).sort() };

@@ -1,7 +1,7 @@
 // id: admin-signin-frequency · Admin sessions are short and not persistent · medium · CIS 5.2.2.4
 // reads: GET /identity/conditionalAccess/policies (Policy.Read.All)
-// expected: an enabled policy for the admin roles, all apps, sign-in frequency ≤ 4 hours and persistent browser "never" · remediation: create a CA policy (confirm, manual here)
-import { fail, GLOBAL_ADMIN_ROLE, pass, type ComplianceCheck } from '../types';
+// expected: an enabled policy for the admin roles, all apps, sign-in frequency ≤ 4 hours and persistent browser "never" · remediation: remediate_finding creates a report-only CA policy, then enables it (confirm)
+import { ADMIN_ROLE_TEMPLATES, fail, GLOBAL_ADMIN_ROLE, pass, type ComplianceCheck } from '../types';
 import { allApps, CA_CREATE_NOTE, CA_READ, caPolicies, enabled } from './ca-policies';
 
 export const MAX_ADMIN_SESSION_HOURS = 4;
@@ -21,6 +21,14 @@ export const adminSigninFrequency: ComplianceCheck = {
     },
   },
   reads: [{ key: 'policies', path: '/identity/conditionalAccess/policies', collection: true }],
+  createPolicy: {
+    name: `admin sessions ${MAX_ADMIN_SESSION_HOURS} hours, no persistent browser`,
+    users: { includeRoles: ADMIN_ROLE_TEMPLATES },
+    sessionControls: {
+      signInFrequency: { isEnabled: true, type: 'hours', value: MAX_ADMIN_SESSION_HOURS, frequencyInterval: 'timeBased', authenticationType: 'primaryAndSecondaryAuthentication' },
+      persistentBrowser: { isEnabled: true, mode: 'never' },
+    },
+  },
   evaluate(data) {
     const matching = caPolicies(data.policies).filter(
       (p) =>

@@ -1,12 +1,13 @@
 // id: breakglass-accounts · At least two emergency-access accounts · high · CIS 1.1.2
 // reads: GET /users/{id} per configured account (User.Read.All), GET /roleManagement/directory/roleAssignments (RoleManagement.Read.Directory), GET /identity/conditionalAccess/policies (Policy.Read.All)
 // expected: ≥ 2 configured accounts exist, enabled, cloud-only, Global Administrator, one excluded from every CA policy · remediation: manual (no)
-// The accounts are a configured list (guessing them from names is unreliable). The registry has no
-// such field yet: with no list the check is skipped and says which field to set.
+// The accounts are a configured list (guessing them from names is unreliable): the connection's
+// breakGlassAccounts (UPNs or object ids), given to the reads as `breakGlassIds`. With no list the
+// check is skipped and says which field to set.
 import { asArray, asObject, fail, GLOBAL_ADMIN_ROLE, pass, type CheckOutcome, type ComplianceCheck, type ReadData } from '../types';
 
-/** The connection field the scan would pass the list from (data key `breakGlassIds`); not in the registry schema yet. */
-export const BREAK_GLASS_FIELD = 'breakGlassAccountIds';
+/** The connection field the scan passes the list from (data key `breakGlassIds`). */
+export const BREAK_GLASS_FIELD = 'breakGlassAccounts';
 
 const ids = (data: ReadData) => asArray<string>(data.breakGlassIds).map(String);
 
@@ -15,17 +16,21 @@ export function evaluateBreakGlass(data: ReadData): CheckOutcome {
   if (!configured.length) {
     return {
       status: 'skipped',
-      summary: `No break-glass accounts configured: set the connection's ${BREAK_GLASS_FIELD} (the object ids of two or more emergency-access accounts). The registry does not hold that field yet, so this check cannot run.`,
+      summary: `No break-glass accounts configured: set the connection's ${BREAK_GLASS_FIELD} (the user principal names or object ids of two or more emergency-access accounts) with registry_update_connection.`,
     };
   }
-  const users = new Map(asArray(data.users).map((u) => [String(u.id), u]));
+  // Each configured entry is an object id or a user principal name.
+  const users = new Map(asArray(data.users).flatMap((u) => [[String(u.id).toLowerCase(), u], [String(u.userPrincipalName ?? '').toLowerCase(), u]]));
   const ga = new Set(asArray(data.assignments).filter((a) => a.roleDefinitionId === GLOBAL_ADMIN_ROLE).map((a) => String(a.principalId)));
   const policies = asArray(data.policies).filter((p) => p.state !== 'disabled');
   const problems: string[] = [];
   const healthy: string[] = [];
-  for (const id of configured) {
-    const u = users.get(id);
-    if (!u) { problems.push(`${id}: not found`); continue; }
+  const resolved: string[] = [];
+  for (const entry of configured) {
+    const u = users.get(entry.toLowerCase());
+    if (!u) { problems.push(`${entry}: not found`); continue; }
+    const id = String(u.id);
+    resolved.push(id);
     const name = String(u.userPrincipalName ?? id);
     const wrong = [
       u.accountEnabled === false && 'disabled',
@@ -35,7 +40,7 @@ export function evaluateBreakGlass(data: ReadData): CheckOutcome {
     if (wrong.length) problems.push(`${name}: ${wrong.join(', ')}`);
     else healthy.push(name);
   }
-  const excludedEverywhere = configured.filter((id) => policies.every((p) => asArray<string>(asObject(asObject(p.conditions).users).excludeUsers).includes(id)));
+  const excludedEverywhere = resolved.filter((id) => policies.every((p) => asArray<string>(asObject(asObject(p.conditions).users).excludeUsers).includes(id)));
   if (healthy.length < 2) problems.push(`${healthy.length} usable account${healthy.length === 1 ? '' : 's'}, 2 needed`);
   if (policies.length && !excludedEverywhere.length) problems.push('none is excluded from every conditional access policy');
   problems.sort();
@@ -61,7 +66,7 @@ export const breakglassAccounts: ComplianceCheck = {
       auto: 'no',
     },
   },
-  // Reads run only when a list is configured (breakGlassIds in the read data); none is today.
+  // Reads run only when a list is configured (breakGlassIds in the read data).
   reads: [
     { key: 'users', collection: true, path: (data) => (ids(data).length ? '/users?$select=id,userPrincipalName,accountEnabled,onPremisesSyncEnabled' : undefined) },
     { key: 'assignments', collection: true, path: (data) => (ids(data).length ? '/roleManagement/directory/roleAssignments' : undefined) },

@@ -1,8 +1,8 @@
 // id: legacy-auth-blocked · Legacy authentication blocked · high · CIS 5.2.2.3
 // reads: GET /policies/identitySecurityDefaultsEnforcementPolicy, GET /identity/conditionalAccess/policies (Policy.Read.All)
-// expected: security defaults on, or an enabled CA policy blocking exchangeActiveSync and other clients for all · remediation: confirm (manual here)
+// expected: security defaults on, or an enabled CA policy blocking exchangeActiveSync and other clients for all · remediation: remediate_finding creates a report-only CA policy, then enables it (confirm)
 import { fail, pass, type ComplianceCheck } from '../types';
-import { allApps, allUsers, CA_READ, caPolicies, enabled, SD_READ, securityDefaultsOn } from './ca-policies';
+import { allApps, allUsers, CA_CREATE_NOTE, CA_READ, caPolicies, enabled, SD_READ, securityDefaultsOn } from './ca-policies';
 
 export const legacyAuthBlocked: ComplianceCheck = {
   meta: {
@@ -13,7 +13,7 @@ export const legacyAuthBlocked: ComplianceCheck = {
     reads: [SD_READ, CA_READ],
     expected: 'Security defaults enabled, or an enabled CA policy for all users and apps with clientAppTypes ⊇ {exchangeActiveSync, other} and grant "block".',
     remediation: {
-      text: 'POST /identity/conditionalAccess/policies {state: "enabledForReportingButNotEnforced", conditions: {users: {includeUsers: ["All"], excludeUsers: [<break-glass>]}, applications: {includeApplications: ["All"]}, clientAppTypes: ["exchangeActiveSync", "other"]}, grantControls: {operator: "OR", builtInControls: ["block"]}}, then enable it.',
+      text: `POST /identity/conditionalAccess/policies {state: "enabledForReportingButNotEnforced", conditions: {users: {includeUsers: ["All"], excludeUsers: [<break-glass>]}, applications: {includeApplications: ["All"]}, clientAppTypes: ["exchangeActiveSync", "other"]}, grantControls: {operator: "OR", builtInControls: ["block"]}}. ${CA_CREATE_NOTE}`,
       auto: 'confirm',
       permission: 'Policy.ReadWrite.ConditionalAccess',
     },
@@ -22,6 +22,12 @@ export const legacyAuthBlocked: ComplianceCheck = {
     { key: 'securityDefaults', path: '/policies/identitySecurityDefaultsEnforcementPolicy' },
     { key: 'policies', path: '/identity/conditionalAccess/policies', collection: true },
   ],
+  createPolicy: {
+    name: 'block legacy authentication',
+    users: { includeUsers: ['All'] },
+    conditions: { clientAppTypes: ['exchangeActiveSync', 'other'] },
+    grantControls: { operator: 'OR', builtInControls: ['block'] },
+  },
   evaluate(data) {
     const sd = securityDefaultsOn(data.securityDefaults);
     const blocking = caPolicies(data.policies)

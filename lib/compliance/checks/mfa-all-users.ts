@@ -1,8 +1,8 @@
 // id: mfa-all-users · MFA required for all users · high · CIS 5.2.2.2
 // reads: GET /policies/identitySecurityDefaultsEnforcementPolicy, GET /identity/conditionalAccess/policies (Policy.Read.All)
-// expected: security defaults on, or an enabled CA policy for all users and apps with MFA · remediation: confirm (manual here)
+// expected: security defaults on, or an enabled CA policy for all users and apps with MFA · remediation: remediate_finding creates a report-only CA policy, then enables it (confirm)
 import { fail, pass, type ComplianceCheck } from '../types';
-import { allApps, allUsers, CA_READ, caPolicies, enabled, requiresMfa, SD_READ, securityDefaultsOn } from './ca-policies';
+import { allApps, allUsers, CA_CREATE_NOTE, CA_READ, caPolicies, enabled, requiresMfa, SD_READ, securityDefaultsOn } from './ca-policies';
 
 export const mfaAllUsers: ComplianceCheck = {
   meta: {
@@ -13,7 +13,7 @@ export const mfaAllUsers: ComplianceCheck = {
     reads: [SD_READ, CA_READ],
     expected: 'Security defaults enabled, or an enabled CA policy with includeUsers ["All"], includeApplications ["All"] and mfa or an authentication strength.',
     remediation: {
-      text: 'Create a CA policy for all users and apps requiring MFA (report-only first, break-glass excluded). Only when the tenant has no CA policy: PATCH /policies/identitySecurityDefaultsEnforcementPolicy {"isEnabled": true}.',
+      text: `POST /identity/conditionalAccess/policies {conditions: {users: {includeUsers: ["All"]}, applications: {includeApplications: ["All"]}}, grantControls: {operator: "OR", builtInControls: ["mfa"]}}. ${CA_CREATE_NOTE} Without Entra ID P1 and no CA policy: PATCH /policies/identitySecurityDefaultsEnforcementPolicy {"isEnabled": true} instead (manual).`,
       auto: 'confirm',
       permission: 'Policy.ReadWrite.ConditionalAccess',
     },
@@ -22,6 +22,7 @@ export const mfaAllUsers: ComplianceCheck = {
     { key: 'securityDefaults', path: '/policies/identitySecurityDefaultsEnforcementPolicy' },
     { key: 'policies', path: '/identity/conditionalAccess/policies', collection: true },
   ],
+  createPolicy: { name: 'require MFA for all users', users: { includeUsers: ['All'] }, grantControls: { operator: 'OR', builtInControls: ['mfa'] } },
   evaluate(data) {
     const sd = securityDefaultsOn(data.securityDefaults);
     const enforcing = caPolicies(data.policies).filter((p) => enabled(p) && allUsers(p) && allApps(p) && requiresMfa(p)).map((p) => p.displayName).sort();

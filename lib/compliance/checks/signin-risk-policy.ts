@@ -1,8 +1,8 @@
 // id: signin-risk-policy · CA policy acts on medium and high sign-in risk · medium · CIS 5.2.2.7
 // reads: GET /identity/conditionalAccess/policies (Policy.Read.All)
-// expected: an enabled policy for all users and apps, signInRiskLevels ⊇ {high, medium}, MFA, sign-in every time · remediation: create a CA policy (confirm, manual here)
+// expected: an enabled policy for all users and apps, signInRiskLevels ⊇ {high, medium}, MFA, sign-in every time · remediation: remediate_finding creates a report-only CA policy, then enables it (confirm)
 import { fail, pass, type ComplianceCheck } from '../types';
-import { allApps, allUsers, CA_CREATE_NOTE, CA_READ, caPolicies, enabled, requiresMfa } from './ca-policies';
+import { allApps, allUsers, CA_CREATE_NOTE, CA_READ, EVERY_TIME, caPolicies, enabled, requiresMfa } from './ca-policies';
 
 export const signinRiskPolicy: ComplianceCheck = {
   meta: {
@@ -19,6 +19,13 @@ export const signinRiskPolicy: ComplianceCheck = {
     },
   },
   reads: [{ key: 'policies', path: '/identity/conditionalAccess/policies', collection: true }],
+  createPolicy: {
+    name: 'require MFA on medium and high sign-in risk',
+    users: { includeUsers: ['All'] },
+    conditions: { signInRiskLevels: ['high', 'medium'] },
+    grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+    sessionControls: EVERY_TIME,
+  },
   evaluate(data) {
     const matching = caPolicies(data.policies).filter(
       (p) => allUsers(p) && allApps(p) && p.signInRiskLevels.includes('high') && p.signInRiskLevels.includes('medium') && requiresMfa(p) && p.signInFrequency === 'everyTime',

@@ -1,8 +1,8 @@
 // id: user-risk-policy · CA policy acts on high user risk · medium · CIS 5.2.2.6
 // reads: GET /identity/conditionalAccess/policies (Policy.Read.All)
-// expected: an enabled policy for all users and apps, userRiskLevels ∋ high, password change + MFA, sign-in every time · remediation: create a CA policy (confirm, manual here)
+// expected: an enabled policy for all users and apps, userRiskLevels ∋ high, password change + MFA, sign-in every time · remediation: remediate_finding creates a report-only CA policy, then enables it (confirm)
 import { fail, pass, type ComplianceCheck } from '../types';
-import { allApps, allUsers, CA_CREATE_NOTE, CA_READ, caPolicies, enabled, requiresMfa } from './ca-policies';
+import { allApps, allUsers, CA_CREATE_NOTE, CA_READ, EVERY_TIME, caPolicies, enabled, requiresMfa } from './ca-policies';
 
 export const userRiskPolicy: ComplianceCheck = {
   meta: {
@@ -19,6 +19,13 @@ export const userRiskPolicy: ComplianceCheck = {
     },
   },
   reads: [{ key: 'policies', path: '/identity/conditionalAccess/policies', collection: true }],
+  createPolicy: {
+    name: 'password change and MFA on high user risk',
+    users: { includeUsers: ['All'] },
+    conditions: { userRiskLevels: ['high'] },
+    grantControls: { operator: 'AND', builtInControls: ['mfa', 'passwordChange'] },
+    sessionControls: EVERY_TIME,
+  },
   evaluate(data) {
     const matching = caPolicies(data.policies).filter(
       (p) => allUsers(p) && allApps(p) && p.userRiskLevels.includes('high') && p.builtInControls.includes('passwordChange') && requiresMfa(p) && p.signInFrequency === 'everyTime',

@@ -225,7 +225,7 @@ describe('compliance checks: pure evaluation', () => {
     const check = checkById('breakglass-accounts')!;
     const outcome = check.evaluate({}, NOW);
     assert.equal(outcome.status, 'skipped');
-    assert.match(outcome.summary, /breakGlassAccountIds/);
+    assert.match(outcome.summary, /breakGlassAccounts/);
     const reads = check.reads.map((r) => (typeof r.path === 'function' ? r.path({}) : r.path));
     assert.deepEqual(reads, [undefined, undefined, undefined], 'nothing is read without a list');
     assert.deepEqual(check.evaluate(CASES['breakglass-accounts'][1], NOW).observed?.problems, [
@@ -233,6 +233,16 @@ describe('compliance checks: pure evaluation', () => {
       'bg2@x.onmicrosoft.com: synced from on-premises',
       'none is excluded from every conditional access policy',
     ]);
+  });
+
+  test('break-glass accounts: configured by user principal name (any case) or object id', () => {
+    const check = checkById('breakglass-accounts')!;
+    const passing = CASES['breakglass-accounts'][0];
+    const outcome = check.evaluate({ ...passing, breakGlassIds: ['BG1@x.onmicrosoft.com', 'bg2'] }, NOW);
+    assert.equal(outcome.status, 'pass', outcome.summary);
+    const unknown = check.evaluate({ ...passing, breakGlassIds: ['nobody@x.onmicrosoft.com', 'bg1', 'bg2'] }, NOW);
+    assert.equal(unknown.status, 'fail');
+    assert.deepEqual(unknown.observed?.problems, ['nobody@x.onmicrosoft.com: not found']);
   });
 
   test('app credential policy: a restriction dated in the future is not in force', () => {
