@@ -60,18 +60,8 @@ async function remediateFindingSteps(input: RemediateFindingInput): Promise<Reme
   }
   const fix = plan.fix;
 
-  if (!(input.confirmed && input.confirmWith === 'assistant')) {
-    const timeoutMs = input.confirmTimeoutMs ?? DAY_MS;
-    const outcome = await awaitConfirmation(
-      { preview: plan.preview, hash: plan.hash, confirmWith: input.confirmWith, timeout: timeoutMs, timeoutMs },
-      (waitingFor) => show({ phase: waitingFor ? 'waiting for confirmation' : 'decided', waitingFor }),
-    );
-    if (outcome.decision !== 'approved') {
-      await recordRemediation({ connection, checkId, outcome: 'refused', detail: `${outcome.decision}${outcome.by ? ` by the ${outcome.by}` : ''}; nothing changed`, workflowId });
-      await condition(allHandlersFinished);
-      return { status: outcome.decision, checkId, preview: plan.preview, by: outcome.by };
-    }
-  }
+  const refused = await confirmation(input, plan, show, workflowId, 'nothing changed');
+  if (refused) return refused;
 
   const saga = new Saga();
   const changed = Object.keys(fix.body).join(', ');
@@ -103,6 +93,27 @@ async function remediateFindingSteps(input: RemediateFindingInput): Promise<Reme
   }
 }
 
+/** Waits for the confirmation (unless the assistant may confirm and did); the result to return when it is not given, recorded. */
+async function confirmation(
+  input: RemediateFindingInput,
+  plan: RemediationPlan,
+  show: (next: WorkflowView) => void,
+  workflowId: string,
+  unchanged: string,
+): Promise<RemediateFindingResult | undefined> {
+  if (input.confirmed && input.confirmWith === 'assistant') return undefined;
+  const timeoutMs = input.confirmTimeoutMs ?? DAY_MS;
+  const outcome = await awaitConfirmation(
+    { preview: plan.preview, hash: plan.hash, confirmWith: input.confirmWith, timeout: timeoutMs, timeoutMs },
+    (waitingFor) => show({ phase: waitingFor ? 'waiting for confirmation' : 'decided', waitingFor }),
+  );
+  if (outcome.decision === 'approved') return undefined;
+  const { connection, checkId } = input;
+  await recordRemediation({ connection, checkId, outcome: 'refused', detail: `${outcome.decision}${outcome.by ? ` by the ${outcome.by}` : ''}; ${unchanged}`, workflowId });
+  await condition(allHandlersFinished);
+  return { status: outcome.decision, checkId, preview: plan.preview, by: outcome.by };
+}
+
 export const REPORT_ONLY_NEXT = 'Created in report-only; review its report-only sign-in results, then run remediate_finding again to enable it.';
 
 /** The first remediation of a CA check: confirm, POST the policy in report-only, register its DELETE, re-check, record. */
@@ -114,18 +125,8 @@ async function createReportOnly(
   workflowId: string,
 ): Promise<RemediateFindingResult> {
   const { connection, checkId } = input;
-  if (!(input.confirmed && input.confirmWith === 'assistant')) {
-    const timeoutMs = input.confirmTimeoutMs ?? DAY_MS;
-    const outcome = await awaitConfirmation(
-      { preview: plan.preview, hash: plan.hash, confirmWith: input.confirmWith, timeout: timeoutMs, timeoutMs },
-      (waitingFor) => show({ phase: waitingFor ? 'waiting for confirmation' : 'decided', waitingFor }),
-    );
-    if (outcome.decision !== 'approved') {
-      await recordRemediation({ connection, checkId, outcome: 'refused', detail: `${outcome.decision}${outcome.by ? ` by the ${outcome.by}` : ''}; nothing created`, workflowId });
-      await condition(allHandlersFinished);
-      return { status: outcome.decision, checkId, preview: plan.preview, by: outcome.by };
-    }
-  }
+  const refused = await confirmation(input, plan, show, workflowId, 'nothing created');
+  if (refused) return refused;
 
   const saga = new Saga();
   let step = 'create';
