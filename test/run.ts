@@ -163,18 +163,8 @@ async function main(): Promise<number> {
   fs.mkdirSync(OUTPUT_DIR, { recursive: true });
   const code = await run(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--test',
-      `--test-concurrency=${TEST_CONCURRENCY}`,
-      '--test-timeout=600000',
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=tap',
-      `--test-reporter-destination=${tapFile}`,
-      ...files,
-    ],
+    // Not `node --test`: it would sort the files by name again (see run-files.ts).
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'test', 'run-files.ts'), '--concurrency', String(TEST_CONCURRENCY), '--tap', tapFile, ...files],
     env,
   );
   if (process.env.MM_RECORD_HISTORIES === '1') {
