@@ -83,13 +83,7 @@ async function remediateFindingSteps(input: RemediateFindingInput): Promise<Reme
     await condition(allHandlersFinished);
     return { status: 'done', checkId, passes: after.status === 'pass', before: plan.before, after, changed: `${fix.endpoint}: ${changed}` };
   } catch (err) {
-    const reason = failureMessage(err);
-    show({ phase: 'rolling back' });
-    const { undone, undoFailed } = await saga.rollback();
-    const summary = rollbackSummary(step, reason, undone, undoFailed);
-    await recordRemediation({ connection, checkId, outcome: 'failed', detail: summary, workflowId });
-    await condition(allHandlersFinished);
-    return { status: 'rolledBack', checkId, reason: summary, undone };
+    return rollBack(input, saga, step, err, show, workflowId);
   }
 }
 
@@ -112,6 +106,24 @@ async function confirmation(
   await recordRemediation({ connection, checkId, outcome: 'refused', detail: `${outcome.decision}${outcome.by ? ` by the ${outcome.by}` : ''}; ${unchanged}`, workflowId });
   await condition(allHandlersFinished);
   return { status: outcome.decision, checkId, preview: plan.preview, by: outcome.by };
+}
+
+/** A step failed: undo what this run did, record it, and answer rolledBack. */
+async function rollBack(
+  input: RemediateFindingInput,
+  saga: Saga,
+  step: string,
+  err: unknown,
+  show: (next: WorkflowView) => void,
+  workflowId: string,
+): Promise<RemediateFindingResult> {
+  const reason = failureMessage(err);
+  show({ phase: 'rolling back' });
+  const { undone, undoFailed } = await saga.rollback();
+  const summary = rollbackSummary(step, reason, undone, undoFailed);
+  await recordRemediation({ connection: input.connection, checkId: input.checkId, outcome: 'failed', detail: summary, workflowId });
+  await condition(allHandlersFinished);
+  return { status: 'rolledBack', checkId: input.checkId, reason: summary, undone };
 }
 
 export const REPORT_ONLY_NEXT = 'Created in report-only; review its report-only sign-in results, then run remediate_finding again to enable it.';
@@ -150,12 +162,6 @@ async function createReportOnly(
     await condition(allHandlersFinished);
     return { status: 'reportOnly', checkId, before: plan.before, after, policyId: created.id, displayName: created.displayName, next: REPORT_ONLY_NEXT };
   } catch (err) {
-    const reason = failureMessage(err);
-    show({ phase: 'rolling back' });
-    const { undone, undoFailed } = await saga.rollback();
-    const summary = rollbackSummary(step, reason, undone, undoFailed);
-    await recordRemediation({ connection, checkId, outcome: 'failed', detail: summary, workflowId });
-    await condition(allHandlersFinished);
-    return { status: 'rolledBack', checkId, reason: summary, undone };
+    return rollBack(input, saga, step, err, show, workflowId);
   }
 }
