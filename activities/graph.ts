@@ -9,6 +9,7 @@ import { enforce } from '../lib/policy/decide';
 import { graphRequestKind } from '../lib/policy/kinds';
 import { stripMessageSignatures } from '../lib/graph/signature';
 import { trimResponse } from '../lib/graph/trim';
+import { SignInRequiredError } from '../lib/auth/errors';
 import { GraphError, type GraphClient, type HttpMethod } from '../lib/graph';
 import type { Registry } from '../lib/registry';
 import { classified, FAILURE_TYPES } from './failures';
@@ -53,8 +54,14 @@ export function requestHash(spec: GraphRequestSpec): string {
 
 const isMessageRead = (spec: GraphRequestSpec) => spec.method === 'GET' && /\/messages(\/|\?|$)|\/mailFolders\//i.test(spec.endpoint);
 
+/** What readGraphIfReady answers: the plan, and the read's result when it could be made at once. */
+export interface ReadIfReady {
+  plan: GraphRequestPlan;
+  result?: GraphCallResult;
+}
+
 export function createGraphActivities(deps: GraphActivityDeps) {
-  return classified({
+  const activities = {
     async planGraphRequest(spec: GraphRequestSpec): Promise<GraphRequestPlan> {
       const connection = deps.registry.forMcp(spec.connection);
       // The policy decision point again, on what this request would execute: a workflow started
@@ -117,5 +124,23 @@ export function createGraphActivities(deps: GraphActivityDeps) {
       const trimmed = trimResponse(body, MAX_RESPONSE_BYTES);
       return { httpStatus: response.status, body: trimmed.body, location: response.headers.location, note: trimmed.note };
     },
-  });
+
+    /**
+     * A read in one step where it can be made at once: the plan (the policy decision point), then
+     * the GET itself when nothing holds it (no confirmation asked, the connection signed in). When
+     * something does, only the plan comes back and the workflow goes the long way: sign-in, then
+     * the read. The workflow runs this as a local activity (workflows/graph-request.ts).
+     */
+    async readGraphIfReady(spec: GraphRequestSpec): Promise<ReadIfReady> {
+      const plan = await activities.planGraphRequest(spec);
+      if (spec.method !== 'GET' || plan.guard) return { plan };
+      try {
+        return { plan, result: await activities.callGraph(spec, false) };
+      } catch (err) {
+        if (err instanceof SignInRequiredError) return { plan };
+        throw err;
+      }
+    },
+  };
+  return classified(activities);
 }

@@ -1,6 +1,6 @@
 // Named activity option profiles, in one place. Temporal owns retries: the Graph client does not
 // retry by itself, and retryable errors carry the delay Microsoft asked for (nextRetryDelay).
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 export const quick = {
   startToCloseTimeout: '30 seconds',
@@ -50,3 +50,27 @@ export const longPoll = {
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
 } as const satisfies ActivityOptions;
+
+/**
+ * The short reads a workflow makes before it acts (the request's plan, the connection's sign-in
+ * state, a Graph GET, the worker's health) run as local activities: the worker that holds the
+ * workflow task runs them inside that task, with no round trip through the server's task queues per
+ * read. A Graph read through MCP then costs one workflow task instead of four (DESIGN: the Temporal
+ * path within 30 ms of the direct call). Never for a step that changes a tenant or sends: those stay
+ * activities of their own, each dispatched, retried, heartbeating and audited on its own.
+ * Retries keep the profiles above; a backoff longer than localRetryThreshold becomes a timer.
+ * Guarded by patched(LOCAL_READS) where used, so workflows recorded before replay as they ran.
+ */
+export const LOCAL_READS = 'local-reads';
+
+export const localQuick = {
+  startToCloseTimeout: quick.startToCloseTimeout,
+  localRetryThreshold: '10 seconds',
+  retry: quick.retry,
+} as const satisfies LocalActivityOptions;
+
+export const localGraphRead = {
+  startToCloseTimeout: graphRead.startToCloseTimeout,
+  localRetryThreshold: '10 seconds',
+  retry: graphRead.retry,
+} as const satisfies LocalActivityOptions;

@@ -1,12 +1,14 @@
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { createGraphActivities, GraphCallResult, GraphRequestSpec } from '../activities/graph';
-import { graphRead, graphSend, graphWrite, quick } from './activity-options';
+import { graphRead, graphSend, graphWrite, LOCAL_READS, localGraphRead, localQuick, quick } from './activity-options';
 import { awaitConfirmation } from './confirmation';
 import { notApprovedReason, settle } from './outcome';
 import { ensureConnectionSignedIn } from './sign-in-step';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
-const { planGraphRequest } = proxyActivities<ReturnType<typeof createGraphActivities>>(quick);
+const planning = proxyActivities<ReturnType<typeof createGraphActivities>>(quick);
+const localPlanning = proxyLocalActivities<ReturnType<typeof createGraphActivities>>(localQuick);
+const localReads = proxyLocalActivities<ReturnType<typeof createGraphActivities>>(localGraphRead);
 const reads = proxyActivities<ReturnType<typeof createGraphActivities>>(graphRead);
 const writes = proxyActivities<ReturnType<typeof createGraphActivities>>(graphWrite);
 const sends = proxyActivities<ReturnType<typeof createGraphActivities>>(graphSend);
@@ -30,7 +32,15 @@ export async function graphRequest(input: GraphRequestInput): Promise<GraphReque
   setHandler(statusQuery, () => view);
   const show = (next: WorkflowView) => (view = next);
 
-  const plan = await planGraphRequest(input);
+  const local = patched(LOCAL_READS);
+  // A read goes in one local activity when nothing holds it (signed in, no confirmation asked).
+  const ready = local && input.method === 'GET' ? await localReads.readGraphIfReady(input) : undefined;
+  if (ready?.result) {
+    view = { phase: 'done' };
+    await condition(allHandlersFinished);
+    return { status: 'done', signedInDuringRequest: false, ...ready.result };
+  }
+  const plan = ready?.plan ?? (await (local ? localPlanning : planning).planGraphRequest(input));
   const signedInDuringRequest = await ensureConnectionSignedIn(input.connection, show);
 
   const oneShot = Boolean(plan.guard);
@@ -48,7 +58,7 @@ export async function graphRequest(input: GraphRequestInput): Promise<GraphReque
   }
 
   show({ phase: `calling ${input.method} ${input.endpoint}` });
-  const activities = oneShot ? sends : input.method === 'GET' ? reads : writes;
+  const activities = oneShot ? sends : input.method === 'GET' ? (local ? localReads : reads) : writes;
   const result: GraphCallResult = await activities.callGraph(input, oneShot);
   view = { phase: 'done' };
   await condition(allHandlersFinished);

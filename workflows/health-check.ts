@@ -1,9 +1,10 @@
-import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createHealthActivities, WorkerHealth } from '../activities/health';
-import { quick } from './activity-options';
+import { LOCAL_READS, localQuick, quick } from './activity-options';
 import { statusQuery, type WorkflowView } from '../lib/temporal/status';
 
-const { reportWorkerHealth } = proxyActivities<ReturnType<typeof createHealthActivities>>(quick);
+const activities = proxyActivities<ReturnType<typeof createHealthActivities>>(quick);
+const local = proxyLocalActivities<ReturnType<typeof createHealthActivities>>(localQuick);
 
 export interface HealthCheckResult {
   status: 'done';
@@ -16,7 +17,7 @@ export interface HealthCheckResult {
 export async function healthCheck(): Promise<HealthCheckResult> {
   let view: WorkflowView = { phase: 'checking' };
   setHandler(statusQuery, () => view);
-  const worker = await reportWorkerHealth();
+  const worker = patched(LOCAL_READS) ? await local.reportWorkerHealth() : await activities.reportWorkerHealth();
   view = { phase: 'done' };
   return { status: 'done', healthy: worker.checks.every((c) => c.ok), worker, workflowId: workflowInfo().workflowId };
 }

@@ -1,22 +1,23 @@
 // The sign-in step every tenant workflow starts with: the connection's device-code sign-in runs once
 // as the child `sign-in/<connection>` (shared by every request that needs it), and its code is shown
 // in the waiting workflow's own status view.
-import { ChildWorkflowFailure, executeChild, ParentClosePolicy, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ChildWorkflowFailure, executeChild, ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createAuthActivities } from '../activities/auth';
-import { longPoll, quick } from './activity-options';
+import { LOCAL_READS, localQuick, longPoll, quick } from './activity-options';
 import { markWaiting } from './confirmation';
 import { signIn } from './sign-in';
 import { signInCodeSignal } from '../lib/temporal/signals';
 import type { WorkflowView } from '../lib/temporal/status';
 
-const { signInState } = proxyActivities<ReturnType<typeof createAuthActivities>>(quick);
+const auth = proxyActivities<ReturnType<typeof createAuthActivities>>(quick);
+const localAuth = proxyLocalActivities<ReturnType<typeof createAuthActivities>>(localQuick);
 const { awaitSignIn } = proxyActivities<ReturnType<typeof createAuthActivities>>(longPoll);
 
 /** Signs the connection in if it is not; true when a sign-in happened during this workflow. */
 export async function ensureConnectionSignedIn(connection: string, show: (view: WorkflowView) => void): Promise<boolean> {
   setHandler(signInCodeSignal, (code) => show({ phase: 'waiting for sign-in', waitingFor: { kind: 'sign-in', connection, ...code } }));
-  const state = await signInState(connection);
+  const state = patched(LOCAL_READS) ? await localAuth.signInState(connection) : await auth.signInState(connection);
   if (state.signedIn) return false;
   show({ phase: 'waiting for sign-in' });
   markWaiting('signIn');

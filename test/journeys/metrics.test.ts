@@ -117,6 +117,11 @@ describe('Prometheus metrics of the worker, the MCP server and the pool worker',
     // A read of a user who does not exist: Graph's 404 fails the workflow.
     const missing = await untilSettled(() => tool('graph_request', { connection: 'Contoso', endpoint: '/users/00000000-0000-0000-0000-000000000000', waitSeconds: 60 }));
     assert.equal(missing.result.isError, true, textOf(missing.result));
+    // A write to that user: an activity of its own (reads are local activities), failed by the 404.
+    const write = await untilSettled(() =>
+      tool('graph_request', { connection: 'Contoso', method: 'PATCH', endpoint: '/users/00000000-0000-0000-0000-000000000000', body: { jobTitle: 'Bench' }, waitSeconds: 60 }),
+    );
+    assert.equal(write.result.isError, true, textOf(write.result));
     // A sign-in nobody completes, cancelled: a cancelled workflow for the outcome counts.
     const abandoned = await tool('graph_request', { connection: 'Fabrikam', endpoint: '/me', waitSeconds: 60 });
     assert.equal(abandoned.s.status, 'waiting_for_sign_in', textOf(abandoned.result));
@@ -149,7 +154,8 @@ describe('Prometheus metrics of the worker, the MCP server and the pool worker',
     assert.ok((sample(text, 'mm_graph_requests_total', { method: 'GET', status: '200' }) ?? 0) >= 2, '/me and the retried /users');
     assert.ok((sample(text, 'mm_graph_retry_after_seconds_total') ?? 0) >= 1, 'Retry-After: 1 was waited');
     assert.ok((sample(text, 'temporal_workflow_completed_total', { workflow_type: 'graphRequest' }) ?? 0) >= 2, text.slice(0, 2000));
-    assert.ok((sample(text, 'temporal_activity_execution_failed_total') ?? 0) >= 1, 'the throttled attempt failed and was retried');
+    assert.ok((sample(text, 'temporal_local_activity_execution_failed_total') ?? 0) >= 1, 'the throttled read (a local activity) failed and was retried');
+    assert.ok((sample(text, 'temporal_activity_execution_failed_total', { activity_type: 'callGraph' }) ?? 0) >= 1, 'the PATCH of the missing user');
     assert.ok((sample(text, 'mm_graph_requests_total', { method: 'GET', status: '404' }) ?? 0) >= 1, 'the missing user');
     assert.ok((sample(text, 'temporal_workflow_failed_total', { workflow_type: 'graphRequest' }) ?? 0) >= 1, 'the missing user');
     assert.ok((sample(text, 'temporal_workflow_canceled_total', { workflow_type: 'graphRequest' }) ?? 0) >= 1, 'the abandoned sign-in');

@@ -88,6 +88,8 @@ export function caseOf(history: HistoryJSON): string {
   for (const [kind, attrs] of events) {
     if (kind === 'workflowExecutionSignaled' && attrs.signalName === 'signInCode') tags.add('sign-in');
     if (kind === 'startChildWorkflowExecutionInitiated') tags.add('children');
+    // Reads as local activities (patched('local-reads')): a run of that code, kept apart from the older ones.
+    if (kind === 'markerRecorded' && attrs.markerName === 'core_local_activity') tags.add('local-reads');
     if (kind === 'workflowExecutionUpdateAccepted') {
       const input = (attrs.acceptedRequest as { input?: { name?: string; args?: unknown } } | undefined)?.input;
       if (input?.name === 'confirm') {
