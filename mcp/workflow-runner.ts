@@ -59,6 +59,8 @@ export interface StartSpec {
   memo?: Record<string, string>;
   /** Whether a successfully finished workflow with the same id may run again (default: no, its result is adopted). */
   allowRerun?: boolean;
+  /** The id has a random part: no earlier run to look for (mcp/operations/define.ts). */
+  fresh?: boolean;
   taskQueue: string;
 }
 
@@ -80,13 +82,15 @@ const CLOSED_OUTCOME: Record<string, StartOutcome> = {
  * which, reading the last run's status only to say what it was.
  */
 export async function startWorkflow(client: Client, spec: StartSpec): Promise<{ handle: WorkflowHandle; adopted: boolean; start: StartOutcome }> {
-  const previous = await client.workflow
-    .getHandle(spec.workflowId)
-    .describe()
-    .then((d) => d.status.name, (err: unknown) => {
-      if (isClientError(err, 'WorkflowNotFoundError')) return undefined;
-      throw err;
-    });
+  const previous = spec.fresh
+    ? undefined
+    : await client.workflow
+        .getHandle(spec.workflowId)
+        .describe()
+        .then((d) => d.status.name, (err: unknown) => {
+          if (isClientError(err, 'WorkflowNotFoundError')) return undefined;
+          throw err;
+        });
   const asker = requestedBy();
   try {
     const handle = await client.workflow.start(spec.workflowType, {

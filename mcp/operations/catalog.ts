@@ -15,6 +15,7 @@ const short = (text: string) => text.slice(0, 200);
 export const healthCheck = defineOperation('healthCheck', {
   operation: 'health',
   workflowId: () => `health/${new Date().toISOString()}-${random(3)}`,
+  fresh: () => true,
   tags: () => ({}),
   policy: () => undefined,
 });
@@ -27,6 +28,7 @@ export const graphRequest = defineOperation('graphRequest', {
     const suffix = input.method === 'GET' ? `${hash}-${random(4)}` : hash;
     return `graph-request/${input.connection.toLowerCase()}/${input.method.toLowerCase()}-${suffix}`;
   },
+  fresh: (input) => input.method === 'GET',
   tags: (input) => ({ connection: input.connection, target: short(`${input.method} ${input.endpoint}`) }),
   policy: (input) => ({ connection: input.connection, kind: graphRequestKind(input.method, input.endpoint, input.body), target: short(`${input.method} ${input.endpoint}`) }),
 });
@@ -35,6 +37,7 @@ export const graphRequest = defineOperation('graphRequest', {
 export const readResource = defineOperation('graphRequest', {
   operation: 'read-resource',
   workflowId: (input) => workflowIdFor('graph-request', input.connection, `resource-${random(6)}`),
+  fresh: () => true,
   tags: (input, key: { target: string }) => ({ connection: input.connection, target: key.target }),
   policy: (input, key) => ({ connection: input.connection, kind: 'read', target: key.target }),
 });

@@ -29,6 +29,11 @@ export interface Operation<K extends WorkflowName, Key = void> {
   reuse: Reuse;
   /** The workflow id: the business key, plus a random part for reads that run afresh every time. */
   workflowId(input: InputOf<K>, key: Key): string;
+  /**
+   * True where the id has a random part (a read that runs afresh): no earlier run can have it, so the
+   * start does not ask the server for one first.
+   */
+  fresh?(input: InputOf<K>, key: Key): boolean;
   /** Connection and target search attributes. */
   tags(input: InputOf<K>, key: Key): Omit<WorkflowTags, 'operation'>;
   /**

@@ -90,6 +90,7 @@ export async function startOperation<K extends WorkflowName, Key>(
     ...(options.requestedBy ? { memo: { requestedBy: options.requestedBy } } : {}),
     taskQueue: temporal.taskQueue,
     allowRerun: options.rerunCompleted ?? operation.reuse === 'desired-state',
+    fresh: operation.fresh?.(input, key),
   });
 }
 
