@@ -15,6 +15,8 @@ import { percentile, type BenchRow } from './harness';
 import { graphRequest } from '../workflows';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+/** How long the bench watches the worker's RSS while the workflows wait (BENCH_SETTLE_SECONDS). */
+const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 180);
 
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -61,7 +63,18 @@ export async function benchWaitingConfirmations(temporal: Client, address: strin
     }, 'all sends to wait');
     await new Promise((r) => setTimeout(r, 3000));
     const rss = rssMb(worker.pid!);
-    say(`  worker RSS with ${count} waiting: ${rss} MB; confirming 20 of them one by one…`);
+    // A person answers minutes or hours later: the worker's RSS while they wait, sampled until it has
+    // not changed for three samples in a row (the heaps shrink once the burst of starts is over).
+    say(`  worker RSS with ${count} waiting, 3 s after the last start: ${rss} MB; sampling it while they wait (up to ${SETTLE_SECONDS} s)…`);
+    const samples: number[] = [];
+    const waitedFrom = Date.now();
+    while (Date.now() - waitedFrom < SETTLE_SECONDS * 1000 && !(samples.length >= 3 && samples.slice(-3).every((v) => v === samples.at(-1)) && samples.at(-1)! < rss)) {
+      await new Promise((r) => setTimeout(r, 5000));
+      samples.push(rssMb(worker.pid!));
+    }
+    const settled = samples.at(-1) ?? rss;
+    const settledAfter = Math.round((Date.now() - waitedFrom) / 1000);
+    say(`  worker RSS after ${settledAfter} s of waiting: ${settled} MB; confirming 20 of them one by one…`);
     const latencies: number[] = [];
     for (let i = 0; i < 20; i += 1) {
       const handle = temporal.workflow.getHandle(`bench/confirm/${taskQueue}/${i * Math.floor(count / 20)}`);
@@ -100,7 +113,8 @@ export async function benchWaitingConfirmations(temporal: Client, address: strin
     const all = process.env.BENCH_CONFIRM_ALL === '1' ? await confirmAll() : [];
     return [
       { name: 'worker RSS with 1 workflow waiting (the baseline)', n: 1, value: idleRss, unit: 'MB' },
-      { name: `worker RSS with ${count} workflows waiting for confirmation (target < 300 MB)`, n: count, value: rss, unit: 'MB' },
+      { name: `worker RSS with ${count} workflows waiting for confirmation, 3 s after the last start`, n: count, value: rss, unit: 'MB', note: `MM_WORKFLOW_CACHE ${process.env.MM_WORKFLOW_CACHE ?? 200}` },
+      { name: `worker RSS with ${count} workflows waiting for confirmation, once settled (target < 300 MB)`, n: count, value: settled, unit: 'MB', note: `after ${settledAfter} s of waiting; samples every 5 s: ${samples.join(', ')}` },
       {
         name: 'confirmation → mail in the outbox (target < 1 s)',
         n: latencies.length,

@@ -2,7 +2,8 @@
 // Uses TEMPORAL_ADDRESS when set, else starts its own dev server (in memory).
 // Sizes: BENCH_CALLS (200 per latency measure), BENCH_BULK_USERS (200), BENCH_WAITING (1000 workflows
 // waiting for confirmation; BENCH_CONFIRM_ALL=1 then confirms every one and times the backlog),
-// BENCH_TOOL_CALLS (10 per tool).
+// BENCH_TOOL_CALLS (10 per tool). BENCH_ONLY=latency,graph,starts,pwsh,bulk,waiting,startup,tools runs
+// only those sections and prints their rows without writing bench/results/.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
@@ -19,10 +20,17 @@ import { benchWaitingConfirmations } from './confirmations';
 import { benchPwsh } from './pwsh';
 import { benchBulkProvisioning } from './provisioning';
 import { benchEveryTool, toolTable } from './tools';
+import { benchGraphRead } from './graph-read';
 import { healthCheck } from '../workflows';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
+const SECTIONS = ['latency', 'graph', 'starts', 'pwsh', 'bulk', 'waiting', 'startup', 'tools'] as const;
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of only ?? []) {
+  if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: no section '${name}'; the sections are ${SECTIONS.join(', ')}`);
+}
+const runs = (section: (typeof SECTIONS)[number]) => !only || only.includes(section);
 
 async function main() {
   const temporalServer = await benchTemporal(say);
@@ -38,74 +46,101 @@ async function main() {
   const mcp = await connectMcp(testDeps(env, temporal, taskQueue));
   const rows: BenchRow[] = [];
 
-  say(`health through MCP → workflow → activity, ${CALLS} calls…`);
-  await mcp.client.callTool({ name: 'health', arguments: {} }); // warm-up
-  rows.push(latencyRow('health tool: MCP → workflow → activity → result', await timeEach(CALLS, () => mcp.client.callTool({ name: 'health', arguments: {} }))));
+  if (runs('latency')) {
+    const at = rows.length;
+    say(`health through MCP → workflow → activity, ${CALLS} calls…`);
+    await mcp.client.callTool({ name: 'health', arguments: {} }); // warm-up
+    rows.push(latencyRow('health tool: MCP → workflow → activity → result', await timeEach(CALLS, () => mcp.client.callTool({ name: 'health', arguments: {} }))));
 
-  say(`healthCheck workflow through the Temporal client alone (start + result), ${CALLS} calls…`);
-  rows.push(
-    latencyRow(
-      'healthCheck workflow: client start + result (no MCP)',
-      await timeEach(CALLS, (i) => temporal.workflow.execute(healthCheck, { taskQueue, workflowId: `bench/direct-${taskQueue}-${i}`, args: [] })),
-    ),
-  );
+    say(`healthCheck workflow through the Temporal client alone (start + result), ${CALLS} calls…`);
+    rows.push(
+      latencyRow(
+        'healthCheck workflow: client start + result (no MCP)',
+        await timeEach(CALLS, (i) => temporal.workflow.execute(healthCheck, { taskQueue, workflowId: `bench/direct-${taskQueue}-${i}`, args: [] })),
+      ),
+    );
 
-  say(`the same activity called directly, ${CALLS} calls…`);
-  const { reportWorkerHealth } = createHealthActivities(env.config);
-  rows.push(latencyRow('health activity called directly', await timeEach(CALLS, () => reportWorkerHealth())));
-  const overhead = rows[0].p50! - rows[2].p50!;
-  rows.push({ name: 'overhead of the Temporal path (p50 difference)', n: CALLS, value: Math.round(overhead * 100) / 100, unit: 'ms' });
+    say(`the same activity called directly, ${CALLS} calls…`);
+    const { reportWorkerHealth } = createHealthActivities(env.config);
+    rows.push(latencyRow('health activity called directly', await timeEach(CALLS, () => reportWorkerHealth())));
+    const overhead = rows[at].p50! - rows[at + 2].p50!;
+    rows.push({ name: 'overhead of the Temporal path (p50 difference)', n: CALLS, value: Math.round(overhead * 100) / 100, unit: 'ms' });
+  }
 
-  const starts = CALLS;
-  say(`workflow starts, ${starts} concurrent…`);
-  const startedAt = performance.now();
-  await Promise.all(
-    Array.from({ length: starts }, (_, i) =>
-      temporal.workflow.start(healthCheck, { taskQueue, workflowId: `bench/start-${taskQueue}-${i}`, args: [] }),
-    ),
-  );
-  const seconds = (performance.now() - startedAt) / 1000;
-  rows.push({ name: 'workflow starts per second (dev server)', n: starts, value: Math.round(starts / seconds), unit: 'starts/s' });
+  if (runs('graph')) {
+    say(`a Graph read through MCP → workflow, and the same read directly, ${CALLS} calls each…`);
+    rows.push(...(await benchGraphRead({ address, calls: CALLS, say })));
+  }
 
-  say(`run → workflow → pwsh worker → stand-in pwsh, ${CALLS} calls…`);
-  rows.push(...(await benchPwsh({ address, calls: CALLS, say })));
+  if (runs('starts')) {
+    const starts = CALLS;
+    say(`workflow starts, ${starts} concurrent…`);
+    const startedAt = performance.now();
+    await Promise.all(
+      Array.from({ length: starts }, (_, i) =>
+        temporal.workflow.start(healthCheck, { taskQueue, workflowId: `bench/start-${taskQueue}-${i}`, args: [] }),
+      ),
+    );
+    const seconds = (performance.now() - startedAt) / 1000;
+    rows.push({ name: 'workflow starts per second (dev server)', n: starts, value: Math.round(starts / seconds), unit: 'starts/s' });
+  }
 
-  const bulkUsers = Number(process.env.BENCH_BULK_USERS ?? 200);
-  say(`bulk provisioning of ${bulkUsers} users under the scaled throttling profile…`);
-  const bulk = await benchBulkProvisioning({ users: bulkUsers, address });
-  rows.push({
-    name: `bulk provisioning, ${bulk.users} users (scaled throttling): ${bulk.duplicates} duplicates, ${bulk.lost} lost, ${bulk.throttled429} × 429`,
-    n: bulk.users,
-    value: bulk.usersPerSecond,
-    unit: 'users/s',
-    note: bulk.ceilingNote,
-  });
-  rows.push({
-    name: `bulk provisioning, ${bulk.users} users: largest run's history (${bulk.runs} run(s), continue-as-new every 500 users)`,
-    n: bulk.runs,
-    value: bulk.largestRunEvents,
-    unit: 'events',
-    note: `${Math.round(bulk.largestRunBytes / 1024)} KiB`,
-  });
+  if (runs('pwsh')) {
+    say(`run → workflow → pwsh worker → stand-in pwsh, ${CALLS} calls…`);
+    rows.push(...(await benchPwsh({ address, calls: CALLS, say })));
+  }
 
-  const waiting = Number(process.env.BENCH_WAITING ?? 1000);
-  say(`${waiting} workflows waiting for confirmation…`);
-  rows.push(...(await benchWaitingConfirmations(temporal, address, waiting)));
+  if (runs('bulk')) {
+    const bulkUsers = Number(process.env.BENCH_BULK_USERS ?? 200);
+    say(`bulk provisioning of ${bulkUsers} users under the scaled throttling profile…`);
+    const bulk = await benchBulkProvisioning({ users: bulkUsers, address });
+    rows.push({
+      name: `bulk provisioning, ${bulk.users} users in ${bulk.requests} request(s) (scaled throttling): ${bulk.duplicates} duplicates, ${bulk.lost} lost, ${bulk.throttled429} × 429`,
+      n: bulk.users,
+      value: bulk.usersPerSecond,
+      unit: 'users/s',
+      note: bulk.ceilingNote,
+    });
+    rows.push({
+      name: `bulk provisioning, ${bulk.users} users: largest run's history (${bulk.runs} run(s), continue-as-new every 500 users)`,
+      n: bulk.runs,
+      value: bulk.largestRunEvents,
+      unit: 'events',
+      note: `${Math.round(bulk.largestRunBytes / 1024)} KiB`,
+    });
+  }
 
-  say('tools/list from a freshly spawned `mm mcp` (stdio, before Temporal is touched)…');
-  rows.push(...(await benchToolList(env.env)));
+  if (runs('waiting')) {
+    const waiting = Number(process.env.BENCH_WAITING ?? 1000);
+    say(`${waiting} workflows waiting for confirmation…`);
+    rows.push(...(await benchWaitingConfirmations(temporal, address, waiting)));
+  }
+
+  if (runs('startup')) {
+    say('tools/list from a freshly spawned `mm mcp` (stdio, before Temporal is touched)…');
+    rows.push(...(await benchToolList(env.env)));
+  }
 
   const toolCalls = Number(process.env.BENCH_TOOL_CALLS ?? 10);
-  say(`every tool against the sandbox, ${toolCalls} calls each…`);
-  const tools = await benchEveryTool({ address, calls: toolCalls, say });
+  const sections = [];
+  if (runs('tools')) {
+    say(`every tool against the sandbox, ${toolCalls} calls each…`);
+    const tools = await benchEveryTool({ address, calls: toolCalls, say });
+    sections.push({ title: `Every tool against the sandbox (${toolCalls} calls each: the first apart, p50/p95/mean of the rest)`, markdown: toolTable(tools), json: tools });
+  }
 
-  const { markdown, json } = writeResults(rows, {
-    date: new Date().toISOString(),
-    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model ?? ''}`,
-    node: process.version,
-    temporal: server ? 'dev server started by the bench (in memory)' : address,
-  }, [{ title: `Every tool against the sandbox (${toolCalls} calls each: the first apart, p50/p95/mean of the rest)`, markdown: toolTable(tools), json: tools }]);
-  process.stdout.write(`${(await import('node:fs')).readFileSync(markdown, 'utf8')}\nwritten: ${json}, ${markdown}\n`);
+  if (only) {
+    // A partial run: its rows on stdout; bench/results/ keeps the last whole run.
+    process.stdout.write(`${JSON.stringify({ rows, sections: sections.map((x) => ({ title: x.title, rows: x.json })) }, null, 2)}\n`);
+  } else {
+    const { markdown, json } = writeResults(rows, {
+      date: new Date().toISOString(),
+      machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model ?? ''}`,
+      node: process.version,
+      temporal: server ? 'dev server started by the bench (in memory)' : address,
+    }, sections);
+    process.stdout.write(`${(await import('node:fs')).readFileSync(markdown, 'utf8')}\nwritten: ${json}, ${markdown}\n`);
+  }
 
   await mcp.close();
   worker.shutdown();

@@ -14,7 +14,8 @@ import { bulkProvisionUsers } from '../operations';
 import { runWorkflowTool } from '../tool-workflow';
 import { line } from '../../lib/bounded-text';
 
-const MAX_USERS = 5000;
+/** Users per request: keeps the workflow's input (and each continued run's) under Temporal's 2 MB payload limit. */
+export const MAX_BULK_USERS = 5000;
 
 const userRow = z.object({
   email: z.email().max(320).describe('UPN'),
@@ -32,7 +33,7 @@ type UserRow = z.infer<typeof userRow>;
 
 export const bulkProvisionUsersShape = {
   connection: connectionNameSchema,
-  users: z.array(userRow).max(MAX_USERS).optional().describe('Users as objects (or give csv)'),
+  users: z.array(userRow).max(MAX_BULK_USERS).optional().describe('Users as objects (or give csv)'),
   csv: z
     .string()
     .max(2_000_000)
@@ -113,7 +114,7 @@ export function registerBulkProvisionUsersTool(server: McpServer, deps: ServerDe
         throw err;
       }
       if (raw.length === 0) return toolError('users: the list is empty.');
-      if (raw.length > MAX_USERS) return toolError(`users: at most ${MAX_USERS} users per request; split the list.`);
+      if (raw.length > MAX_BULK_USERS) return toolError(`users: at most ${MAX_BULK_USERS} users per request; split the list.`);
       const rows: UserRow[] = [];
       const seen = new Set<string>();
       for (const [i, r] of raw.entries()) {
