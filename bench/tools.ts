@@ -128,6 +128,13 @@ export async function benchEveryTool(options: { address: string; calls: number; 
     { tool: 'remediate_finding', args: () => ({ connection: C, checkId: 'unified-audit-log' }) },
     { tool: 'compliance_schedule', args: (i) => ({ connection: C, action: i === 0 ? 'upsert' : 'describe', every: '24h' }) },
     { tool: 'list_compliance_schedules', args: () => ({}) },
+    { tool: 'secure_score', args: () => ({ connection: C }) },
+    { tool: 'list_security_alerts', args: () => ({ connection: C }) },
+    { tool: 'list_risky_users', args: () => ({ connection: C }) },
+    { tool: 'sign_in_logs', args: () => ({ connection: C }) },
+    { tool: 'sharepoint_sharing_audit', args: () => ({ connection: C }) },
+    // Timed to its answer: the evidence stored and the containment preview waiting for confirmation.
+    { tool: 'respond_to_compromise', args: (i) => ({ connection: C, userPrincipalName: user(i) }) },
     { tool: 'mm_disconnect', args: () => ({ connection: C, module: 'exo' }) },
   ];
 
