@@ -16,6 +16,7 @@ import { makeTestEnv } from '../test/helpers/env';
 import { connectMcp, testDeps } from '../test/helpers/mcp';
 import { benchTemporal, latencyRow, timeEach, writeResults, type BenchRow } from './harness';
 import { benchToolList } from './tool-list';
+import { benchPeers } from './peers';
 import { benchWaitingConfirmations } from './confirmations';
 import { benchPwsh } from './pwsh';
 import { benchBulkProvisioning } from './provisioning';
@@ -122,6 +123,8 @@ async function main() {
   if (runs('startup')) {
     say('tools/list from a freshly spawned `mm mcp` (stdio, before Temporal is touched)…');
     rows.push(...(await benchToolList(env.env)));
+    say('the peers, where installed, with the same client…');
+    rows.push(...(await benchPeers(5, say)));
   }
 
   const toolCalls = Number(process.env.BENCH_TOOL_CALLS ?? 10);

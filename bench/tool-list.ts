@@ -7,9 +7,12 @@ import { PROJECT_ROOT } from '../lib/paths';
 import { latencyRow, type BenchRow } from './harness';
 
 export async function benchToolList(env: NodeJS.ProcessEnv, runs = 5): Promise<BenchRow[]> {
-  const compiled = await coldStarts(env, runs, {});
+  const mm = { command: process.execPath, args: [path.join(PROJECT_ROOT, 'bin', 'mm.js'), 'mcp'], runs };
+  // Nothing answers at this address: the list must not wait for Temporal.
+  const offline = { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1', MM_AUTOSTART: 'false' };
+  const compiled = await coldStarts({ ...mm, env: offline });
   // The baseline in the same run: the same command from its TypeScript sources through tsx.
-  const fromSource = await coldStarts(env, runs, { MM_FROM_SOURCE: '1' });
+  const fromSource = await coldStarts({ ...mm, env: { ...offline, MM_FROM_SOURCE: '1' } });
   return [
     latencyRow('tools/list answered after spawning `mm mcp` (process start included; compiled dist/)', compiled.samples),
     latencyRow('baseline: the same from the TypeScript sources (MM_FROM_SOURCE=1, tsx)', fromSource.samples),
@@ -17,26 +20,25 @@ export async function benchToolList(env: NodeJS.ProcessEnv, runs = 5): Promise<B
   ];
 }
 
-async function coldStarts(env: NodeJS.ProcessEnv, runs: number, extra: Record<string, string>) {
+/** Spawns an MCP server over stdio `runs` times and times each until tools/list is answered (60 s at most). */
+export async function coldStarts(options: { command: string; args: string[]; env: NodeJS.ProcessEnv; runs: number }) {
   const samples: number[] = [];
   let bytes = 0;
   let count = 0;
-  for (let i = 0; i < runs; i += 1) {
+  for (let i = 0; i < options.runs; i += 1) {
     const started = performance.now();
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [path.join(PROJECT_ROOT, 'bin', 'mm.js'), 'mcp'],
-      // Nothing answers at this address: the list must not wait for Temporal.
-      env: { ...(env as Record<string, string>), TEMPORAL_ADDRESS: '127.0.0.1:1', MM_AUTOSTART: 'false', ...extra },
-      stderr: 'ignore',
-    });
+    const transport = new StdioClientTransport({ command: options.command, args: options.args, env: options.env as Record<string, string>, stderr: 'ignore' });
     const client = new Client({ name: 'bench', version: '0' });
-    await client.connect(transport);
-    const { tools } = await client.listTools();
-    samples.push(performance.now() - started);
-    bytes = Buffer.byteLength(JSON.stringify({ tools }));
-    count = tools.length;
-    await client.close();
+    try {
+      await client.connect(transport, { timeout: 60_000 });
+      const { tools } = await client.listTools(undefined, { timeout: 60_000 });
+      samples.push(performance.now() - started);
+      bytes = Buffer.byteLength(JSON.stringify({ tools }));
+      count = tools.length;
+    } finally {
+      await client.close();
+    }
   }
-  return { samples, bytes, count };
+  const row = latencyRow('', samples);
+  return { samples, bytes, count, p50: row.p50, p95: row.p95 };
 }
