@@ -1,5 +1,6 @@
 // Bench plumbing: timing samples, percentiles, and the results files (JSON + Markdown table).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/paths';
 import { ensureTemporalCli } from '../lib/temporal/cli';
@@ -51,11 +52,21 @@ export interface ResultSection {
   json: unknown;
 }
 
-export function writeResults(rows: BenchRow[], meta: Record<string, unknown>, sections: ResultSection[] = []): { json: string; markdown: string } {
+/** The machine a run measured, for the head of its results. */
+export function benchMachine(): { date: string; machine: string; node: string } {
+  return {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model ?? ''}`,
+    node: process.version,
+  };
+}
+
+/** Writes bench/results/<name>.{json,md} (results: the whole run of `npm run bench`). */
+export function writeResults(rows: BenchRow[], meta: Record<string, unknown>, sections: ResultSection[] = [], name = 'results'): { json: string; markdown: string } {
   const dir = path.join(PROJECT_ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const json = path.join(dir, 'results.json');
-  const markdown = path.join(dir, 'results.md');
+  const json = path.join(dir, `${name}.json`);
+  const markdown = path.join(dir, `${name}.md`);
   fs.writeFileSync(json, JSON.stringify({ ...meta, rows, sections: sections.map((s) => ({ title: s.title, rows: s.json })) }, null, 2));
   const cell = (v: number | undefined) => (v === undefined ? '' : String(v));
   const table = [

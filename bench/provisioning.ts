@@ -13,7 +13,8 @@ import { startSandbox, SANDBOX_DAEMON_APP_ID, SANDBOX_DAEMON_SECRET, SANDBOX_DOM
 import { makeTestEnv } from '../test/helpers/env';
 import { confirmWhenAsked } from '../test/helpers/temporal';
 import { createMainWorker, installRuntime } from '../workers/main';
-import type { BulkProvisionResult } from '../workflows/bulk-provision-users';
+import { USERS_PER_RUN, type BulkProvisionResult } from '../workflows/bulk-provision-users';
+import type { BenchRow } from './harness';
 import { bulkProvisionUsers } from '../workflows';
 import { MAX_BULK_USERS } from '../mcp/tools/bulk-provision-users';
 
@@ -123,4 +124,24 @@ export async function benchBulkProvisioning(options: { users: number; address: s
     await sandbox.close();
     env.cleanup();
   }
+}
+
+/** The bench rows of a bulk run: throughput against the throttle ceiling, and the largest run's history. */
+export function bulkRows(bulk: BulkProvisioningBench): BenchRow[] {
+  return [
+    {
+      name: `bulk provisioning, ${bulk.users} users in ${bulk.requests} request(s) (scaled throttling): ${bulk.duplicates} duplicates, ${bulk.lost} lost, ${bulk.throttled429} × 429`,
+      n: bulk.users,
+      value: bulk.usersPerSecond,
+      unit: 'users/s',
+      note: `${bulk.ceilingNote}; ${bulk.seconds} s in all`,
+    },
+    {
+      name: `bulk provisioning, ${bulk.users} users: largest run's history (${bulk.runs} run(s), continue-as-new every ${USERS_PER_RUN} users)`,
+      n: bulk.runs,
+      value: bulk.largestRunEvents,
+      unit: 'events',
+      note: `${Math.round(bulk.largestRunBytes / 1024)} KiB`,
+    },
+  ];
 }

@@ -5,7 +5,6 @@
 // BENCH_TOOL_CALLS (10 per tool). BENCH_ONLY=latency,graph,starts,pwsh,bulk,waiting,startup,tools runs
 // only those sections and prints their rows without writing bench/results/.
 import crypto from 'node:crypto';
-import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { payloadDataConverter } from '../lib/temporal/codec';
 import { NativeConnection } from '@temporalio/worker';
@@ -14,12 +13,12 @@ import { createHealthActivities } from '../activities/health';
 import { createMainWorker, installRuntime } from '../workers/main';
 import { makeTestEnv } from '../test/helpers/env';
 import { connectMcp, testDeps } from '../test/helpers/mcp';
-import { benchTemporal, latencyRow, timeEach, writeResults, type BenchRow } from './harness';
+import { benchMachine, benchTemporal, latencyRow, timeEach, writeResults, type BenchRow } from './harness';
 import { benchToolList } from './tool-list';
 import { benchPeers } from './peers';
 import { benchWaitingConfirmations } from './confirmations';
 import { benchPwsh } from './pwsh';
-import { benchBulkProvisioning } from './provisioning';
+import { benchBulkProvisioning, bulkRows } from './provisioning';
 import { benchEveryTool, toolTable } from './tools';
 import { benchGraphRead } from './graph-read';
 import { healthCheck } from '../workflows';
@@ -97,21 +96,7 @@ async function main() {
   if (runs('bulk')) {
     const bulkUsers = Number(process.env.BENCH_BULK_USERS ?? 200);
     say(`bulk provisioning of ${bulkUsers} users under the scaled throttling profile…`);
-    const bulk = await benchBulkProvisioning({ users: bulkUsers, address });
-    rows.push({
-      name: `bulk provisioning, ${bulk.users} users in ${bulk.requests} request(s) (scaled throttling): ${bulk.duplicates} duplicates, ${bulk.lost} lost, ${bulk.throttled429} × 429`,
-      n: bulk.users,
-      value: bulk.usersPerSecond,
-      unit: 'users/s',
-      note: bulk.ceilingNote,
-    });
-    rows.push({
-      name: `bulk provisioning, ${bulk.users} users: largest run's history (${bulk.runs} run(s), continue-as-new every 500 users)`,
-      n: bulk.runs,
-      value: bulk.largestRunEvents,
-      unit: 'events',
-      note: `${Math.round(bulk.largestRunBytes / 1024)} KiB`,
-    });
+    rows.push(...bulkRows(await benchBulkProvisioning({ users: bulkUsers, address })));
   }
 
   if (runs('waiting')) {
@@ -139,12 +124,7 @@ async function main() {
     // A partial run: its rows on stdout; bench/results/ keeps the last whole run.
     process.stdout.write(`${JSON.stringify({ rows, sections: sections.map((x) => ({ title: x.title, rows: x.json })) }, null, 2)}\n`);
   } else {
-    const { markdown, json } = writeResults(rows, {
-      date: new Date().toISOString(),
-      machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model ?? ''}`,
-      node: process.version,
-      temporal: server ? 'dev server started by the bench (in memory)' : address,
-    }, sections);
+    const { markdown, json } = writeResults(rows, { ...benchMachine(), temporal: server ? 'dev server started by the bench (in memory)' : address }, sections);
     process.stdout.write(`${(await import('node:fs')).readFileSync(markdown, 'utf8')}\nwritten: ${json}, ${markdown}\n`);
   }
 
