@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, Payload } from '@temporalio/common';
 import type { Config } from '../../lib/config';
 import { payloadDataConverter } from '../../lib/temporal/codec';
 import { operationReport } from '../../lib/temporal/outcome';
@@ -104,4 +104,25 @@ export async function untilPolled(client: Client, queue: string, limitMs = 60_00
     if (Date.now() > deadline) throw new Error(`no worker polled task queue '${queue}' within ${limitMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Every payload of a workflow's history (inputs, results, failure details), opened with the run's codec, as one text. */
+export async function decodedHistory(client: Client, workflowId: string): Promise<{ text: string; payloads: number }> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const found: Payload[] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (n.data instanceof Uint8Array && n.metadata && typeof n.metadata === 'object') found.push(n as Payload);
+    else Object.values(n).forEach(walk);
+  };
+  walk(history);
+  const codecs = [...(testDataConverter().payloadCodecs ?? [])].reverse();
+  let text = '';
+  for (const payload of found) {
+    let decoded = [payload];
+    for (const codec of codecs) decoded = await codec.decode(decoded);
+    text += `${Buffer.from(decoded[0].data ?? new Uint8Array()).toString('utf8')}\n`;
+  }
+  return { text, payloads: found.length };
 }

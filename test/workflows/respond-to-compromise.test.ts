@@ -12,7 +12,6 @@ import { createRequire } from 'node:module';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { startSandbox, SANDBOX_APP_ID, SANDBOX_DAEMON_APP_ID, SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN, SANDBOX_TENANT_ID, type Sandbox } from '../../sandbox';
-import type { Payload } from '@temporalio/common';
 import { openSecret } from '../../lib/secrets/seal';
 import { openStore, type Store } from '../../lib/store';
 import { silentLogger } from '../../lib/logger';
@@ -21,7 +20,7 @@ import { respondToCompromise, type RespondToCompromiseInput, type RespondToCompr
 import { makeTestEnv, type TestEnv } from '../helpers/env';
 import { statusQuery } from '../../lib/temporal/status';
 import { confirmUpdate } from '../../lib/temporal/signals';
-import { confirmWhenAsked, outcomeOf, temporalAddress, testClient, uniqueQueue, testDataConverter } from '../helpers/temporal';
+import { confirmWhenAsked, decodedHistory, outcomeOf, temporalAddress, testClient, testDataConverter, uniqueQueue } from '../helpers/temporal';
 
 const require = createRequire(import.meta.url);
 const SECRET_ENV = 'MM_TEST_COMPROMISE_SECRET';
@@ -117,25 +116,6 @@ describe('respondToCompromise: evidence, confirmation, containment', () => {
     } finally {
       s.close();
     }
-  };
-  /** Every payload of a workflow's history (inputs, results, failure details), decoded through the run's codec, as one text. */
-  const decodedHistory = async (workflowId: string): Promise<{ text: string; payloads: number }> => {
-    const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-    const found: Payload[] = [];
-    const walk = (node: unknown): void => {
-      if (!node || typeof node !== 'object') return;
-      const n = node as Record<string, unknown>;
-      if (n.data instanceof Uint8Array && n.metadata && typeof n.metadata === 'object') found.push(n as Payload);
-      else Object.values(n).forEach(walk);
-    };
-    walk(history);
-    let text = '';
-    for (const payload of found) {
-      let decoded = [payload];
-      for (const codec of [...(testDataConverter().payloadCodecs ?? [])].reverse()) decoded = await codec.decode(decoded);
-      text += Buffer.from(decoded[0].data ?? new Uint8Array()).toString('utf8') + '\n';
-    }
-    return { text, payloads: found.length };
   };
   const decide = async (workflowId: string, approve: boolean, by: 'assistant' | 'human') => {
     const handle = temporal.workflow.getHandle(workflowId);
@@ -284,7 +264,7 @@ describe('respondToCompromise: evidence, confirmation, containment', () => {
     const password = openSecret(env.config.stateDir, secret!.sealed);
     assert.equal(password, user().password, 'the sealed password is the one set');
     assert.equal(withStore((s) => s.compromise.takeSecret(handle.workflowId, 'password')), undefined, 'read once');
-    const history = await decodedHistory(handle.workflowId);
+    const history = await decodedHistory(temporal, handle.workflowId);
     assert.ok(history.payloads > 20 && history.text.includes(ADELE), 'the history was decoded');
     assert.ok(!history.text.includes(password), 'the password is nowhere in the decoded history');
     assert.ok(!JSON.stringify(result).includes(password));

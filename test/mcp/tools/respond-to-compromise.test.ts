@@ -9,7 +9,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Payload } from '@temporalio/common';
 import { openStore } from '../../../lib/store';
 import { SANDBOX_ADMIN_UPN, SANDBOX_DAEMON_APP_ID, SANDBOX_DAEMON_SECRET, SANDBOX_DOMAIN } from '../../../sandbox';
 import { sendConfirmation } from '../../../mcp/operations/confirmation';
@@ -19,7 +18,7 @@ import { textOf } from '../../helpers/mcp';
 import { forCaller } from '../../../mcp/deps';
 import { connectMcp, testDeps } from '../../helpers/mcp';
 import { callTool, startPwshMcpHarness, waitUntil, writeRegistry, type PwshMcpHarness } from '../../helpers/pwsh-worker';
-import { testDataConverter } from '../../helpers/temporal';
+import { decodedHistory } from '../../helpers/temporal';
 import { runMm } from '../../helpers/template-send';
 
 const ADELE = `adele.vance@${SANDBOX_DOMAIN}`;
@@ -217,21 +216,7 @@ describe('respond_to_compromise through MCP', () => {
     assert.ok(!again.stdout.includes(password));
 
     // Nowhere else: the decoded history, the tool answers, the audit rows, the logs.
-    const history = await h.temporal.workflow.getHandle(workflowId).fetchHistory();
-    const payloads: Payload[] = [];
-    const walk = (node: unknown): void => {
-      if (!node || typeof node !== 'object') return;
-      const n = node as Record<string, unknown>;
-      if (n.data instanceof Uint8Array && n.metadata && typeof n.metadata === 'object') payloads.push(n as Payload);
-      else Object.values(n).forEach(walk);
-    };
-    walk(history);
-    let decoded = '';
-    for (const p of payloads) {
-      let d = [p];
-      for (const codec of [...(testDataConverter().payloadCodecs ?? [])].reverse()) d = await codec.decode(d);
-      decoded += `${Buffer.from(d[0].data ?? new Uint8Array()).toString('utf8')}\n`;
-    }
+    const { text: decoded, payloads } = await decodedHistory(h.temporal, workflowId);
     assert.ok(decoded.includes(EVIL), 'the history was decoded');
     const audit = openStore({ stateDir: h.env.config.stateDir, key: h.env.config.env.MM_DB_KEY });
     const rows = audit.audit.list({ connection: 'ContosoCert' });
@@ -243,7 +228,7 @@ describe('respond_to_compromise through MCP', () => {
       : '';
     assert.ok(logs.length > 0, 'the CLI wrote its log');
     const places = { history: decoded, toolAnswers: outputs.join('\n'), auditRows: JSON.stringify(rows), logs, cliStderr: read.stderr, secondRead: again.stdout + again.stderr };
-    t.diagnostic(`password scanned in: history ${payloads.length} payloads (${decoded.length} chars), ${outputs.length} tool answers, ${rows.length} audit rows, ${logs.length} chars of logs`);
+    t.diagnostic(`password scanned in: history ${payloads} payloads (${decoded.length} chars), ${outputs.length} tool answers, ${rows.length} audit rows, ${logs.length} chars of logs`);
     for (const [where, text] of Object.entries(places)) assert.ok(!text.includes(password), `the password is not in the ${where}`);
   });
 });
