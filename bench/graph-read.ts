@@ -2,12 +2,10 @@
 // of the direct call": graph_request GET of one user through the MCP server (a graphRequest
 // workflow: plan, sign-in state and the read, on the main worker), and the same read through the
 // same Graph client and token cache called directly, on a signed-in connection of the sandbox.
-import { createGraphClient } from '../lib/graph';
 import { silentLogger } from '../lib/logger';
-import { Registry } from '../lib/registry';
 import { SANDBOX_ADMIN_UPN } from '../sandbox/constants';
 import { createWorkerServices } from '../workers/main';
-import { latencyRow, timeEach, type BenchRow } from './harness';
+import { latencyRow, overheadRow, timeEach, type BenchRow } from './harness';
 import { BENCH_CONNECTION, startBenchTenant } from './tenant';
 
 interface Answer {
@@ -39,18 +37,15 @@ export async function benchGraphRead(options: { address: string; calls: number; 
     const viaMcp = await timeEach(options.calls, read);
     say(`graph read: ${options.calls} of the same read through the Graph client directly…`);
     const services = createWorkerServices(env.config, silentLogger);
-    const graph = createGraphClient({ tokens: services.tokens, sandboxUrl: env.config.sandboxUrl, logger: silentLogger }).forConnection(new Registry(env.config.registryPath).forMcp(BENCH_CONNECTION));
+    const graph = services.graph.forConnection(services.registry.forMcp(BENCH_CONNECTION));
     await graph.request('GET', endpoint);
     const direct = await timeEach(options.calls, async () => {
       const response = await graph.request('GET', endpoint);
       if (response.status !== 200) throw new Error(`direct read answered ${response.status}`);
     });
-    const rows = [
-      latencyRow(`graph_request GET one user: MCP → graphRequest workflow → read on the worker`, viaMcp),
-      latencyRow('the same read through the Graph client directly (same token cache)', direct),
-    ];
-    rows.push({ name: 'overhead of the Temporal path for a Graph read (p50 difference; target ≤ 30 ms)', n: options.calls, value: Math.round((rows[0].p50! - rows[1].p50!) * 100) / 100, unit: 'ms' });
-    return rows;
+    const through = latencyRow('graph_request GET one user: MCP → graphRequest workflow → read on the worker', viaMcp);
+    const directRow = latencyRow('the same read through the Graph client directly (same token cache)', direct);
+    return [through, directRow, overheadRow('overhead of the Temporal path for a Graph read (p50 difference; target ≤ 30 ms)', through, directRow)];
   } finally {
     await close();
   }

@@ -45,6 +45,11 @@ export function latencyRow(name: string, samples: number[], note?: string): Benc
   return { name, n: samples.length, p50: round(percentile(samples, 50)), p95: round(percentile(samples, 95)), unit: 'ms', note };
 }
 
+/** What going through Temporal adds: the p50 of the path through it less the p50 of the direct call. */
+export function overheadRow(name: string, through: BenchRow, direct: BenchRow): BenchRow {
+  return { name, n: through.n, value: Math.round((through.p50! - direct.p50!) * 100) / 100, unit: 'ms' };
+}
+
 /** A further table of the results page: its heading, its markdown and its data for results.json. */
 export interface ResultSection {
   title: string;

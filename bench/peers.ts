@@ -4,7 +4,7 @@
 // else on PATH. None is a dependency of ours; a peer that is not installed gets a row that says so.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BenchRow } from './harness';
+import { latencyRow, type BenchRow } from './harness';
 import { coldStarts } from './tool-list';
 
 interface Peer {
@@ -44,13 +44,7 @@ export async function benchPeers(runs = 5, say: (line: string) => void = () => u
     const version = packageVersion(bin, peer.package);
     try {
       const measured = await coldStarts({ command: bin, args: peer.args, env: { ...process.env, ...peer.env }, runs });
-      rows.push({
-        name: `peer: ${peer.name}${version ? ` ${version}` : ''}, tools/list after spawning (${measured.count} tools, ${Math.round(measured.bytes / 1024)} KB)`,
-        n: runs,
-        p50: measured.p50,
-        p95: measured.p95,
-        unit: 'ms',
-      });
+      rows.push(latencyRow(`peer: ${peer.name}${version ? ` ${version}` : ''}, tools/list after spawning (${measured.count} tools, ${Math.round(measured.bytes / 1024)} KB)`, measured.samples));
     } catch (err) {
       rows.push({ name: `peer: ${peer.name}, tools/list after spawning`, n: 0, unit: 'ms', note: `did not answer: ${(err as Error).message.slice(0, 200)}` });
     }

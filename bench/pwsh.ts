@@ -2,7 +2,7 @@
 // runCommand workflow on the main worker → pwsh activity on the pool worker → stand-in pwsh), and
 // the same command through pool.run directly, on one signed-in exo session.
 import { Registry } from '../lib/registry';
-import { latencyRow, timeEach, type BenchRow } from './harness';
+import { latencyRow, overheadRow, timeEach, type BenchRow } from './harness';
 import { BENCH_CONNECTION, startBenchTenant } from './tenant';
 
 const COMMAND = 'Write-Output 1';
@@ -44,12 +44,9 @@ export async function benchPwsh(options: { address: string; calls: number; say?:
     say(`pwsh: ${options.calls} calls of pool.run directly…`);
     const bench = new Registry(env.config.registryPath).forMcp(BENCH_CONNECTION);
     const direct = await timeEach(options.calls, () => pwsh.pool.run(bench, 'exo', COMMAND));
-    const rows = [
-      latencyRow(`run tool: MCP → runCommand workflow → pwsh worker → stand-in ('${COMMAND}')`, viaRun, `${pids.size} pwsh process(es)`),
-      latencyRow(`pool.run directly on the same session ('${COMMAND}')`, direct),
-    ];
-    rows.push({ name: 'overhead of the Temporal path for a pwsh command (p50 difference)', n: options.calls, value: Math.round((rows[0].p50! - rows[1].p50!) * 100) / 100, unit: 'ms' });
-    return rows;
+    const through = latencyRow(`run tool: MCP → runCommand workflow → pwsh worker → stand-in ('${COMMAND}')`, viaRun, `${pids.size} pwsh process(es)`);
+    const directRow = latencyRow(`pool.run directly on the same session ('${COMMAND}')`, direct);
+    return [through, directRow, overheadRow('overhead of the Temporal path for a pwsh command (p50 difference)', through, directRow)];
   } finally {
     await close();
   }

@@ -13,7 +13,7 @@ import { createHealthActivities } from '../activities/health';
 import { createMainWorker, installRuntime } from '../workers/main';
 import { makeTestEnv } from '../test/helpers/env';
 import { connectMcp, testDeps } from '../test/helpers/mcp';
-import { benchMachine, benchTemporal, latencyRow, timeEach, writeResults, type BenchRow } from './harness';
+import { benchMachine, benchTemporal, latencyRow, overheadRow, timeEach, writeResults, type BenchRow } from './harness';
 import { benchToolList } from './tool-list';
 import { benchPeers } from './peers';
 import { benchWaitingConfirmations } from './confirmations';
@@ -50,10 +50,10 @@ async function main() {
   const rows: BenchRow[] = [];
 
   if (runs('latency')) {
-    const at = rows.length;
     say(`health through MCP → workflow → activity, ${CALLS} calls…`);
     await mcp.client.callTool({ name: 'health', arguments: {} }); // warm-up
-    rows.push(latencyRow('health tool: MCP → workflow → activity → result', await timeEach(CALLS, () => mcp.client.callTool({ name: 'health', arguments: {} }))));
+    const through = latencyRow('health tool: MCP → workflow → activity → result', await timeEach(CALLS, () => mcp.client.callTool({ name: 'health', arguments: {} })));
+    rows.push(through);
 
     say(`healthCheck workflow through the Temporal client alone (start + result), ${CALLS} calls…`);
     rows.push(
@@ -65,9 +65,8 @@ async function main() {
 
     say(`the same activity called directly, ${CALLS} calls…`);
     const { reportWorkerHealth } = createHealthActivities(env.config);
-    rows.push(latencyRow('health activity called directly', await timeEach(CALLS, () => reportWorkerHealth())));
-    const overhead = rows[at].p50! - rows[at + 2].p50!;
-    rows.push({ name: 'overhead of the Temporal path (p50 difference)', n: CALLS, value: Math.round(overhead * 100) / 100, unit: 'ms' });
+    const direct = latencyRow('health activity called directly', await timeEach(CALLS, () => reportWorkerHealth()));
+    rows.push(direct, overheadRow('overhead of the Temporal path (p50 difference)', through, direct));
   }
 
   if (runs('graph')) {

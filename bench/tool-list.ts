@@ -39,6 +39,5 @@ export async function coldStarts(options: { command: string; args: string[]; env
       await client.close();
     }
   }
-  const row = latencyRow('', samples);
-  return { samples, bytes, count, p50: row.p50, p95: row.p95 };
+  return { samples, bytes, count };
 }
